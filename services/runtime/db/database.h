@@ -1,0 +1,94 @@
+// Database: the narrow storage interface every store is written against.
+//
+// Two drivers implement it, SQLite (embedded default) and PostgreSQL (libpq),
+// so a store is written once in portable SQL:
+//   - placeholders are $1, $2, ... (both drivers bind them; a number may repeat);
+//   - types: INTEGER/BIGINT and TEXT only; timestamps are UTC microseconds in
+//     BIGINT; hashes are lowercase hex TEXT; booleans are INTEGER 0/1;
+//   - ON CONFLICT and RETURNING are available on both.
+// Parameters are always bound, never spliced into SQL text.
+//
+// Errors map to canonical codes: a unique/primary-key violation is
+// ALREADY_EXISTS, a write conflict or serialization failure is ABORTED, a
+// lost/unreachable server is UNAVAILABLE, anything else INTERNAL.
+//
+// Thread-safety: Database is safe to use from many threads (drivers keep a
+// connection pool). A Transaction belongs to the thread that began it. A
+// write is acknowledged (Commit returns OK) only after it is durably committed.
+#ifndef SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
+#define SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace seccoord::db {
+
+// A bound parameter or a column value: NULL, a 64-bit integer or text.
+using Value = std::variant<std::monostate, int64_t, std::string>;
+
+// One result row. Columns are addressed by position in the SELECT list.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const;
+  // The integer in column i; 0 for NULL.
+  int64_t Int(size_t i) const;
+  // The text in column i; "" for NULL.
+  const std::string& Text(size_t i) const;
+  const Value& value(size_t i) const { return values_.at(i); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+using Params = std::vector<Value>;
+
+// Which driver a Database is; stores rarely need it (DDL differences only).
+enum class Dialect {
+  kSqlite,
+  kPostgres,
+};
+
+// A unit of work. Rolled back on destruction unless Commit() succeeded.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  // Runs a statement returning rows (SELECT or ... RETURNING).
+  virtual absl::StatusOr<std::vector<Row>> Query(std::string_view sql,
+                                                 const Params& params = {}) = 0;
+  // Runs a statement; returns the number of rows it changed.
+  virtual absl::StatusOr<int64_t> Execute(std::string_view sql,
+                                          const Params& params = {}) = 0;
+  // Durably commits. After an error the transaction is rolled back.
+  virtual absl::Status Commit() = 0;
+};
+
+enum class TxMode {
+  kReadOnly,   // sees a consistent snapshot; writes are refused
+  kReadWrite,  // takes the write lock up front on SQLite (BEGIN IMMEDIATE)
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
+  virtual Dialect dialect() const = 0;
+};
+
+// Opens a database from a URL:
+//   sqlite:PATH             file database (created if missing)
+//   sqlite::memory:         private in-memory database (tests)
+//   postgresql://...        libpq connection URI (also postgres://)
+absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url);
+
+}  // namespace seccoord::db
+
+#endif  // SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
