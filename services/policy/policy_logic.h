@@ -1,0 +1,146 @@
+// PolicyLogic: the rules of the policy-version service, detached from gRPC.
+//
+// - Revisions move DRAFT → IN_REVIEW → APPROVED → PUBLISHED; DRAFT, IN_REVIEW
+//   and APPROVED can be WITHDRAWN. A PUBLISHED revision is shown as
+//   SUPERSEDED once a later published revision is in force.
+// - Approval needs a union admin other than the author (separation of
+//   duties). Publication sets the 施行日, which may lie in the future but
+//   never before the effective date of the latest published revision, and
+//   extends the document's hash chain.
+// - The revision in force on a date is the published revision with the
+//   latest effective date ≤ that date.
+// - Visibility (DESIGN.md): a document's published revisions are readable by
+//   whoever holds the permission of its visibility (PUBLIC, MEMBERS,
+//   UNION_ONLY); unpublished revisions additionally need read_drafts. The
+//   same rule serves every read path: get, list, diff, watch, acks,
+//   comments. A refusal is PERMISSION_DENIED naming what is missing.
+// - Drafts name their base revision; a stale base is ABORTED. Updates and
+//   transitions may name the etag they read; a stale etag is ABORTED.
+// - Every mutation carries a request_id; a retry returns the first result.
+//
+// Thread-safety: safe from many threads; all state lives in the store.
+#ifndef SECCOORD_SERVICES_POLICY_POLICY_LOGIC_H_
+#define SECCOORD_SERVICES_POLICY_POLICY_LOGIC_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/civil_date.h"
+#include "seccoord/v1/policy.pb.h"
+#include "services/policy/policy_store.h"
+#include "services/runtime/auth/caller.h"
+#include "services/runtime/event_notifier.h"
+
+namespace seccoord::policy {
+
+// Bounds on request content (RESOURCE_EXHAUSTED beyond them).
+inline constexpr int kMaxArticles = 200;
+inline constexpr size_t kMaxTitleBytes = 400;
+inline constexpr size_t kMaxHeadingBytes = 400;
+inline constexpr size_t kMaxBodyBytes = 64 * 1024;
+inline constexpr size_t kMaxLabelBytes = 64;
+inline constexpr size_t kMaxSummaryBytes = 2000;
+inline constexpr size_t kMaxCommentBytes = 4000;
+inline constexpr int kMaxPageSize = 100;
+inline constexpr int kDefaultPageSize = 50;
+
+// Time sources, injectable for tests.
+struct Clock {
+  std::function<int64_t()> now_us;       // UTC microseconds since the epoch
+  std::function<CivilDate()> today;      // today in Japan
+  static Clock System();
+};
+
+class PolicyLogic {
+ public:
+  PolicyLogic(PolicyStore& store, Clock clock, runtime::EventNotifier* notifier)
+      : store_(store), clock_(std::move(clock)), notifier_(notifier) {}
+
+  absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(const runtime::Caller& caller);
+  absl::StatusOr<v1::Document> GetDocument(const runtime::Caller& caller,
+                                           const v1::GetDocumentRequest& request);
+  absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(
+      const runtime::Caller& caller, const v1::ListRevisionsRequest& request);
+  absl::StatusOr<v1::Revision> GetRevision(const runtime::Caller& caller,
+                                           const v1::GetRevisionRequest& request);
+
+  absl::StatusOr<v1::Revision> CreateRevision(const runtime::Caller& caller,
+                                              const v1::CreateRevisionRequest& request);
+  absl::StatusOr<v1::Revision> UpdateRevision(const runtime::Caller& caller,
+                                              const v1::UpdateRevisionRequest& request);
+  absl::StatusOr<v1::Revision> SubmitRevision(const runtime::Caller& caller,
+                                              const v1::TransitionRevisionRequest& request);
+  absl::StatusOr<v1::Revision> ApproveRevision(const runtime::Caller& caller,
+                                               const v1::TransitionRevisionRequest& request);
+  absl::StatusOr<v1::Revision> PublishRevision(const runtime::Caller& caller,
+                                               const v1::PublishRevisionRequest& request);
+  absl::StatusOr<v1::Revision> WithdrawRevision(const runtime::Caller& caller,
+                                                const v1::TransitionRevisionRequest& request);
+
+  absl::StatusOr<v1::DiffRevisionsResponse> DiffRevisions(
+      const runtime::Caller& caller, const v1::DiffRevisionsRequest& request);
+
+  // Checks a watch request (document visible to the caller, bounds).
+  absl::Status ValidateWatch(const runtime::Caller& caller,
+                             const v1::WatchRevisionEventsRequest& request);
+  // Events after `after` that the caller may see (of `document_id` when not
+  // empty), at most `limit`. *scanned_to is set to the last sequence read,
+  // so invisible events are skipped but not re-read.
+  absl::StatusOr<std::vector<v1::RevisionEvent>> VisibleEventsAfter(
+      const runtime::Caller& caller, const std::string& document_id, int64_t after,
+      int limit, int64_t* scanned_to);
+
+  absl::StatusOr<v1::Acknowledgement> AcknowledgeRevision(
+      const runtime::Caller& caller, const v1::AcknowledgeRevisionRequest& request);
+  absl::StatusOr<v1::ListAcknowledgementsResponse> ListAcknowledgements(
+      const runtime::Caller& caller, const v1::ListAcknowledgementsRequest& request);
+
+  absl::StatusOr<v1::RevisionComment> AddRevisionComment(
+      const runtime::Caller& caller, const v1::AddRevisionCommentRequest& request);
+  absl::StatusOr<v1::ListRevisionCommentsResponse> ListRevisionComments(
+      const runtime::Caller& caller, const v1::ListRevisionCommentsRequest& request);
+
+  runtime::EventNotifier* notifier() const { return notifier_; }
+
+ private:
+  // Runs a mutation once per (caller, request_id): a retry gets the stored
+  // response. `body` runs inside the write transaction.
+  template <typename Response>
+  absl::StatusOr<Response> Idempotent(
+      const runtime::Caller& caller, const std::string& request_id, const char* method,
+      const std::function<absl::StatusOr<Response>(PolicyStore::Tx&)>& body);
+
+  // Loads a document the caller may see (NOT_FOUND / PERMISSION_DENIED).
+  absl::StatusOr<v1::Document> VisibleDocument(PolicyStore::Tx& tx,
+                                               const runtime::Caller& caller,
+                                               const std::string& document_id);
+  // Loads a revision the caller may see, state presented for today.
+  absl::StatusOr<v1::Revision> VisibleRevision(PolicyStore::Tx& tx,
+                                               const runtime::Caller& caller,
+                                               const v1::Document& document, int64_t number,
+                                               bool with_articles);
+  // Shared body of Submit, Approve and Withdraw.
+  absl::StatusOr<v1::Revision> Transition(const runtime::Caller& caller,
+                                          const v1::TransitionRevisionRequest& request,
+                                          const char* method,
+                                          const std::vector<v1::RevisionState>& from,
+                                          v1::RevisionState to, v1::RevisionEventType event);
+  absl::StatusOr<v1::RevisionEvent> RecordEvent(PolicyStore::Tx& tx, v1::RevisionEventType type,
+                                                const v1::Revision& revision,
+                                                const runtime::Caller& caller);
+
+  PolicyStore& store_;
+  Clock clock_;
+  runtime::EventNotifier* notifier_;
+};
+
+// Whether a caller may read published revisions of a document with this
+// visibility.
+bool MayReadPublished(const runtime::Caller& caller, v1::Visibility visibility);
+
+}  // namespace seccoord::policy
+
+#endif  // SECCOORD_SERVICES_POLICY_POLICY_LOGIC_H_

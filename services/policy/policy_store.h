@@ -1,0 +1,114 @@
+// PolicyStore: the only place with SQL for the policy-version service.
+//
+// Documents, revisions (with their articles), revision events (the watch
+// stream, whose sequence is the resume token), acknowledgements and draft
+// comments live here, written once in portable SQL for both drivers.
+//
+// The domain runs its rules inside one transaction through a PolicyStore::Tx:
+// typed reads and writes, no SQL outside this file. Conditional writes carry
+// the etag the domain read, so a concurrent change turns into ABORTED rather
+// than a lost update.
+//
+// Thread-safety: PolicyStore is safe from many threads; a Tx belongs to the
+// thread running the Read/Write callback.
+#ifndef SECCOORD_SERVICES_POLICY_POLICY_STORE_H_
+#define SECCOORD_SERVICES_POLICY_POLICY_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "seccoord/v1/policy.pb.h"
+#include "services/runtime/db/database.h"
+#include "services/runtime/db/migrations.h"
+
+namespace seccoord::policy {
+
+// Schema of the policy service (component "policy"), including the three
+// documents of the union's policy hierarchy.
+std::vector<db::Migration> PolicyMigrations();
+
+class PolicyStore {
+ public:
+  // Typed access within one transaction.
+  class Tx {
+   public:
+    explicit Tx(db::Transaction& tx) : tx_(tx) {}
+
+    absl::StatusOr<std::vector<v1::Document>> ListDocuments();
+    absl::StatusOr<std::optional<v1::Document>> GetDocument(const std::string& id);
+
+    // A revision by number; articles only when with_articles.
+    absl::StatusOr<std::optional<v1::Revision>> GetRevision(
+        const std::string& document_id, int64_t number, bool with_articles);
+    // Revisions with number > after_number in ascending order.
+    absl::StatusOr<std::vector<v1::Revision>> ListRevisions(
+        const std::string& document_id, int64_t after_number, int limit,
+        bool with_articles);
+    // Highest revision number of the document (0 when none).
+    absl::StatusOr<int64_t> MaxRevisionNumber(const std::string& document_id);
+    // The published revision with the latest effective date <= on_iso (ties:
+    // the higher number), or nullopt.
+    absl::StatusOr<std::optional<v1::Revision>> PublishedInForce(
+        const std::string& document_id, const std::string& on_iso,
+        bool with_articles);
+    // The most recently published revision (last link of the chain).
+    absl::StatusOr<std::optional<v1::Revision>> LastPublished(
+        const std::string& document_id);
+
+    // Inserts a new revision with its articles. ALREADY_EXISTS when the
+    // number is taken (a concurrent draft won).
+    absl::Status InsertRevision(const v1::Revision& revision);
+    // Replaces a revision's row (and articles when replace_articles) if its
+    // stored etag is still expected_etag; ABORTED otherwise.
+    absl::Status UpdateRevision(const v1::Revision& revision,
+                                const std::string& expected_etag,
+                                bool replace_articles);
+
+    // Appends an event; returns it with its sequence set.
+    absl::StatusOr<v1::RevisionEvent> AppendEvent(v1::RevisionEvent event);
+    // Events with sequence > after, ascending, at most limit.
+    absl::StatusOr<std::vector<v1::RevisionEvent>> EventsAfter(int64_t after, int limit);
+
+    // Inserts an acknowledgement; returns the stored one (the first when the
+    // principal had already acknowledged).
+    absl::StatusOr<v1::Acknowledgement> InsertAcknowledgement(const v1::Acknowledgement& ack);
+    absl::StatusOr<std::vector<v1::Acknowledgement>> ListAcknowledgements(
+        const std::string& document_id, int64_t number);
+
+    absl::StatusOr<v1::RevisionComment> InsertComment(v1::RevisionComment comment);
+    absl::StatusOr<std::vector<v1::RevisionComment>> ListComments(
+        const std::string& document_id, int64_t number);
+
+    // The underlying transaction, for the request log and the audit chain
+    // that must commit together with the change.
+    db::Transaction& transaction() { return tx_; }
+
+   private:
+    absl::Status InsertArticles(const v1::Revision& revision);
+    absl::Status LoadArticles(v1::Revision& revision);
+    // Next value of a named counter (serialises concurrent writers on PG).
+    absl::StatusOr<int64_t> NextCounter(const std::string& name);
+
+    db::Transaction& tx_;
+  };
+
+  explicit PolicyStore(db::Database& db) : db_(db) {}
+
+  // Runs fn in a read-only transaction.
+  absl::Status Read(const std::function<absl::Status(Tx&)>& fn);
+  // Runs fn in a read-write transaction and commits when fn returns OK;
+  // nothing is kept when fn fails.
+  absl::Status Write(const std::function<absl::Status(Tx&)>& fn);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace seccoord::policy
+
+#endif  // SECCOORD_SERVICES_POLICY_POLICY_STORE_H_
