@@ -42,7 +42,10 @@ std::string_view StatusCodeName(absl::StatusCode code) {
 }
 
 absl::Status InvalidField(std::string_view field, std::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
+  std::string message(field);
+  message.append(": ");
+  message.append(reason.data(), reason.size());
+  return absl::InvalidArgumentError(message);
 }
 
 }  // namespace seccoord
