@@ -192,7 +192,7 @@ absl::StatusOr<v1::Document> PolicyLogic::VisibleDocument(PolicyStore::Tx& tx,
     return absl::PermissionDeniedError(absl::StrCat(
         caller.Uri(), " may not read document ", document_id, " (",
         v1::Visibility_Name(document->visibility()), "; needs ",
-        runtime::PermissionName(PublishedPermission(document->visibility())), ")"));
+        std::string(runtime::PermissionName(PublishedPermission(document->visibility()))), ")"));
   }
   // Fill the document's derived fields: revision in force, review due.
   const CivilDate today = clock_.today();

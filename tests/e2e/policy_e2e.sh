@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# End-to-end: scripts/up on a fresh state folder starts the real
+# seccoord-policyd, then the real CLI reads, imports, publishes, diffs and
+# verifies as the sample principals; scripts/down must leave no process.
+# Runs beside a developer's own suite: its own state folder and port.
+set -uo pipefail
+ROOT="${SECCOORD_SOURCE_DIR:?}"
+export SECCOORD_VAR="$(mktemp -d /tmp/seccoord-e2e.XXXXXX)"
+export SECCOORD_POLICY_ADDR="127.0.0.1:${E2E_POLICY_PORT:-17401}"
+export SECCOORD_SKIP_BUILD=1
+BIN="${SECCOORD_BINARY_DIR:?}/bin"
+CONFIG="$SECCOORD_VAR/seccoord.yaml"
+failures=0
+passes=0
+
+cleanup() {
+  "$ROOT/scripts/down" >/dev/null 2>&1 || true
+  rm -rf "$SECCOORD_VAR"
+}
+trap cleanup EXIT
+
+cli() { "$BIN/seccoord" --config "$CONFIG" "$@"; }
+ok() { echo "PASS: $1"; passes=$((passes + 1)); }
+fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+
+# expect_ok NAME PATTERN CMD...: the command succeeds and prints PATTERN.
+expect_ok() {
+  local name="$1" pattern="$2"; shift 2
+  local out
+  if out="$("$@" 2>&1)" && grep -q -- "$pattern" <<<"$out"; then ok "$name"
+  else fail "$name"; echo "$out" | head -n 20; fi
+}
+# expect_fail NAME PATTERN CMD...: the command fails and prints PATTERN.
+expect_fail() {
+  local name="$1" pattern="$2"; shift 2
+  local out
+  if out="$("$@" 2>&1)"; then fail "$name (succeeded)"; echo "$out" | head -n 10
+  elif grep -q -- "$pattern" <<<"$out"; then ok "$name"
+  else fail "$name"; echo "$out" | head -n 10; fi
+}
+
+if ! (cd "$ROOT" && scripts/up) >"$SECCOORD_VAR/up.out" 2>&1; then
+  cat "$SECCOORD_VAR/up.out"; cat "$SECCOORD_VAR"/log/*.log 2>/dev/null | tail -n 30
+  echo "0 passed, 1 failed"; exit 1
+fi
+ok "scripts/up starts the suite and seeds the basic policy"
+
+# Reading the seed as a member: revision 1 in force since 令和8年4月1日, ten
+# articles and the supplementary provision.
+out="$(cli --profile mito-member policy show basic-policy --wareki 2>&1)"
+if grep -q "令和8年4月1日" <<<"$out" && grep -q "第10" <<<"$out" && grep -q "附則\|附 則" <<<"$out" \
+   && grep -q "情報セキュリティ実施手順の策定" <<<"$out"; then ok "member reads the basic policy in force"
+else fail "member reads the basic policy in force"; echo "$out" | head -n 20; fi
+expect_ok "json output is the protobuf JSON of the revision" '"number": "1"' \
+  cli --profile mito-member -o json policy show basic-policy
+expect_fail "member is refused the procedures" "PERMISSION_DENIED" \
+  cli --profile mito-member policy show procedures
+expect_ok "anonymous reads the published basic policy" "第1" \
+  cli --profile anonymous policy show basic-policy
+expect_fail "anonymous is refused the standards" "PERMISSION_DENIED" \
+  cli --profile anonymous policy list standards
+docs="$(cli --profile anonymous policy docs 2>&1)"
+if grep -q "basic-policy" <<<"$docs" && ! grep -q "standards\|procedures" <<<"$docs"; then
+  ok "anonymous lists only the basic policy"
+else fail "anonymous lists only the basic policy"; echo "$docs"; fi
+
+# A revision: staff imports an amended text, admin2 approves, admin1
+# publishes it effective 令和9年4月1日.
+amended="$SECCOORD_VAR/amended.txt"
+sed 's/定期的又は必要に応じて自己点検を実施する。外部監査/毎年度及び必要に応じて自己点検を実施する。外部監査/' \
+  "$ROOT/data/basic-policy-r8.txt" > "$amended"
+expect_ok "staff imports an amended draft as revision 2" "2" \
+  cli --profile union-staff policy import basic-policy "$amended" --summary "第7の点検頻度を明確化"
+expect_fail "member cannot read the draft" "PERMISSION_DENIED" \
+  cli --profile mito-member policy show basic-policy --revision 2
+expect_fail "member cannot submit" "PERMISSION_DENIED" \
+  cli --profile mito-member policy submit basic-policy 2
+expect_ok "staff submits" "" cli --profile union-staff policy submit basic-policy 2
+expect_fail "staff cannot approve" "PERMISSION_DENIED" \
+  cli --profile union-staff policy approve basic-policy 2
+expect_ok "admin2 approves" "" cli --profile union-admin2 policy approve basic-policy 2
+expect_fail "impossible effective date is refused" "INVALID_ARGUMENT" \
+  cli --profile union-admin policy publish basic-policy 2 --effective 2027-02-30
+expect_fail "effective date before the published one is refused" "effective_date" \
+  cli --profile union-admin policy publish basic-policy 2 --effective 2026-03-01
+expect_ok "admin1 publishes effective R9.4.1" "" \
+  cli --profile union-admin policy publish basic-policy 2 --effective R9.4.1
+expect_ok "diff shows the changed article 第7" "第7" \
+  cli --profile mito-member policy diff basic-policy 1 2
+expect_ok "diff shows the added line" "毎年度及び必要に応じて" \
+  cli --profile mito-member policy diff basic-policy 1 2
+expect_ok "revision 1 is still in force today" "1" \
+  cli --profile mito-member policy show basic-policy --on 2026-11-25
+expect_ok "revision 2 is in force on 2027-04-01" "毎年度及び必要に応じて" \
+  cli --profile mito-member policy show basic-policy --on 令和9年4月1日
+expect_ok "member verifies hashes and the chain" "OK" \
+  cli --profile mito-member policy verify basic-policy
+expect_ok "watch backlog shows the publication" "basic-policy" \
+  cli --profile shirosato-member policy watch --once
+expect_ok "member acknowledges revision 1" "" cli --profile mito-member policy ack basic-policy 1
+expect_ok "coverage counts mito-city" "mito-city" cli --profile union-staff policy acks basic-policy 1
+expect_ok "admin verifies the audit chain" "" cli --profile union-admin audit verify --service policy
+expect_ok "the refusals are in the audit chain" "PERMISSION_DENIED" \
+  cli --profile union-admin audit list --service policy
+expect_fail "member may not read the audit chain" "PERMISSION_DENIED" \
+  cli --profile mito-member audit list --service policy
+
+pid="$(cat "$SECCOORD_VAR/run/policyd.pid")"
+if (cd "$ROOT" && scripts/down) >/dev/null 2>&1 && ! kill -0 "$pid" 2>/dev/null; then
+  ok "scripts/down stops the server"
+else fail "scripts/down stops the server"; fi
+if grep -q '"method"' "$SECCOORD_VAR/log/policyd.log"; then ok "one JSON log line per RPC"
+else fail "one JSON log line per RPC"; fi
+
+echo "$passes passed, $failures failed"
+[[ $failures -eq 0 ]]
