@@ -1,0 +1,142 @@
+// The CLI's command framework: global options, the per-run context every
+// command uses (profile, channels, deadlines, output), error classes and exit
+// codes, and the registration of command groups.
+//
+// A command group (policy, audit, later asset and assessment) is one file
+// with one function `void RegisterXxxCommands(CLI::App& root, CommandContext& ctx)`
+// that adds its subcommands; a leaf subcommand installs its action with
+// SetAction. Adding a group is a new file and one line in kCommandGroups
+// (command.cc).
+//
+// Exit codes (also printed in the --help footer):
+//   0  success
+//   1  the server refused or failed the call (any gRPC error code), or the
+//      server could not be reached (UNAVAILABLE, DEADLINE_EXCEEDED)
+//   2  usage: bad command line, invalid argument value (date, number) or
+//      input file
+//   3  configuration: config file, profile or TLS files missing or invalid
+//   4  verification failed: `policy verify` found a hash or chain mismatch,
+//      `audit verify` found the chain not intact
+// Every failure prints one line "error: <GRPC_CODE_NAME>: <message>" on stderr.
+#ifndef SECCOORD_CLIENTS_SECCOORD_COMMAND_H_
+#define SECCOORD_CLIENTS_SECCOORD_COMMAND_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "clients/seccoord/cli_config.h"
+#include "clients/seccoord/output.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace seccoord::cli {
+
+// Exit codes of the seccoord binary.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitRpc = 1,
+  kExitUsage = 2,
+  kExitConfig = 3,
+  kExitVerify = 4,
+};
+
+// The exit-code table as printed in --help.
+extern const char kExitCodeHelp[];
+
+// Marks a status with the class that decides the exit code.
+absl::Status UsageError(absl::Status status);
+absl::Status ConfigError(absl::Status status);
+absl::Status VerificationError(absl::Status status);
+// A status received from a server (exit code 1).
+absl::Status RpcError(const grpc::Status& status);
+
+// The exit code for a failed status: by its class mark; unmarked → 1.
+int ExitCodeFor(const absl::Status& status);
+
+// "error: PERMISSION_DENIED: message" (no trailing newline).
+std::string FormatError(const absl::Status& status);
+
+// A fresh random request id: a UUID version 4 from std::random_device,
+// e.g. "3b241101-e2bb-4255-8caf-4136c566a962".
+std::string NewRequestId();
+
+// Options that apply to every command.
+struct GlobalOptions {
+  std::string config_path;  // --config
+  std::string profile;      // --profile
+  std::string output = "table";  // -o table|json
+  bool wareki = false;      // --wareki
+  double timeout_seconds = 10;   // --timeout
+};
+
+// Everything a command needs at run time. Config, profile and channels are
+// resolved lazily, so --help and usage errors never need a config file.
+class CommandContext {
+ public:
+  CommandContext(EnvLookup env, std::ostream& out, std::ostream& err);
+
+  GlobalOptions& options() { return options_; }
+  const EnvLookup& env() const { return env_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  // Output format and date style from the global options.
+  OutputOptions output() const;
+
+  // The selected profile (config file and profile resolved on first use).
+  // Errors are marked ConfigError.
+  absl::StatusOr<const Profile*> profile();
+
+  // A channel to `service` of the selected profile (one per service, reused).
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(ServiceKind service);
+
+  // Prepares a call: sets the --timeout deadline (unless `with_deadline` is
+  // false, for a live watch stream that runs until interrupted).
+  void PrepareCall(grpc::ClientContext* call, bool with_deadline = true) const;
+
+  // Prints a response: its protobuf JSON with -o json, else `table()`.
+  absl::Status Print(const google::protobuf::Message& response,
+                     const std::function<std::string()>& table);
+
+  // The action of the chosen leaf command (set by SetAction during parsing).
+  void set_action(std::function<absl::Status()> action) { action_ = std::move(action); }
+  const std::function<absl::Status()>& action() const { return action_; }
+
+ private:
+  GlobalOptions options_;
+  EnvLookup env_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::optional<Profile> profile_;
+  std::map<ServiceKind, std::shared_ptr<grpc::Channel>> channels_;
+  std::function<absl::Status()> action_;
+};
+
+// Makes `command` a leaf whose action is `action`, run after parsing.
+void SetAction(CLI::App* command, CommandContext& ctx, std::function<absl::Status()> action);
+
+// A command group registration function.
+using RegisterFn = void (*)(CLI::App& root, CommandContext& ctx);
+
+// Builds the whole command tree with the global options on `app`.
+void BuildCommandTree(CLI::App& app, CommandContext& ctx);
+
+// Parses argv and runs the chosen command. Returns the process exit code;
+// output goes to `out`, errors to `err`.
+int RunCli(int argc, const char* const* argv, const EnvLookup& env, std::ostream& out,
+           std::ostream& err);
+
+}  // namespace seccoord::cli
+
+#endif  // SECCOORD_CLIENTS_SECCOORD_COMMAND_H_
