@@ -8,13 +8,38 @@
 //   - ON CONFLICT and RETURNING are available on both.
 // Parameters are always bound, never spliced into SQL text.
 //
+// Parameters: int64_t, std::string (must not contain NUL bytes) or NULL
+// (std::monostate). Every $k for k in 1..params.size() must occur in the
+// statement, and the statement may use no other parameter (SQLite checks
+// this strictly; PostgreSQL mostly does). One statement per call.
+//
 // Errors map to canonical codes: a unique/primary-key violation is
-// ALREADY_EXISTS, a write conflict or serialization failure is ABORTED, a
-// lost/unreachable server is UNAVAILABLE, anything else INTERNAL.
+// ALREADY_EXISTS, a write conflict, deadlock, serialization failure or lock
+// timeout is ABORTED (retry the whole transaction), a lost/unreachable server
+// (or, on SQLite, a database locked by another process past the busy timeout,
+// an I/O error) is UNAVAILABLE, a foreign-key violation or a write inside a
+// kReadOnly transaction is FAILED_PRECONDITION, a malformed parameter list is
+// INVALID_ARGUMENT, anything else INTERNAL. Messages carry the SQLSTATE or the
+// SQLite error text and never parameter values (PostgreSQL "data exception"
+// messages, which quote the offending value, are reduced to their SQLSTATE).
+//
+// Any error from Query/Execute ends the transaction on both drivers (it is
+// rolled back at once, like PostgreSQL does): later calls return
+// FAILED_PRECONDITION. Handle expected conflicts with ON CONFLICT instead of
+// catching ALREADY_EXISTS and carrying on.
+//
+// Isolation: kReadOnly sees one snapshot (SQLite read transaction under WAL;
+// PostgreSQL REPEATABLE READ READ ONLY). kReadWrite on SQLite is serialised
+// (one writer); on PostgreSQL it is READ COMMITTED, so read-modify-write must
+// be written as one statement (UPDATE t SET n = n + 1 ...), use
+// SELECT ... FOR UPDATE, or rely on unique constraints.
 //
 // Thread-safety: Database is safe to use from many threads (drivers keep a
-// connection pool). A Transaction belongs to the thread that began it. A
-// write is acknowledged (Commit returns OK) only after it is durably committed.
+// connection pool). A Transaction belongs to the thread that began it and must
+// be destroyed before its Database. Do not begin a second kReadWrite
+// transaction on a thread that still holds one (SQLite would wait for
+// itself until the busy timeout and return UNAVAILABLE). A write is
+// acknowledged (Commit returns OK) only after it is durably committed.
 #ifndef SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
 #define SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
 
@@ -39,9 +64,10 @@ class Row {
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
   size_t size() const { return values_.size(); }
   bool IsNull(size_t i) const;
-  // The integer in column i; 0 for NULL.
+  // The integer in column i; 0 for NULL. A text value holding a decimal
+  // integer is parsed (0 if it is not one).
   int64_t Int(size_t i) const;
-  // The text in column i; "" for NULL.
+  // The text in column i; "" for NULL and for integer values.
   const std::string& Text(size_t i) const;
   const Value& value(size_t i) const { return values_.at(i); }
 
@@ -57,6 +83,9 @@ enum class Dialect {
   kPostgres,
 };
 
+// "sqlite" or "postgres".
+std::string_view DialectName(Dialect dialect);
+
 // A unit of work. Rolled back on destruction unless Commit() succeeded.
 class Transaction {
  public:
@@ -67,7 +96,8 @@ class Transaction {
   // Runs a statement; returns the number of rows it changed.
   virtual absl::StatusOr<int64_t> Execute(std::string_view sql,
                                           const Params& params = {}) = 0;
-  // Durably commits. After an error the transaction is rolled back.
+  // Durably commits. After an error the transaction is rolled back. Commit
+  // is called at most once; nothing may be run after it.
   virtual absl::Status Commit() = 0;
 };
 
@@ -84,9 +114,14 @@ class Database {
 };
 
 // Opens a database from a URL:
-//   sqlite:PATH             file database (created if missing)
-//   sqlite::memory:         private in-memory database (tests)
+//   sqlite:PATH             file database (created if missing); also
+//                           sqlite:///ABSOLUTE/PATH
+//   sqlite::memory:         private in-memory database (tests); one per
+//                           Database object, on a single connection, so
+//                           its transactions run one at a time
 //   postgresql://...        libpq connection URI (also postgres://)
+// An unknown scheme is INVALID_ARGUMENT; an unreachable server or a file
+// that cannot be opened is UNAVAILABLE (the first connection is made here).
 absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url);
 
 }  // namespace seccoord::db

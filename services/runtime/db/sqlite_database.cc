@@ -1,0 +1,518 @@
+#include "services/runtime/db/sqlite_database.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "services/runtime/db/sql_util.h"
+
+namespace seccoord::db {
+namespace {
+
+// How long a writer waits for the write lock (in this process: the write
+// gate; across processes: SQLite's busy handler), and a reader for a
+// connection of the single-connection in-memory database.
+constexpr int kBusyTimeoutMs = 30000;
+constexpr std::chrono::milliseconds kWaitTimeout(kBusyTimeoutMs);
+// Idle connections kept per database; more are closed when released.
+constexpr size_t kMaxIdleConnections = 8;
+// Prepared statements cached per connection; the cache is emptied when full.
+constexpr size_t kMaxCachedStatements = 256;
+
+using internal::Av;
+using internal::SqlSnippet;
+
+// Builds the status for a failed SQLite call on `db`. Reads the error text of
+// the connection, so call it before any further call on that connection.
+// `beginning`: the failure happened while starting a transaction, where a
+// busy database means "locked by someone else for too long".
+absl::Status SqliteError(sqlite3* db, int rc, std::string_view what,
+                         std::string_view sql = {}, bool beginning = false) {
+  int ext = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+  if ((ext & 0xff) != (rc & 0xff)) ext = rc;  // errcode of an older call
+  const char* text = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  absl::StatusCode code = absl::StatusCode::kInternal;
+  switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      code = absl::StatusCode::kAlreadyExists;
+      break;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      code = absl::StatusCode::kFailedPrecondition;
+      break;
+    default:
+      switch (ext & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+          code = beginning ? absl::StatusCode::kUnavailable
+                           : absl::StatusCode::kAborted;
+          break;
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PROTOCOL:
+          code = absl::StatusCode::kUnavailable;
+          break;
+        case SQLITE_FULL:
+          code = absl::StatusCode::kResourceExhausted;
+          break;
+        default:
+          break;
+      }
+  }
+  std::string message = absl::StrCat("sqlite: ", Av(what), ": ", text ? text : "",
+                                     " (code ", ext, ")");
+  if (!sql.empty()) absl::StrAppend(&message, " in: ", SqlSnippet(sql));
+  return absl::Status(code, message);
+}
+
+// A binary semaphore: unlike std::mutex it may be released by a thread other
+// than the one that took it, and waiting for it can time out.
+class WriteGate {
+ public:
+  bool Acquire(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_for(lock, timeout, [this] { return !held_; })) return false;
+    held_ = true;
+    return true;
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_ = false;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = false;
+};
+
+// The process-wide write gate of the database file at `real_path`, shared by
+// every Database open on it.
+std::shared_ptr<WriteGate> GateForFile(const std::string& real_path) {
+  static std::mutex* const mu = new std::mutex;
+  static auto* const gates =
+      new std::map<std::string, std::weak_ptr<WriteGate>>;
+  std::lock_guard<std::mutex> lock(*mu);
+  for (auto it = gates->begin(); it != gates->end();) {
+    it = it->second.expired() ? gates->erase(it) : std::next(it);
+  }
+  std::weak_ptr<WriteGate>& slot = (*gates)[real_path];
+  std::shared_ptr<WriteGate> gate = slot.lock();
+  if (gate == nullptr) {
+    gate = std::make_shared<WriteGate>();
+    slot = gate;
+  }
+  return gate;
+}
+
+// One sqlite3 connection with its statement cache. Used by one thread at a
+// time (the pool hands it out), hence SQLITE_OPEN_NOMUTEX.
+struct Conn {
+  sqlite3* db = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> statements;
+
+  Conn() = default;
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+  ~Conn() {
+    for (auto& entry : statements) sqlite3_finalize(entry.second);
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+};
+
+// Resets a statement (and forgets its bindings) when leaving scope, so a
+// cached statement never stays "in progress" and blocks COMMIT.
+class StatementReset {
+ public:
+  explicit StatementReset(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~StatementReset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+absl::StatusOr<sqlite3_stmt*> Prepare(Conn& conn, std::string_view sql) {
+  std::string key(sql);
+  auto it = conn.statements.find(key);
+  if (it != conn.statements.end()) return it->second;
+
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(conn.db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+  if (rc != SQLITE_OK) return SqliteError(conn.db, rc, "prepare", sql);
+  if (stmt == nullptr) {
+    return absl::InvalidArgumentError("sqlite: empty statement");
+  }
+  // Only blanks and comments may follow the statement.
+  const char* end = sql.data() + sql.size();
+  while (tail != nullptr && tail < end) {
+    sqlite3_stmt* next = nullptr;
+    const char* next_tail = nullptr;
+    rc = sqlite3_prepare_v2(conn.db, tail, static_cast<int>(end - tail), &next,
+                            &next_tail);
+    if (rc != SQLITE_OK || next != nullptr) {
+      sqlite3_finalize(next);
+      sqlite3_finalize(stmt);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sqlite: one statement per call, got more in: ", SqlSnippet(sql)));
+    }
+    if (next_tail == tail) break;
+    tail = next_tail;
+  }
+  if (conn.statements.size() >= kMaxCachedStatements) {
+    for (auto& entry : conn.statements) sqlite3_finalize(entry.second);
+    conn.statements.clear();
+  }
+  conn.statements.emplace(std::move(key), stmt);
+  return stmt;
+}
+
+// Binds params[k-1] to $k. Every parameter the statement names must be $k
+// with 1 <= k <= params.size(), and every $k must be used.
+absl::Status Bind(Conn& conn, sqlite3_stmt* stmt, std::string_view sql,
+                  const Params& params) {
+  const int count = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(stmt, i);
+    int k = 0;
+    if (name == nullptr || name[0] != '$' || !absl::SimpleAtoi(name + 1, &k) ||
+        k < 1 || static_cast<size_t>(k) > params.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sqlite: statement uses parameter ", name ? name : "?", " but ",
+          params.size(), " were given (placeholders are $1, $2, ...) in: ",
+          SqlSnippet(sql)));
+    }
+  }
+  for (size_t k = 1; k <= params.size(); ++k) {
+    const std::string name = absl::StrCat("$", k);
+    const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+    if (index == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sqlite: parameter ", name, " is not used in: ", SqlSnippet(sql)));
+    }
+    const Value& value = params[k - 1];
+    int rc = SQLITE_OK;
+    if (const int64_t* n = std::get_if<int64_t>(&value)) {
+      rc = sqlite3_bind_int64(stmt, index, *n);
+    } else if (const std::string* s = std::get_if<std::string>(&value)) {
+      if (s->find('\0') != std::string::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("sqlite: text parameter ", name, " contains a NUL byte"));
+      }
+      // The params outlive the execution of the statement: no copy needed.
+      rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC,
+                               SQLITE_UTF8);
+    } else {
+      rc = sqlite3_bind_null(stmt, index);
+    }
+    if (rc != SQLITE_OK) return SqliteError(conn.db, rc, "bind", sql);
+  }
+  return absl::OkStatus();
+}
+
+Value ColumnValue(sqlite3_stmt* stmt, int i) {
+  switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
+    case SQLITE_FLOAT: {
+      const double d = sqlite3_column_double(stmt, i);
+      if (std::isfinite(d) && std::floor(d) == d && d >= -9.2e18 && d <= 9.2e18) {
+        return static_cast<int64_t>(d);
+      }
+      return absl::StrCat(d);
+    }
+    case SQLITE_TEXT:
+    case SQLITE_BLOB: {
+      const void* data = sqlite3_column_blob(stmt, i);
+      const int size = sqlite3_column_bytes(stmt, i);
+      if (data == nullptr || size == 0) return std::string();
+      return std::string(static_cast<const char*>(data), size);
+    }
+    default:
+      return std::monostate();
+  }
+}
+
+// Runs one statement on `conn`, collecting rows into `rows` (if not null) and
+// the number of rows it changed into `changes` (if not null).
+absl::Status Run(Conn& conn, std::string_view sql, const Params& params,
+                 bool read_only, std::vector<Row>* rows, int64_t* changes,
+                 bool beginning = false) {
+  SECCOORD_ASSIGN_OR_RETURN(sqlite3_stmt* stmt, Prepare(conn, sql));
+  StatementReset reset(stmt);
+  if (read_only && !sqlite3_stmt_readonly(stmt)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "sqlite: write in a read-only transaction: ", SqlSnippet(sql)));
+  }
+  SECCOORD_RETURN_IF_ERROR(Bind(conn, stmt, sql, params));
+  const sqlite3_int64 total_before = sqlite3_total_changes64(conn.db);
+  const int columns = sqlite3_column_count(stmt);
+  for (;;) {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      return SqliteError(conn.db, rc, "step", sql, beginning);
+    }
+    if (rows != nullptr) {
+      std::vector<Value> values;
+      values.reserve(columns);
+      for (int i = 0; i < columns; ++i) values.push_back(ColumnValue(stmt, i));
+      rows->emplace_back(std::move(values));
+    }
+  }
+  if (changes != nullptr) {
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE, so
+    // a statement that changed nothing (DDL, SELECT, no match) reports 0.
+    *changes = sqlite3_total_changes64(conn.db) == total_before
+                   ? 0
+                   : sqlite3_changes64(conn.db);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Conn>> OpenConn(const std::string& path,
+                                               bool memory) {
+  auto conn = std::make_unique<Conn>();
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(memory ? ":memory:" : path.c_str(), &conn->db,
+                                 flags, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status error = SqliteError(conn->db, rc, "open");
+    return absl::UnavailableError(
+        absl::StrCat(error.message(), " (path ", path, ")"));
+  }
+  sqlite3_extended_result_codes(conn->db, 1);
+  sqlite3_busy_timeout(conn->db, kBusyTimeoutMs);
+  for (const char* pragma :
+       {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
+    SECCOORD_RETURN_IF_ERROR(Run(*conn, pragma, {}, false, nullptr, nullptr));
+  }
+  return conn;
+}
+
+class SqliteDatabase;
+
+class SqliteTransaction : public Transaction {
+ public:
+  SqliteTransaction(SqliteDatabase* owner, std::unique_ptr<Conn> conn,
+                    TxMode mode, std::shared_ptr<WriteGate> gate)
+      : owner_(owner), conn_(std::move(conn)), mode_(mode),
+        gate_(std::move(gate)) {}
+  ~SqliteTransaction() override { End(); }
+
+  absl::StatusOr<std::vector<Row>> Query(std::string_view sql,
+                                         const Params& params) override {
+    SECCOORD_RETURN_IF_ERROR(CheckOpen());
+    std::vector<Row> rows;
+    absl::Status status = Run(*conn_, sql, params,
+                              mode_ == TxMode::kReadOnly, &rows, nullptr);
+    if (!status.ok()) return Fail(std::move(status));
+    return rows;
+  }
+
+  absl::StatusOr<int64_t> Execute(std::string_view sql,
+                                  const Params& params) override {
+    SECCOORD_RETURN_IF_ERROR(CheckOpen());
+    int64_t changes = 0;
+    absl::Status status = Run(*conn_, sql, params,
+                              mode_ == TxMode::kReadOnly, nullptr, &changes);
+    if (!status.ok()) return Fail(std::move(status));
+    return changes;
+  }
+
+  absl::Status Commit() override {
+    SECCOORD_RETURN_IF_ERROR(CheckOpen());
+    absl::Status status = Run(*conn_, "COMMIT", {}, false, nullptr, nullptr);
+    if (!status.ok()) return Fail(std::move(status));
+    ended_ = absl::FailedPreconditionError("sqlite: transaction already committed");
+    End();
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status CheckOpen() const { return ended_; }
+
+  // Ends the transaction after an error: rolls back at once and releases the
+  // connection and the write lock. Later calls fail.
+  absl::Status Fail(absl::Status error) {
+    ended_ = absl::FailedPreconditionError(absl::StrCat(
+        "transaction ended by an earlier error: ",
+        Av(StatusCodeName(error.code())), ": ", error.message()));
+    End();
+    return error;
+  }
+
+  // Rolls back if still open; hands the connection back; releases the gate.
+  void End();
+
+  SqliteDatabase* const owner_;
+  std::unique_ptr<Conn> conn_;
+  const TxMode mode_;
+  std::shared_ptr<WriteGate> gate_;  // held while not null
+  absl::Status ended_;               // OK while the transaction is open
+};
+
+class SqliteDatabase : public Database {
+ public:
+  SqliteDatabase(std::string path, bool memory,
+                 std::shared_ptr<WriteGate> gate, std::unique_ptr<Conn> first)
+      : path_(std::move(path)), memory_(memory), gate_(std::move(gate)),
+        max_open_(memory ? 1 : INT_MAX) {
+    idle_.push_back(std::move(first));
+    open_ = 1;
+  }
+
+  absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+    std::shared_ptr<WriteGate> held;
+    if (mode == TxMode::kReadWrite) {
+      if (!gate_->Acquire(kWaitTimeout)) {
+        return absl::UnavailableError(
+            "sqlite: timed out waiting for the write lock (another write "
+            "transaction is open)");
+      }
+      held = gate_;
+    }
+    absl::StatusOr<std::unique_ptr<Conn>> conn = AcquireConn();
+    if (!conn.ok()) {
+      if (held) held->Release();
+      return conn.status();
+    }
+    absl::Status status =
+        Run(**conn, mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN",
+            {}, false, nullptr, nullptr, /*beginning=*/true);
+    if (!status.ok()) {
+      ReleaseConn(std::move(*conn));
+      if (held) held->Release();
+      return status;
+    }
+    return std::unique_ptr<Transaction>(
+        new SqliteTransaction(this, std::move(*conn), mode, std::move(held)));
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  void ReleaseConn(std::unique_ptr<Conn> conn, bool reusable = true) {
+    std::unique_ptr<Conn> to_close;  // closed after the lock is released
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      // The in-memory database lives on its one connection: always keep it.
+      if (memory_ || (reusable && idle_.size() < kMaxIdleConnections)) {
+        idle_.push_back(std::move(conn));
+      } else {
+        to_close = std::move(conn);
+        --open_;
+      }
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  absl::StatusOr<std::unique_ptr<Conn>> AcquireConn() {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!cv_.wait_for(lock, kWaitTimeout, [this] {
+            return !idle_.empty() || open_ < max_open_;
+          })) {
+        return absl::UnavailableError(
+            "sqlite: timed out waiting for a connection (the in-memory "
+            "database runs one transaction at a time)");
+      }
+      if (!idle_.empty()) {
+        std::unique_ptr<Conn> conn = std::move(idle_.back());
+        idle_.pop_back();
+        return conn;
+      }
+      ++open_;
+    }
+    absl::StatusOr<std::unique_ptr<Conn>> conn = OpenConn(path_, memory_);
+    if (!conn.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --open_;
+      }
+      cv_.notify_one();
+    }
+    return conn;
+  }
+
+  const std::string path_;
+  const bool memory_;
+  const std::shared_ptr<WriteGate> gate_;
+  const int max_open_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Conn>> idle_;  // guarded by mu_
+  int open_ = 0;                             // guarded by mu_
+};
+
+void SqliteTransaction::End() {
+  if (conn_ != nullptr) {
+    bool reusable = true;
+    if (!sqlite3_get_autocommit(conn_->db)) {
+      Run(*conn_, "ROLLBACK", {}, false, nullptr, nullptr).IgnoreError();
+      // A connection stuck in a transaction is not pooled (closing it rolls
+      // back); ReleaseConn keeps the in-memory database's only one regardless.
+      reusable = sqlite3_get_autocommit(conn_->db) != 0;
+    }
+    owner_->ReleaseConn(std::move(conn_), reusable);
+  }
+  if (gate_ != nullptr) {
+    gate_->Release();
+    gate_ = nullptr;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
+    std::string_view path) {
+  const bool memory = path == kSqliteMemory;
+  std::string file(path);
+  SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> first, OpenConn(file, memory));
+  std::shared_ptr<WriteGate> gate;
+  if (memory) {
+    gate = std::make_shared<WriteGate>();
+  } else {
+    // WAL is a property of the file: set it once.
+    std::vector<Row> rows;
+    SECCOORD_RETURN_IF_ERROR(Run(*first, "PRAGMA journal_mode = WAL", {}, false,
+                                 &rows, nullptr, /*beginning=*/true));
+    if (rows.empty() || absl::AsciiStrToLower(rows[0].Text(0)) != "wal") {
+      return absl::UnavailableError(absl::StrCat(
+          "sqlite: could not switch ", file, " to WAL journal mode"));
+    }
+    char* real = ::realpath(file.c_str(), nullptr);
+    if (real == nullptr) {
+      return absl::UnavailableError(
+          absl::StrCat("sqlite: cannot resolve the path ", file));
+    }
+    gate = GateForFile(real);
+    ::free(real);
+  }
+  return std::unique_ptr<Database>(
+      new SqliteDatabase(std::move(file), memory, std::move(gate), std::move(first)));
+}
+
+}  // namespace seccoord::db

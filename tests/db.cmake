@@ -1,0 +1,14 @@
+# seccoord_test_support: fresh databases on both drivers for store tests
+# (tests/support/test_database.h). Other test helpers may add sources to it
+# with target_sources(seccoord_test_support PRIVATE ...).
+add_library(seccoord_test_support STATIC
+  ${CMAKE_CURRENT_SOURCE_DIR}/support/test_database.cc)
+target_link_libraries(seccoord_test_support
+  PUBLIC seccoord_db GTest::gtest absl::status absl::statusor
+  PRIVATE PostgreSQL::PostgreSQL absl::strings absl::str_format)
+
+seccoord_add_test(db_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/db_test.cc
+          ${CMAKE_CURRENT_SOURCE_DIR}/unit/migrations_test.cc
+  LIBS seccoord_db seccoord_test_support
+  LABELS unit store)
