@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "clients/seccoord/audit_commands.h"
 #include "clients/seccoord/channel.h"
+#include "clients/seccoord/health_commands.h"
 #include "clients/seccoord/policy_commands.h"
 #include "common/status.h"
 
@@ -24,6 +25,7 @@ namespace {
 constexpr RegisterFn kCommandGroups[] = {
     &RegisterPolicyCommands,
     &RegisterAuditCommands,
+    &RegisterHealthCommands,
 };
 
 constexpr char kExitClassPayload[] = "type.seccoord/cli.exit_class";

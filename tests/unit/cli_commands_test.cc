@@ -8,6 +8,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -458,6 +459,7 @@ class CliAgainstFakeServerTest : public ::testing::Test {
                                       ReadFile((*dir_ / "certs" / "policyd.crt").string())});
     policy_ = new FakePolicyService();
     audit_ = new FakeAuditService();
+    grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &port);
@@ -658,6 +660,21 @@ TEST_F(CliAgainstFakeServerTest, AuditListPagesAndVerifyExitsFour) {
   EXPECT_THAT(verify.out, HasSubstr("NOT INTACT: first bad entry #7"));
   EXPECT_THAT(verify.err, HasSubstr("error: DATA_LOSS: policy audit chain is not intact: first "
                                     "bad entry #7: hash mismatch (entry altered)"));
+}
+
+TEST_F(CliAgainstFakeServerTest, HealthExitsZeroOnlyWhenServing) {
+  Result serving = Cli({"health", "--service", "policy"});
+  EXPECT_EQ(serving.code, kExitOk) << serving.err;
+  EXPECT_EQ(serving.out, "policy: SERVING\n");
+
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  Result not_serving = Cli({"health"});
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  EXPECT_EQ(not_serving.code, kExitRpc);
+  EXPECT_THAT(not_serving.err, HasSubstr("error: UNAVAILABLE: the policy service is NOT_SERVING"));
+
+  Result closed = Cli({"--profile", "closed", "--timeout", "2", "health"});
+  EXPECT_EQ(closed.code, kExitRpc);
 }
 
 }  // namespace
