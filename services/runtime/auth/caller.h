@@ -20,8 +20,20 @@ namespace seccoord::runtime {
 struct Caller {
   Principal principal;
   std::set<Role> roles;
+  // Fully-qualified method, e.g. "/seccoord.v1.PolicyService/GetRevision".
+  std::string method;
+  // The method's row of the permission table.
+  MethodAccess access{Permission::kPublicRead, CallKind::kRead};
+  // Correlates the log line, the audit entry and the client's retry.
+  std::string request_id;
 
-  bool Has(Permission permission) const { return AnyRoleGrants(roles, permission); }
+  // True when one of the caller's roles grants `permission` (per-object
+  // checks in the domain use this too).
+  bool Has(Permission permission) const {
+    return AnyRoleGrants(roles, permission);
+  }
+  // "member, advisor" — for messages.
+  std::string RoleList() const;
   // Principal URI (seccoord://org/user) or "anonymous".
   std::string Uri() const { return principal.Uri(); }
 };

@@ -1,0 +1,220 @@
+#include "services/runtime/server/rpc_guard.h"
+
+#include <grpc/grpc_security_constants.h>
+#include <openssl/rand.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/status.h"
+#include "services/runtime/internal/views.h"
+#include "services/runtime/server/rpc_log.h"
+
+namespace seccoord::runtime {
+namespace {
+
+using internal::Av;
+
+// Request ids travel in headers and log lines: keep them short and plain.
+constexpr size_t kMaxCallRequestIdBytes = 64;
+
+bool IsPlainRequestId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxCallRequestIdBytes) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' ||
+              c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  unsigned char bytes[12];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    // Only a correlation id, not a secret: a clock-based id will do.
+    return absl::StrCat("t", absl::ToUnixNanos(absl::Now()));
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+}
+
+std::string ChooseRequestId(std::string_view from_request,
+                            const grpc::ServerContextBase* context) {
+  if (IsPlainRequestId(from_request)) return std::string(from_request);
+  if (context != nullptr) {
+    const auto& metadata = context->client_metadata();
+    auto it = metadata.find(kRequestIdMetadataKey);
+    if (it != metadata.end()) {
+      std::string_view header(it->second.data(), it->second.size());
+      if (IsPlainRequestId(header)) return std::string(header);
+    }
+  }
+  return NewRequestId();
+}
+
+bool IsDenial(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kPermissionDenied ||
+         status.code() == absl::StatusCode::kUnauthenticated;
+}
+
+}  // namespace
+
+std::string Caller::RoleList() const {
+  if (roles.empty()) return "none";
+  std::vector<absl::string_view> names;
+  for (Role role : roles) names.push_back(Av(RoleName(role)));
+  return absl::StrJoin(names, ", ");
+}
+
+RpcGuard::RpcGuard(const AccessPolicy& policy, AuditLog& audit)
+    : policy_(policy), audit_(audit) {}
+
+absl::Status RpcGuard::DenyAtDoor(std::string_view principal,
+                                  std::string_view full_method,
+                                  const absl::Status& status) {
+  AuditRecord record;
+  record.principal = std::string(principal);
+  record.method = std::string(full_method);
+  record.outcome = AuditOutcome::kDenied;
+  record.status_code = std::string(StatusCodeName(status.code()));
+  record.detail = std::string(status.message());
+  absl::StatusOr<AuditEntry> appended = audit_.Append(record);
+  if (!appended.ok()) {
+    LogServerEvent("error", absl::StrCat("audit append failed for a denial: ",
+                                         appended.status().ToString()));
+  }
+  return status;
+}
+
+absl::StatusOr<Caller> RpcGuard::AuthorizeAuthContext(
+    const grpc::AuthContext* auth_context, std::string_view full_method,
+    std::string_view request_id) {
+  if (!accepting()) {
+    return absl::UnavailableError(
+        "server is not serving (starting or shutting down)");
+  }
+  Caller caller;
+  caller.method = std::string(full_method);
+  caller.request_id = std::string(request_id);
+
+  absl::StatusOr<Principal> principal =
+      auth_context == nullptr
+          ? (policy_.allow_anonymous()
+                 ? absl::StatusOr<Principal>(Principal::Anonymous())
+                 : absl::UnauthenticatedError("client certificate required"))
+          : PrincipalFromAuthContext(*auth_context, policy_.allow_anonymous());
+  if (!principal.ok()) {
+    // No certificate → "anonymous"; a certificate we could not read an
+    // identity from → "unidentified".
+    bool had_certificate =
+        auth_context != nullptr &&
+        !auth_context->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME)
+             .empty();
+    return DenyAtDoor(had_certificate ? kUnidentifiedPrincipalName
+                                      : kAnonymousPrincipalName,
+                      full_method, principal.status());
+  }
+  caller.principal = *std::move(principal);
+  caller.roles = policy_.RolesOf(caller.principal);
+
+  const MethodAccess* access = FindMethodAccess(full_method);
+  if (access == nullptr) {
+    return DenyAtDoor(
+        caller.principal.Uri(), full_method,
+        absl::PermissionDeniedError(absl::StrCat(
+            "method ", Av(full_method),
+            " is not in the permission table; refused (fail closed)")));
+  }
+  caller.access = *access;
+  if (!caller.Has(access->permission)) {
+    return DenyAtDoor(
+        caller.principal.Uri(), full_method,
+        absl::PermissionDeniedError(absl::StrCat(
+            caller.principal.Uri(), " (roles: ", caller.RoleList(),
+            ") lacks permission ", Av(PermissionName(access->permission)),
+            " for method ", Av(full_method))));
+  }
+  return caller;
+}
+
+absl::StatusOr<Caller> RpcGuard::Authorize(grpc::ServerContextBase* context,
+                                           std::string_view full_method,
+                                           std::string_view request_id) {
+  std::string chosen_id = ChooseRequestId(request_id, context);
+  std::shared_ptr<const grpc::AuthContext> auth_context =
+      context->auth_context();
+  absl::StatusOr<Caller> caller =
+      AuthorizeAuthContext(auth_context.get(), full_method, chosen_id);
+  std::string principal;
+  if (caller.ok()) {
+    principal = caller->principal.Uri();
+  } else {
+    // Name who was refused in the log line too, when we know it.
+    absl::StatusOr<Principal> who =
+        auth_context == nullptr
+            ? absl::StatusOr<Principal>(Principal::Anonymous())
+            : PrincipalFromAuthContext(*auth_context, /*allow_anonymous=*/true);
+    principal = who.ok() ? who->Uri() : std::string(kUnidentifiedPrincipalName);
+  }
+  context->AddTrailingMetadata(kPrincipalMetadataKey, principal);
+  context->AddTrailingMetadata(kRequestIdMetadataKey, chosen_id);
+  return caller;
+}
+
+std::optional<AuditRecord> RpcGuard::OutcomeRecord(
+    const Caller& caller, std::string_view target,
+    const absl::Status& status) const {
+  AuditRecord record;
+  if (IsDenial(status)) {
+    record.outcome = AuditOutcome::kDenied;
+  } else if (caller.access.kind == CallKind::kMutation) {
+    record.outcome = status.ok() ? AuditOutcome::kOk : AuditOutcome::kFailed;
+  } else {
+    return std::nullopt;
+  }
+  record.principal = caller.principal.Uri();
+  record.method = caller.method;
+  record.target = std::string(target);
+  record.status_code = std::string(StatusCodeName(status.code()));
+  record.detail = std::string(status.message());
+  return record;
+}
+
+void RpcGuard::RecordOutcome(const Caller& caller, std::string_view target,
+                             const absl::Status& status) {
+  std::optional<AuditRecord> record = OutcomeRecord(caller, target, status);
+  if (!record.has_value()) return;
+  absl::StatusOr<AuditEntry> appended = audit_.Append(*record);
+  if (!appended.ok()) {
+    LogServerEvent("error",
+                   absl::StrCat("audit append failed for ", caller.method,
+                                " by ", caller.principal.Uri(), " (request ",
+                                caller.request_id,
+                                "): ", appended.status().ToString()));
+  }
+}
+
+void RpcGuard::RecordOutcome(const Caller& caller, std::string_view full_method,
+                             std::string_view target,
+                             const absl::Status& status, bool is_mutation) {
+  Caller adjusted = caller;
+  adjusted.method = std::string(full_method);
+  adjusted.access.kind = is_mutation ? CallKind::kMutation : CallKind::kRead;
+  RecordOutcome(adjusted, target, status);
+}
+
+grpc::Status RpcGuard::Finish(const Caller& caller, std::string_view target,
+                              const absl::Status& status) {
+  RecordOutcome(caller, target, status);
+  return ToGrpcStatus(status);
+}
+
+absl::Status RpcGuard::Denied(const Caller& caller, std::string_view what) {
+  return absl::PermissionDeniedError(
+      absl::StrCat(caller.principal.Uri(), " may not ", Av(what)));
+}
+
+}  // namespace seccoord::runtime

@@ -1,0 +1,74 @@
+// One JSON log line per RPC, and the server's other log lines.
+//
+// RpcLogInterceptorFactory installs a server interceptor that writes, when a
+// call sends its status, one line such as
+//
+//   {"time":"2026-04-01T00:00:00.123Z","method":"/seccoord.v1.PolicyService/GetRevision",
+//    "principal":"seccoord://mito-city/member1","code":"OK","latency_ms":1.234,
+//    "request_id":"3f2a…"}
+//
+// time is the call's start (RFC 3339, UTC, milliseconds); latency runs from
+// the start to the status. Principal and request id come from the trailing
+// metadata RpcGuard::Authorize attaches ("-" for calls no guard saw, such as
+// health checks and reflection).
+//
+// LogServerEvent writes {"time":…,"level":…,"message":…} lines for events
+// that are not RPCs (start, shutdown, audit write failures), so stderr is JSON
+// lines throughout.
+//
+// Thread-safety: all of it is safe from any thread; a line is written with a
+// single write so lines from concurrent calls do not interleave.
+#ifndef SECCOORD_SERVICES_RUNTIME_SERVER_RPC_LOG_H_
+#define SECCOORD_SERVICES_RUNTIME_SERVER_RPC_LOG_H_
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+
+namespace seccoord::runtime {
+
+// Where log lines go; each call gets one complete line without its newline.
+using LogSink = std::function<void(std::string_view line)>;
+
+// Writes line + "\n" to stderr in one write.
+void WriteLineToStderr(std::string_view line);
+
+// Replaces the sink of LogServerEvent (tests); nullptr restores stderr.
+void SetServerEventSink(LogSink sink);
+
+// {"time":…,"level":level,"message":message}.
+void LogServerEvent(std::string_view level, std::string_view message);
+
+// A JSON string literal (with quotes) for `text`; invalid UTF-8 bytes are
+// escaped as \u00XX so the line stays valid JSON.
+std::string JsonString(std::string_view text);
+
+// "2026-04-01T00:00:00.123Z".
+std::string Rfc3339Utc(absl::Time time);
+
+// Formats the per-RPC line (exposed for tests).
+std::string FormatRpcLogLine(absl::Time start, std::string_view method,
+                             std::string_view principal,
+                             std::string_view code_name, double latency_ms,
+                             std::string_view request_id);
+
+class RpcLogInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit RpcLogInterceptorFactory(LogSink sink = WriteLineToStderr);
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  std::shared_ptr<const LogSink> sink_;
+};
+
+}  // namespace seccoord::runtime
+
+#endif  // SECCOORD_SERVICES_RUNTIME_SERVER_RPC_LOG_H_
