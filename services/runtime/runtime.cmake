@@ -6,6 +6,7 @@ add_library(seccoord_runtime STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/auth/principal.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/auth/permissions.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/auth/access_policy.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/auth/caller.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/audit/audit_log.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/audit/audit_service.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/rpc_guard.cc

@@ -1,6 +1,7 @@
 // Caller: who is calling and what they may do, as established at the door.
 //
-// Built by the RpcGuard from the client certificate and the access policy,
+// Built by RpcGuard::Authorize (server/rpc_guard.h) from the client
+// certificate, the access policy and the permission table,
 // then handed to the domain, which uses Has() for per-object checks
 // (visibility, own organisation, separation of duties). Plain data: domain
 // logic is tested by constructing Callers directly, without gRPC.

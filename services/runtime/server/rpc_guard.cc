@@ -5,7 +5,6 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status.h"
@@ -61,13 +60,6 @@ bool IsDenial(const absl::Status& status) {
 }
 
 }  // namespace
-
-std::string Caller::RoleList() const {
-  if (roles.empty()) return "none";
-  std::vector<absl::string_view> names;
-  for (Role role : roles) names.push_back(Av(RoleName(role)));
-  return absl::StrJoin(names, ", ");
-}
 
 RpcGuard::RpcGuard(const AccessPolicy& policy, AuditLog& audit)
     : policy_(policy), audit_(audit) {}
