@@ -153,7 +153,16 @@ void BuildCommandTree(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str();
   app.add_flag("--wareki", o.wareki, "Show dates in the Japanese era calendar (令和8年4月1日)");
   app.add_option("--timeout", o.timeout_seconds, "Deadline of every call, in seconds")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            double seconds = 0;
+            if (!CLI::detail::lexical_cast(text, seconds) || !(seconds > 0) ||
+                seconds > 86400) {
+              return "must be a number of seconds, more than 0 and at most 86400";
+            }
+            return std::string();
+          },
+          "SECONDS", "seconds"))
       ->capture_default_str();
   for (RegisterFn register_group : kCommandGroups) register_group(app, ctx);
 }
