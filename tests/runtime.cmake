@@ -56,3 +56,19 @@ seccoord_add_test(audit_service_test
   LIBS seccoord_runtime seccoord_test_support seccoord_test_support_server
   LABELS integration)
 seccoord_use_dev_certs(audit_service_test)
+
+# The smallest server (bootstrap + AuditService), started as a process by
+# server_main_test: flags, config file, readiness, SIGTERM drain, exit codes.
+add_executable(seccoord-runtime-testd ${CMAKE_CURRENT_SOURCE_DIR}/support/runtime_testd_main.cc)
+target_link_libraries(seccoord-runtime-testd PRIVATE seccoord_runtime)
+set_target_properties(seccoord-runtime-testd PROPERTIES
+  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
+seccoord_add_test(server_main_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/server_main_test.cc
+  LIBS seccoord_runtime seccoord_test_support seccoord_test_support_server
+  LABELS unit)
+target_compile_definitions(server_main_test PRIVATE
+  SECCOORD_RUNTIME_TESTD="$<TARGET_FILE:seccoord-runtime-testd>")
+add_dependencies(server_main_test seccoord-runtime-testd)
+seccoord_use_dev_certs(server_main_test)

@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -108,6 +109,71 @@ std::string ConfigPathFromArgs(int argc, char** argv) {
   }
   return path;
 }
+
+}  // namespace
+
+// Counts the calls in progress, so a shutdown can wait for them — and only
+// for them. (grpc::Server::Shutdown(deadline) also waits for idle client
+// connections to go away, which a peer's long-lived channel never does: the
+// drain would always last its whole timeout.)
+class InFlightCalls {
+ public:
+  void Begin() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++count_;
+  }
+  void End() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --count_;
+    }
+    idle_.notify_all();
+  }
+  // True when no call is in progress by `deadline`.
+  bool WaitUntilIdle(absl::Time deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return idle_.wait_until(lock, absl::ToChronoTime(deadline),
+                            [this] { return count_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable idle_;
+  int64_t count_ = 0;
+};
+
+namespace {
+
+// Begin() when gRPC creates a call's interceptors, End() when it destroys
+// them after the call finished.
+class InFlightInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit InFlightInterceptor(std::shared_ptr<InFlightCalls> calls)
+      : calls_(std::move(calls)) {
+    calls_->Begin();
+  }
+  ~InFlightInterceptor() override { calls_->End(); }
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    methods->Proceed();
+  }
+
+ private:
+  std::shared_ptr<InFlightCalls> calls_;
+};
+
+class InFlightInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit InFlightInterceptorFactory(std::shared_ptr<InFlightCalls> calls)
+      : calls_(std::move(calls)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* /*info*/) override {
+    return new InFlightInterceptor(calls_);
+  }
+
+ private:
+  std::shared_ptr<InFlightCalls> calls_;
+};
 
 }  // namespace
 
@@ -223,6 +289,9 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  server->in_flight_ = std::make_shared<InFlightCalls>();
+  interceptors.push_back(
+      std::make_unique<InFlightInterceptorFactory>(server->in_flight_));
   interceptors.push_back(
       std::make_unique<RpcLogInterceptorFactory>(options.rpc_log_sink));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -300,17 +369,18 @@ void RunningServer::Shutdown(absl::Duration drain) {
   if (shut_down_) return;
   shut_down_ = true;
   if (server_ == nullptr) return;
-  // NOT_SERVING first, so health checkers stop sending new work; then gRPC
-  // stops accepting calls and waits for in-flight ones until the deadline,
-  // cancelling the rest (watch streams see IsCancelled()).
+  // NOT_SERVING first, so health checkers stop sending new work, and new
+  // calls are refused (UNAVAILABLE); calls in progress may finish until the
+  // drain deadline. Then gRPC stops at once: it cancels what is left (watch
+  // streams see IsCancelled()) and closes the idle connections.
   if (grpc::HealthCheckServiceInterface* health =
           server_->GetHealthCheckService()) {
     health->Shutdown();
   }
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    absl::ToChronoMilliseconds(drain));
-  server_->Wait();
   if (guard_ != nullptr) guard_->SetAccepting(false);
+  if (in_flight_ != nullptr) in_flight_->WaitUntilIdle(absl::Now() + drain);
+  server_->Shutdown(std::chrono::system_clock::now());
+  server_->Wait();
 }
 
 int RunServer(int argc, char** argv, const ServerSpec& spec) {

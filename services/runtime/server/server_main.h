@@ -163,6 +163,8 @@ struct ServerSpec {
   std::function<absl::Status(ServerEnv& env)> on_migrated;
 };
 
+class InFlightCalls;
+
 // A started server.
 class RunningServer {
  public:
@@ -186,8 +188,10 @@ class RunningServer {
   ServerEnv& env() { return *env_; }
   grpc::Server& grpc_server() { return *server_; }
 
-  // Health NOT_SERVING, refuse new calls, let in-flight calls finish until
-  // `drain` has passed (then cancel them), stop. Idempotent.
+  // Health NOT_SERVING, refuse new calls (UNAVAILABLE), let calls in
+  // progress finish until `drain` has passed, then cancel what is left and
+  // stop — at once when nothing is in progress, however many idle client
+  // connections there are. Idempotent.
   void Shutdown(absl::Duration drain);
   void Shutdown() { Shutdown(options_.drain_timeout); }
 
@@ -202,6 +206,7 @@ class RunningServer {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<RpcGuard> guard_;
   std::unique_ptr<ServerEnv> env_;  // owns the service implementations
+  std::shared_ptr<InFlightCalls> in_flight_;
   // Declared last, destroyed first: no call may outlive what it uses.
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
