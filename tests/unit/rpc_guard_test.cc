@@ -184,6 +184,20 @@ TEST_F(RpcGuardTest, CertificateWithoutPrincipalIsUnidentified) {
   EXPECT_EQ(entries[0].principal, "unidentified");
 }
 
+TEST_F(RpcGuardTest, SameCertificateSameAnswerEveryTime) {
+  // The second and later calls are answered from the guard's cache.
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<Caller> admin = As("admin1", kListAudit);
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    EXPECT_EQ(admin->principal.Uri(), "seccoord://kasama-union/admin1");
+    absl::StatusOr<Caller> member = As("mito-member1", kListAudit);
+    EXPECT_EQ(member.status().code(), absl::StatusCode::kPermissionDenied);
+    // Failures are not remembered as principals.
+    EXPECT_EQ(As("ca", kListAudit).status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+}
+
 TEST_F(RpcGuardTest, RefusesWhileNotAccepting) {
   guard_->SetAccepting(false);
   EXPECT_EQ(As("admin1", kListAudit).status().code(), absl::StatusCode::kUnavailable);

@@ -16,6 +16,9 @@ namespace {
 
 using internal::Av;
 
+// Distinct certificates whose principal is remembered (RpcGuard::IdentifyPeer).
+constexpr size_t kMaxCachedPrincipals = 4096;
+
 // Request ids travel in headers and log lines: keep them short and plain.
 constexpr size_t kMaxCallRequestIdBytes = 64;
 
@@ -64,6 +67,35 @@ bool IsDenial(const absl::Status& status) {
 RpcGuard::RpcGuard(const AccessPolicy& policy, AuditLog& audit)
     : policy_(policy), audit_(audit) {}
 
+absl::StatusOr<Principal> RpcGuard::IdentifyPeer(
+    const grpc::AuthContext* auth_context, bool allow_anonymous) {
+  if (auth_context == nullptr) {
+    if (allow_anonymous) return Principal::Anonymous();
+    return absl::UnauthenticatedError("client certificate required");
+  }
+  std::vector<grpc::string_ref> pems =
+      auth_context->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (pems.empty()) {
+    return PrincipalFromAuthContext(*auth_context, allow_anonymous);
+  }
+  std::string pem(pems.front().data(), pems.front().size());
+  {
+    std::lock_guard<std::mutex> lock(principal_cache_mu_);
+    auto it = principal_cache_.find(pem);
+    if (it != principal_cache_.end()) return it->second;
+  }
+  absl::StatusOr<Principal> principal =
+      PrincipalFromAuthContext(*auth_context, allow_anonymous);
+  if (principal.ok()) {
+    std::lock_guard<std::mutex> lock(principal_cache_mu_);
+    if (principal_cache_.size() >= kMaxCachedPrincipals) {
+      principal_cache_.clear();
+    }
+    principal_cache_.emplace(std::move(pem), *principal);
+  }
+  return principal;
+}
+
 absl::Status RpcGuard::DenyAtDoor(std::string_view principal,
                                   std::string_view full_method,
                                   const absl::Status& status) {
@@ -93,11 +125,7 @@ absl::StatusOr<Caller> RpcGuard::AuthorizeAuthContext(
   caller.request_id = std::string(request_id);
 
   absl::StatusOr<Principal> principal =
-      auth_context == nullptr
-          ? (policy_.allow_anonymous()
-                 ? absl::StatusOr<Principal>(Principal::Anonymous())
-                 : absl::UnauthenticatedError("client certificate required"))
-          : PrincipalFromAuthContext(*auth_context, policy_.allow_anonymous());
+      IdentifyPeer(auth_context, policy_.allow_anonymous());
   if (!principal.ok()) {
     // No certificate → "anonymous"; a certificate we could not read an
     // identity from → "unidentified".
@@ -146,9 +174,7 @@ absl::StatusOr<Caller> RpcGuard::Authorize(grpc::ServerContextBase* context,
   } else {
     // Name who was refused in the log line too, when we know it.
     absl::StatusOr<Principal> who =
-        auth_context == nullptr
-            ? absl::StatusOr<Principal>(Principal::Anonymous())
-            : PrincipalFromAuthContext(*auth_context, /*allow_anonymous=*/true);
+        IdentifyPeer(auth_context.get(), /*allow_anonymous=*/true);
     principal = who.ok() ? who->Uri() : std::string(kUnidentifiedPrincipalName);
   }
   context->AddTrailingMetadata(kPrincipalMetadataKey, principal);

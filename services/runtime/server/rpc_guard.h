@@ -57,9 +57,11 @@
 #include <grpcpp/support/status.h>
 
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -138,6 +140,12 @@ class RpcGuard {
   AuditLog& audit_log() { return audit_; }
 
  private:
+  // The principal of a peer (PrincipalFromAuthContext), remembered per
+  // certificate: reading the URI SAN out of a PEM costs more than the rest
+  // of a small call, and a certificate's identity never changes.
+  absl::StatusOr<Principal> IdentifyPeer(const grpc::AuthContext* auth_context,
+                                         bool allow_anonymous);
+
   // Writes a DENIED entry for a refusal at the door and returns `status`.
   absl::Status DenyAtDoor(std::string_view principal,
                           std::string_view full_method,
@@ -146,6 +154,11 @@ class RpcGuard {
   const AccessPolicy& policy_;
   AuditLog& audit_;
   std::atomic<bool> accepting_{true};
+
+  // Certificate PEM → principal, for certificates that named one. Bounded:
+  // cleared when full (a server sees few distinct certificates).
+  std::mutex principal_cache_mu_;
+  std::unordered_map<std::string, Principal> principal_cache_;
 };
 
 }  // namespace seccoord::runtime
