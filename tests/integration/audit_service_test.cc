@@ -284,6 +284,54 @@ TEST_P(AuditServiceTest, HealthReportsServing) {
   EXPECT_NE(HealthStatus(channel, ""), 1);
 }
 
+// grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo with a
+// hand-encoded ServerReflectionRequest{list_services = "*"} (field 7); the
+// answer holds the service names as plain strings.
+std::string ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::CompletionQueue cq;
+  grpc::GenericStub stub(channel);
+  auto context = Context();
+  auto call = stub.PrepareCall(
+      context.get(),
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto step = [&cq](auto&& op) {
+    void* tag = nullptr;
+    bool ok = false;
+    op(reinterpret_cast<void*>(1));
+    return cq.Next(&tag, &ok) && ok;
+  };
+  std::string request_bytes = std::string("\x3a\x01*", 3);
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  std::string text;
+  if (step([&](void* tag) { call->StartCall(tag); }) &&
+      step([&](void* tag) { call->Write(request, tag); }) &&
+      step([&](void* tag) { call->WritesDone(tag); }) &&
+      step([&](void* tag) { call->Read(&response, tag); })) {
+    std::vector<grpc::Slice> slices;
+    if (response.Dump(&slices).ok()) {
+      for (const grpc::Slice& s : slices) {
+        text.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+    }
+  }
+  step([&](void* tag) { call->Finish(&status, tag); });
+  cq.Shutdown();
+  void* tag;
+  bool ok;
+  while (cq.Next(&tag, &ok)) {
+  }
+  return text;
+}
+
+TEST_P(AuditServiceTest, ReflectionListsTheServices) {
+  std::string services = ReflectionListServices(server_->ChannelAs("mito-member1"));
+  EXPECT_NE(services.find("seccoord.v1.AuditService"), std::string::npos) << services;
+  EXPECT_NE(services.find("grpc.health.v1.Health"), std::string::npos) << services;
+}
+
 TEST_P(AuditServiceTest, LogsOneJsonLinePerRpc) {
   v1::ListAuditEntriesResponse response;
   {
