@@ -1,0 +1,432 @@
+// The policy service in-process over real mTLS with the sample principals'
+// certificates: what each role can and cannot read and do (get, list, diff,
+// watch, acks, mutations), that refusals are audited, retries by request id,
+// concurrent drafts, and the transport-level refusals.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "common/policy_text.h"
+#include "common/proto_convert.h"
+#include "seccoord/v1/audit.grpc.pb.h"
+#include "seccoord/v1/policy.grpc.pb.h"
+#include "services/policy/policy_server.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+namespace seccoord::policy {
+namespace {
+
+using grpc::StatusCode;
+
+std::string SeedText() {
+  const char* root = std::getenv("SECCOORD_SOURCE_DIR");
+  std::ifstream in(std::string(root ? root : ".") + "/data/basic-policy-r8.txt");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string NewId() {
+  static std::atomic<int> n{0};
+  return "it-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
+}
+
+class PolicyServiceTest : public seccoord::testing::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    seccoord::testing::TestServerOptions options;
+    options.allow_anonymous = true;
+    options.rpc_log_sink = [](std::string_view) {};
+    auto server = seccoord::testing::TestServer::Start(PolicyServerSpec(), db(), options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    auto text = ParsePolicyText(SeedText());
+    ASSERT_TRUE(text.ok());
+    seed_ = *text;
+    // Revision 1 of each document published, effective 2026-04-01, and a
+    // draft revision 2 of the basic policy.
+    for (const char* doc : {"basic-policy", "standards", "procedures"}) {
+      ASSERT_EQ(Publish(doc, 0, seed_, 2026, 4, 1).error_code(), StatusCode::OK) << doc;
+    }
+    v1::Revision draft;
+    ASSERT_EQ(Create("staff1", "basic-policy", 1, seed_, &draft).error_code(), StatusCode::OK);
+  }
+
+  std::unique_ptr<v1::PolicyService::Stub> Stub(const std::string& cert) {
+    return v1::PolicyService::NewStub(server_->ChannelAs(cert));
+  }
+
+  grpc::Status Create(const std::string& cert, const std::string& doc, int64_t base,
+                      const PolicyText& text, v1::Revision* out, std::string request_id = "") {
+    v1::CreateRevisionRequest r;
+    r.set_request_id(request_id.empty() ? NewId() : request_id);
+    r.set_document_id(doc);
+    r.set_base_revision(base);
+    r.set_title(text.title);
+    SetArticles(text, r.mutable_articles());
+    r.set_change_summary("統合試験");
+    grpc::ClientContext ctx;
+    return Stub(cert)->CreateRevision(&ctx, r, out);
+  }
+
+  grpc::Status Transition(const std::string& cert, const std::string& verb, const std::string& doc,
+                          int64_t n) {
+    v1::TransitionRevisionRequest r;
+    r.set_request_id(NewId());
+    r.set_document_id(doc);
+    r.set_number(n);
+    v1::Revision out;
+    grpc::ClientContext ctx;
+    auto stub = Stub(cert);
+    if (verb == "submit") return stub->SubmitRevision(&ctx, r, &out);
+    if (verb == "approve") return stub->ApproveRevision(&ctx, r, &out);
+    return stub->WithdrawRevision(&ctx, r, &out);
+  }
+
+  grpc::Status PublishOnly(const std::string& cert, const std::string& doc, int64_t n, int y,
+                           int m, int d) {
+    v1::PublishRevisionRequest r;
+    r.set_request_id(NewId());
+    r.set_document_id(doc);
+    r.set_number(n);
+    *r.mutable_effective_date() = ToProtoDate({y, m, d});
+    v1::Revision out;
+    grpc::ClientContext ctx;
+    return Stub(cert)->PublishRevision(&ctx, r, &out);
+  }
+
+  grpc::Status Publish(const std::string& doc, int64_t base, const PolicyText& text, int y, int m,
+                       int d) {
+    v1::Revision draft;
+    auto s = Create("staff1", doc, base, text, &draft);
+    if (!s.ok()) return s;
+    if (!(s = Transition("staff1", "submit", doc, draft.number())).ok()) return s;
+    if (!(s = Transition("admin1", "approve", doc, draft.number())).ok()) return s;
+    return PublishOnly("admin1", doc, draft.number(), y, m, d);
+  }
+
+  grpc::Status Get(const std::string& cert, const std::string& doc, int64_t n,
+                   v1::Revision* out = nullptr) {
+    v1::GetRevisionRequest r;
+    r.set_document_id(doc);
+    if (n > 0) r.set_number(n);
+    v1::Revision ignored;
+    grpc::ClientContext ctx;
+    return Stub(cert)->GetRevision(&ctx, r, out ? out : &ignored);
+  }
+
+  std::vector<v1::RevisionEvent> Backlog(const std::string& cert, const std::string& doc,
+                                         grpc::Status* status, int64_t since = 0) {
+    v1::WatchRevisionEventsRequest r;
+    r.set_document_id(doc);
+    r.set_since_sequence(since);
+    r.set_backlog_only(true);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto stub = Stub(cert);
+    auto reader = stub->WatchRevisionEvents(&ctx, r);
+    std::vector<v1::RevisionEvent> events;
+    v1::RevisionEvent e;
+    while (reader->Read(&e)) events.push_back(e);
+    *status = reader->Finish();
+    return events;
+  }
+
+  std::vector<v1::AuditEntry> AuditEntries() {
+    auto stub = v1::AuditService::NewStub(server_->ChannelAs("admin1"));
+    v1::ListAuditEntriesRequest r;
+    r.set_page_size(1000);
+    v1::ListAuditEntriesResponse out;
+    grpc::ClientContext ctx;
+    EXPECT_TRUE(stub->ListAuditEntries(&ctx, r, &out).ok());
+    return {out.entries().begin(), out.entries().end()};
+  }
+
+  std::unique_ptr<seccoord::testing::TestServer> server_;
+  PolicyText seed_;
+};
+
+// "" is the anonymous caller (no client certificate).
+const std::vector<std::string> kEveryone = {"staff1", "admin1", "advisor1", "mito-member1",
+                                            "shirosato-member1", ""};
+
+TEST_P(PolicyServiceTest, EachRoleReadsWhatItsVisibilityAllows) {
+  // document → principals that may read its published revision 1.
+  const std::map<std::string, std::set<std::string>> may_read = {
+      {"basic-policy", {"staff1", "admin1", "advisor1", "mito-member1", "shirosato-member1", ""}},
+      {"standards", {"staff1", "admin1", "advisor1", "mito-member1", "shirosato-member1"}},
+      {"procedures", {"staff1", "admin1", "advisor1"}},
+  };
+  for (const auto& [doc, readers] : may_read) {
+    for (const auto& who : kEveryone) {
+      const StatusCode want = readers.count(who) ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
+      EXPECT_EQ(Get(who, doc, 1).error_code(), want) << doc << " by '" << who << "'";
+      EXPECT_EQ(Get(who, doc, 0).error_code(), want) << doc << " in force, by '" << who << "'";
+      v1::ListRevisionsRequest list;
+      list.set_document_id(doc);
+      v1::ListRevisionsResponse revisions;
+      grpc::ClientContext ctx;
+      EXPECT_EQ(Stub(who)->ListRevisions(&ctx, list, &revisions).error_code(), want)
+          << doc << " list by '" << who << "'";
+      v1::DiffRevisionsRequest diff;
+      diff.set_document_id(doc);
+      diff.set_from_number(1);
+      diff.set_to_number(1);
+      v1::DiffRevisionsResponse diffed;
+      grpc::ClientContext dctx;
+      EXPECT_EQ(Stub(who)->DiffRevisions(&dctx, diff, &diffed).error_code(), want)
+          << doc << " diff by '" << who << "'";
+      grpc::Status watch;
+      Backlog(who, doc, &watch);
+      EXPECT_EQ(watch.error_code(), want) << doc << " watch by '" << who << "'";
+    }
+  }
+  // The draft revision 2 of the basic policy: readers of drafts only.
+  for (const auto& who : kEveryone) {
+    const bool reads_drafts = who == "staff1" || who == "admin1" || who == "advisor1";
+    EXPECT_EQ(Get(who, "basic-policy", 2).error_code(),
+              reads_drafts ? StatusCode::OK : StatusCode::PERMISSION_DENIED)
+        << "draft by '" << who << "'";
+  }
+  // The basic policy in force shows its ten articles and 附則 to a member.
+  v1::Revision in_force;
+  ASSERT_TRUE(Get("mito-member1", "basic-policy", 0, &in_force).ok());
+  EXPECT_EQ(in_force.number(), 1);
+  EXPECT_TRUE(in_force.in_force());
+  EXPECT_EQ(in_force.articles_size(), 11);
+  EXPECT_EQ(in_force.effective_date().year(), 2026);
+}
+
+TEST_P(PolicyServiceTest, DocumentListsFollowVisibility) {
+  const std::map<std::string, int> expected = {{"staff1", 3}, {"advisor1", 3},
+                                               {"mito-member1", 2}, {"", 1}};
+  for (const auto& [who, count] : expected) {
+    v1::ListDocumentsResponse docs;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(Stub(who)->ListDocuments(&ctx, {}, &docs).ok()) << who;
+    EXPECT_EQ(docs.documents_size(), count) << who;
+  }
+  v1::GetDocumentRequest r;
+  r.set_document_id("procedures");
+  v1::Document d;
+  grpc::ClientContext ctx;
+  EXPECT_EQ(Stub("shirosato-member1")->GetDocument(&ctx, r, &d).error_code(),
+            StatusCode::PERMISSION_DENIED);
+}
+
+TEST_P(PolicyServiceTest, OnlyTheRightRolesMayWrite) {
+  v1::Revision out;
+  // Drafting: union staff and admins only.
+  for (const std::string who : {"advisor1", "mito-member1", "shirosato-member1", ""}) {
+    EXPECT_EQ(Create(who, "standards", 1, seed_, &out).error_code(),
+              who.empty() ? StatusCode::PERMISSION_DENIED : StatusCode::PERMISSION_DENIED)
+        << who;
+    EXPECT_EQ(Transition(who, "submit", "basic-policy", 2).error_code(),
+              StatusCode::PERMISSION_DENIED)
+        << who;
+  }
+  ASSERT_TRUE(Transition("staff1", "submit", "basic-policy", 2).ok());
+  // Approval: admins only, and never the author.
+  EXPECT_EQ(Transition("staff1", "approve", "basic-policy", 2).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Transition("advisor1", "approve", "basic-policy", 2).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Transition("admin2", "approve", "basic-policy", 2).ok());
+  EXPECT_EQ(PublishOnly("staff1", "basic-policy", 2, 2027, 4, 1).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(PublishOnly("admin1", "basic-policy", 2, 2026, 3, 31).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(PublishOnly("admin1", "basic-policy", 2, 2027, 2, 30).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(PublishOnly("admin1", "basic-policy", 2, 2027, 4, 1).ok());
+  // Publishing twice is a transition from the wrong state.
+  EXPECT_EQ(PublishOnly("admin1", "basic-policy", 2, 2027, 4, 1).error_code(),
+            StatusCode::FAILED_PRECONDITION);
+
+  // Acknowledgement: every signed-in role, not anonymous.
+  for (const auto& who : kEveryone) {
+    v1::AcknowledgeRevisionRequest ack;
+    ack.set_request_id(NewId());
+    ack.set_document_id("basic-policy");
+    ack.set_number(1);
+    v1::Acknowledgement a;
+    grpc::ClientContext ctx;
+    EXPECT_EQ(Stub(who)->AcknowledgeRevision(&ctx, ack, &a).error_code(),
+              who.empty() ? StatusCode::PERMISSION_DENIED : StatusCode::OK)
+        << who;
+  }
+  // Comments on drafts: readers of drafts only.
+  v1::Revision draft3;
+  ASSERT_TRUE(Create("staff1", "basic-policy", 2, seed_, &draft3).ok());
+  for (const auto& who : kEveryone) {
+    v1::AddRevisionCommentRequest c;
+    c.set_request_id(NewId());
+    c.set_document_id("basic-policy");
+    c.set_number(draft3.number());
+    c.set_text("確認しました");
+    v1::RevisionComment out_comment;
+    grpc::ClientContext ctx;
+    const bool may = who == "staff1" || who == "admin1" || who == "advisor1";
+    EXPECT_EQ(Stub(who)->AddRevisionComment(&ctx, c, &out_comment).error_code(),
+              may ? StatusCode::OK : StatusCode::PERMISSION_DENIED)
+        << who;
+  }
+}
+
+TEST_P(PolicyServiceTest, RefusalsAreWrittenToTheAuditChain) {
+  ASSERT_EQ(Get("mito-member1", "procedures", 1).error_code(), StatusCode::PERMISSION_DENIED);
+  v1::Revision out;
+  ASSERT_EQ(Create("shirosato-member1", "basic-policy", 2, seed_, &out).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  bool read_denied = false, write_denied = false, publish_ok = false;
+  for (const auto& e : AuditEntries()) {
+    if (e.outcome() == v1::AUDIT_OUTCOME_DENIED &&
+        e.principal() == "seccoord://mito-city/member1" &&
+        e.method() == "/seccoord.v1.PolicyService/GetRevision") {
+      read_denied = true;
+    }
+    if (e.outcome() == v1::AUDIT_OUTCOME_DENIED &&
+        e.principal() == "seccoord://shirosato-town/member1" &&
+        e.method() == "/seccoord.v1.PolicyService/CreateRevision") {
+      write_denied = true;
+    }
+    if (e.outcome() == v1::AUDIT_OUTCOME_OK &&
+        e.method() == "/seccoord.v1.PolicyService/PublishRevision") {
+      publish_ok = true;
+    }
+  }
+  EXPECT_TRUE(read_denied);
+  EXPECT_TRUE(write_denied);
+  EXPECT_TRUE(publish_ok);
+  auto stub = v1::AuditService::NewStub(server_->ChannelAs("advisor1"));
+  v1::VerifyAuditChainResponse verify;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub->VerifyAuditChain(&ctx, {}, &verify).ok());
+  EXPECT_TRUE(verify.intact()) << verify.problem();
+}
+
+TEST_P(PolicyServiceTest, WatchShowsEachRoleItsEventsAndResumesWithoutLoss) {
+  grpc::Status status;
+  auto member = Backlog("mito-member1", "", &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::set<std::string> docs;
+  for (const auto& e : member) {
+    EXPECT_EQ(e.type(), v1::REVISION_EVENT_TYPE_PUBLISHED);
+    docs.insert(e.document_id());
+  }
+  EXPECT_EQ(docs, (std::set<std::string>{"basic-policy", "standards"}));
+  auto advisor = Backlog("advisor1", "", &status);
+  ASSERT_TRUE(status.ok());
+  // created+submitted+approved+published for 3 documents, plus the draft.
+  EXPECT_EQ(advisor.size(), 13u);
+  auto resumed = Backlog("advisor1", "", &status, advisor[5].sequence());
+  ASSERT_EQ(resumed.size(), advisor.size() - 6);
+  EXPECT_EQ(resumed.front().sequence(), advisor[6].sequence());
+
+  // Live: a member watching from its last sequence receives the next
+  // publication as it happens.
+  v1::WatchRevisionEventsRequest r;
+  r.set_since_sequence(advisor.back().sequence());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto stub = Stub("shirosato-member1");
+  auto reader = stub->WatchRevisionEvents(&ctx, r);
+  std::thread publisher([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_TRUE(Transition("staff1", "submit", "basic-policy", 2).ok());
+    EXPECT_TRUE(Transition("admin1", "approve", "basic-policy", 2).ok());
+    EXPECT_TRUE(PublishOnly("admin2", "basic-policy", 2, 2027, 4, 1).ok());
+  });
+  v1::RevisionEvent e;
+  ASSERT_TRUE(reader->Read(&e));
+  EXPECT_EQ(e.type(), v1::REVISION_EVENT_TYPE_PUBLISHED);
+  EXPECT_EQ(e.document_id(), "basic-policy");
+  EXPECT_EQ(e.revision_number(), 2);
+  EXPECT_EQ(e.effective_date().year(), 2027);
+  publisher.join();
+  ctx.TryCancel();
+}
+
+TEST_P(PolicyServiceTest, RetryWithTheSameRequestIdReturnsTheFirstResult) {
+  v1::Revision first, second;
+  const std::string id = NewId();
+  ASSERT_TRUE(Create("staff1", "standards", 1, seed_, &first, id).ok());
+  ASSERT_TRUE(Create("staff1", "standards", 1, seed_, &second, id).ok());
+  EXPECT_EQ(first.number(), 2);
+  EXPECT_EQ(second.number(), 2);
+  EXPECT_EQ(first.create_time_us(), second.create_time_us());
+  v1::Revision third;
+  EXPECT_EQ(Get("staff1", "standards", 3, &third).error_code(), StatusCode::NOT_FOUND);
+}
+
+TEST_P(PolicyServiceTest, ConcurrentDraftsOneWinsOneIsAborted) {
+  std::atomic<int> ok{0}, aborted{0};
+  auto attempt = [&](const std::string& who) {
+    v1::Revision out;
+    auto s = Create(who, "procedures", 1, seed_, &out);
+    if (s.ok()) ok++;
+    if (s.error_code() == StatusCode::ABORTED) aborted++;
+  };
+  std::thread a(attempt, "staff1"), b(attempt, "admin1");
+  a.join();
+  b.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(aborted.load(), 1);
+}
+
+TEST_P(PolicyServiceTest, BadInputNamesTheField) {
+  v1::Revision out;
+  PolicyText empty_summary = seed_;
+  v1::CreateRevisionRequest r;
+  r.set_request_id(NewId());
+  r.set_document_id("standards");
+  r.set_base_revision(1);
+  r.set_title(seed_.title);
+  SetArticles(seed_, r.mutable_articles());
+  grpc::ClientContext ctx;
+  auto s = Stub("staff1")->CreateRevision(&ctx, r, &out);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("change_summary"), std::string::npos);
+
+  r.set_change_summary("x");
+  r.set_document_id("unknown");
+  grpc::ClientContext ctx2;
+  EXPECT_EQ(Stub("staff1")->CreateRevision(&ctx2, r, &out).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get("staff1", "basic-policy", 99).error_code(), StatusCode::NOT_FOUND);
+}
+
+SECCOORD_INSTANTIATE_DATABASE_TEST(PolicyServiceTest);
+
+// Transport: without anonymous access a caller needs a certificate, and a
+// certificate of another CA fails the handshake.
+TEST(PolicyServiceTransportTest, CertificatesAreRequiredAndMustComeFromOurCa) {
+  auto database = seccoord::testing::TestDatabase::Create("sqlite");
+  ASSERT_TRUE(database.ok());
+  seccoord::testing::TestServerOptions options;
+  options.rpc_log_sink = [](std::string_view) {};
+  auto server =
+      seccoord::testing::TestServer::Start(PolicyServerSpec(), (*database)->db(), options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto get = [&](const std::string& cert) {
+    v1::GetRevisionRequest r;
+    r.set_document_id("basic-policy");
+    v1::Revision out;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    return v1::PolicyService::NewStub((*server)->ChannelAs(cert))->GetRevision(&ctx, r, &out);
+  };
+  EXPECT_EQ(get("").error_code(), StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(get("intruder").error_code(), StatusCode::UNAVAILABLE);
+  EXPECT_EQ(get("mito-member1").error_code(), StatusCode::NOT_FOUND);  // nothing published yet
+}
+
+}  // namespace
+}  // namespace seccoord::policy
