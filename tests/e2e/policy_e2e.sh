@@ -69,7 +69,7 @@ else fail "anonymous lists only the basic policy"; echo "$docs"; fi
 amended="$SECCOORD_VAR/amended.txt"
 sed 's/定期的又は必要に応じて自己点検を実施する。外部監査/毎年度及び必要に応じて自己点検を実施する。外部監査/' \
   "$ROOT/data/basic-policy-r8.txt" > "$amended"
-expect_ok "staff imports an amended draft as revision 2" "2" \
+expect_ok "staff imports an amended draft as revision 2" "^2$" \
   cli --profile union-staff policy import basic-policy "$amended" --summary "第7の点検頻度を明確化"
 expect_fail "member cannot read the draft" "PERMISSION_DENIED" \
   cli --profile mito-member policy show basic-policy --revision 2
@@ -89,7 +89,7 @@ expect_ok "diff shows the changed article 第7" "第7" \
   cli --profile mito-member policy diff basic-policy 1 2
 expect_ok "diff shows the added line" "毎年度及び必要に応じて" \
   cli --profile mito-member policy diff basic-policy 1 2
-expect_ok "revision 1 is still in force today" "1" \
+expect_ok "revision 1 is still in force today" "revision: *1 (PUBLISHED, in force)" \
   cli --profile mito-member policy show basic-policy --on 2026-11-25
 expect_ok "revision 2 is in force on 2027-04-01" "毎年度及び必要に応じて" \
   cli --profile mito-member policy show basic-policy --on 令和9年4月1日
