@@ -52,6 +52,15 @@ std::string Target(const std::string& document_id, int64_t number) {
   return absl::StrCat("documents/", document_id, "/revisions/", number);
 }
 
+// The object a mutation's response is about, for its audit entry.
+std::string TargetOf(const v1::Revision& r) { return Target(r.document_id(), r.number()); }
+std::string TargetOf(const v1::Acknowledgement& a) {
+  return Target(a.document_id(), a.revision_number());
+}
+std::string TargetOf(const v1::RevisionComment& c) {
+  return absl::StrCat(Target(c.document_id(), c.revision_number()), "/comments/", c.id());
+}
+
 Permission PublishedPermission(v1::Visibility visibility) {
   switch (visibility) {
     case v1::VISIBILITY_PUBLIC: return Permission::kReadPublicRevisions;
@@ -162,8 +171,11 @@ absl::StatusOr<Response> PolicyLogic::Idempotent(
     if (found) return absl::OkStatus();
     SECCOORD_ASSIGN_OR_RETURN(response, body(tx));
     appended_event = true;
-    return runtime::StoreResponse(tx.transaction(), caller.Uri(), request_id, method, response,
-                                  clock_.now_us());
+    SECCOORD_RETURN_IF_ERROR(runtime::StoreResponse(tx.transaction(), caller.Uri(), request_id,
+                                                    method, response, clock_.now_us()));
+    // Last in the transaction: the audit entry commits with the change.
+    if (auditor_) return auditor_(tx.transaction(), caller, TargetOf(response));
+    return absl::OkStatus();
   });
   if (!status.ok()) {
     // A concurrent writer took the revision number or chain position we

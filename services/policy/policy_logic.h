@@ -54,10 +54,19 @@ struct Clock {
   static Clock System();
 };
 
+// Appends the audit entry of a successful mutation inside the mutation's own
+// transaction, so a change and its audit entry commit together or not at all.
+// `target` names the object changed, e.g. documents/basic-policy/revisions/2.
+using MutationAuditor = std::function<absl::Status(
+    db::Transaction& tx, const runtime::Caller& caller, const std::string& target)>;
+
 class PolicyLogic {
  public:
-  PolicyLogic(PolicyStore& store, Clock clock, runtime::EventNotifier* notifier)
-      : store_(store), clock_(std::move(clock)), notifier_(notifier) {}
+  // `auditor` may be empty (domain tests); the gRPC service always sets it.
+  PolicyLogic(PolicyStore& store, Clock clock, runtime::EventNotifier* notifier,
+              MutationAuditor auditor = nullptr)
+      : store_(store), clock_(std::move(clock)), notifier_(notifier),
+        auditor_(std::move(auditor)) {}
 
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(const runtime::Caller& caller);
   absl::StatusOr<v1::Document> GetDocument(const runtime::Caller& caller,
@@ -135,6 +144,7 @@ class PolicyLogic {
   PolicyStore& store_;
   Clock clock_;
   runtime::EventNotifier* notifier_;
+  MutationAuditor auditor_;
 };
 
 // Whether a caller may read published revisions of a document with this

@@ -36,8 +36,27 @@ constexpr std::chrono::milliseconds kWatchPoll{500};
   if (result.ok()) *response = std::move(*result);                             \
   return guard_.Finish(*caller, target_expr, result.status())
 
+// Mutations: a success was audited inside its own transaction (see
+// MutationAuditor); a failure or a refusal is audited here.
+#define SECCOORD_MUTATION(method, target_expr, request_id_expr, call)          \
+  auto caller = guard_.Authorize(context, absl::StrCat(kService, method),      \
+                                 request_id_expr);                             \
+  if (!caller.ok()) return ToGrpcStatus(caller.status());                      \
+  auto result = (call);                                                        \
+  if (!result.ok()) return guard_.Finish(*caller, target_expr, result.status()); \
+  *response = std::move(*result);                                              \
+  return grpc::Status::OK
+
 PolicyServiceImpl::PolicyServiceImpl(db::Database& db, runtime::RpcGuard& guard, Clock clock)
-    : store_(db), logic_(store_, std::move(clock), &notifier_), guard_(guard) {}
+    : store_(db),
+      logic_(store_, std::move(clock), &notifier_,
+             [&guard](db::Transaction& tx, const runtime::Caller& caller,
+                      const std::string& target) -> absl::Status {
+               auto record = guard.OutcomeRecord(caller, target, absl::OkStatus());
+               if (!record) return absl::OkStatus();
+               return guard.audit_log().AppendIn(tx, *record).status();
+             }),
+      guard_(guard) {}
 
 grpc::Status PolicyServiceImpl::ListDocuments(grpc::ServerContext* context,
                                               const v1::ListDocumentsRequest* request,
@@ -69,7 +88,7 @@ grpc::Status PolicyServiceImpl::GetRevision(grpc::ServerContext* context,
 grpc::Status PolicyServiceImpl::CreateRevision(grpc::ServerContext* context,
                                                const v1::CreateRevisionRequest* request,
                                                v1::Revision* response) {
-  SECCOORD_UNARY("CreateRevision",
+  SECCOORD_MUTATION("CreateRevision",
                  RevisionTarget(request->document_id(), request->base_revision() + 1),
                  request->request_id(), logic_.CreateRevision(*caller, *request));
 }
@@ -77,35 +96,35 @@ grpc::Status PolicyServiceImpl::CreateRevision(grpc::ServerContext* context,
 grpc::Status PolicyServiceImpl::UpdateRevision(grpc::ServerContext* context,
                                                const v1::UpdateRevisionRequest* request,
                                                v1::Revision* response) {
-  SECCOORD_UNARY("UpdateRevision", RevisionTarget(request->document_id(), request->number()),
+  SECCOORD_MUTATION("UpdateRevision", RevisionTarget(request->document_id(), request->number()),
                  request->request_id(), logic_.UpdateRevision(*caller, *request));
 }
 
 grpc::Status PolicyServiceImpl::SubmitRevision(grpc::ServerContext* context,
                                                const v1::TransitionRevisionRequest* request,
                                                v1::Revision* response) {
-  SECCOORD_UNARY("SubmitRevision", RevisionTarget(request->document_id(), request->number()),
+  SECCOORD_MUTATION("SubmitRevision", RevisionTarget(request->document_id(), request->number()),
                  request->request_id(), logic_.SubmitRevision(*caller, *request));
 }
 
 grpc::Status PolicyServiceImpl::ApproveRevision(grpc::ServerContext* context,
                                                 const v1::TransitionRevisionRequest* request,
                                                 v1::Revision* response) {
-  SECCOORD_UNARY("ApproveRevision", RevisionTarget(request->document_id(), request->number()),
+  SECCOORD_MUTATION("ApproveRevision", RevisionTarget(request->document_id(), request->number()),
                  request->request_id(), logic_.ApproveRevision(*caller, *request));
 }
 
 grpc::Status PolicyServiceImpl::PublishRevision(grpc::ServerContext* context,
                                                 const v1::PublishRevisionRequest* request,
                                                 v1::Revision* response) {
-  SECCOORD_UNARY("PublishRevision", RevisionTarget(request->document_id(), request->number()),
+  SECCOORD_MUTATION("PublishRevision", RevisionTarget(request->document_id(), request->number()),
                  request->request_id(), logic_.PublishRevision(*caller, *request));
 }
 
 grpc::Status PolicyServiceImpl::WithdrawRevision(grpc::ServerContext* context,
                                                  const v1::TransitionRevisionRequest* request,
                                                  v1::Revision* response) {
-  SECCOORD_UNARY("WithdrawRevision", RevisionTarget(request->document_id(), request->number()),
+  SECCOORD_MUTATION("WithdrawRevision", RevisionTarget(request->document_id(), request->number()),
                  request->request_id(), logic_.WithdrawRevision(*caller, *request));
 }
 
@@ -121,7 +140,7 @@ grpc::Status PolicyServiceImpl::DiffRevisions(grpc::ServerContext* context,
 grpc::Status PolicyServiceImpl::AcknowledgeRevision(grpc::ServerContext* context,
                                                     const v1::AcknowledgeRevisionRequest* request,
                                                     v1::Acknowledgement* response) {
-  SECCOORD_UNARY("AcknowledgeRevision", RevisionTarget(request->document_id(), request->number()),
+  SECCOORD_MUTATION("AcknowledgeRevision", RevisionTarget(request->document_id(), request->number()),
                  request->request_id(), logic_.AcknowledgeRevision(*caller, *request));
 }
 
@@ -135,7 +154,7 @@ grpc::Status PolicyServiceImpl::ListAcknowledgements(
 grpc::Status PolicyServiceImpl::AddRevisionComment(grpc::ServerContext* context,
                                                    const v1::AddRevisionCommentRequest* request,
                                                    v1::RevisionComment* response) {
-  SECCOORD_UNARY("AddRevisionComment", RevisionTarget(request->document_id(), request->number()),
+  SECCOORD_MUTATION("AddRevisionComment", RevisionTarget(request->document_id(), request->number()),
                  request->request_id(), logic_.AddRevisionComment(*caller, *request));
 }
 
@@ -147,6 +166,7 @@ grpc::Status PolicyServiceImpl::ListRevisionComments(
 }
 
 #undef SECCOORD_UNARY
+#undef SECCOORD_MUTATION
 
 grpc::Status PolicyServiceImpl::WatchRevisionEvents(grpc::ServerContext* context,
                                                     const v1::WatchRevisionEventsRequest* request,

@@ -287,7 +287,14 @@ TEST_P(PolicyServiceTest, RefusalsAreWrittenToTheAuditChain) {
   ASSERT_EQ(Create("shirosato-member1", "basic-policy", 2, seed_, &out).error_code(),
             StatusCode::PERMISSION_DENIED);
   bool read_denied = false, write_denied = false, publish_ok = false;
+  int creates_ok = 0;
   for (const auto& e : AuditEntries()) {
+    // Each committed mutation has exactly one entry, written in its own
+    // transaction: 3 published revisions and 1 draft were created in SetUp.
+    if (e.outcome() == v1::AUDIT_OUTCOME_OK &&
+        e.method() == "/seccoord.v1.PolicyService/CreateRevision") {
+      ++creates_ok;
+    }
     if (e.outcome() == v1::AUDIT_OUTCOME_DENIED &&
         e.principal() == "seccoord://mito-city/member1" &&
         e.method() == "/seccoord.v1.PolicyService/GetRevision") {
@@ -306,6 +313,7 @@ TEST_P(PolicyServiceTest, RefusalsAreWrittenToTheAuditChain) {
   EXPECT_TRUE(read_denied);
   EXPECT_TRUE(write_denied);
   EXPECT_TRUE(publish_ok);
+  EXPECT_EQ(creates_ok, 4);
   auto stub = v1::AuditService::NewStub(server_->ChannelAs("advisor1"));
   v1::VerifyAuditChainResponse verify;
   grpc::ClientContext ctx;
