@@ -12,7 +12,6 @@
 #include "common/proto_convert.h"
 #include "common/status.h"
 #include "common/utf8.h"
-#include "services/runtime/request_log.h"
 
 namespace seccoord::policy {
 namespace {
@@ -161,32 +160,17 @@ template <typename Response>
 absl::StatusOr<Response> PolicyLogic::Idempotent(
     const Caller& caller, const std::string& request_id, const char* method,
     const std::function<absl::StatusOr<Response>(PolicyStore::Tx&)>& body) {
-  SECCOORD_RETURN_IF_ERROR(runtime::ValidateRequestId(request_id));
-  Response response;
-  bool appended_event = false;
-  absl::Status status = store_.Write([&](PolicyStore::Tx& tx) -> absl::Status {
-    SECCOORD_ASSIGN_OR_RETURN(
-        bool found, runtime::FindStoredResponse(tx.transaction(), caller.Uri(), request_id,
-                                                method, &response));
-    if (found) return absl::OkStatus();
-    SECCOORD_ASSIGN_OR_RETURN(response, body(tx));
-    appended_event = true;
-    SECCOORD_RETURN_IF_ERROR(runtime::StoreResponse(tx.transaction(), caller.Uri(), request_id,
-                                                    method, response, clock_.now_us()));
-    // Last in the transaction: the audit entry commits with the change.
-    if (auditor_) return auditor_(tx.transaction(), caller, TargetOf(response));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) {
-    // A concurrent writer took the revision number or chain position we
-    // computed: the caller's view was stale.
-    if (status.code() == absl::StatusCode::kAlreadyExists) {
-      return absl::AbortedError(
-          absl::StrCat("a concurrent change won (", status.message(), "); read again and retry"));
-    }
-    return status;
-  }
-  if (appended_event && notifier_ != nullptr) notifier_->Notify();
+  bool performed = false;
+  auto response = runtime::RunMutation<Response>(
+      store_.database(), {caller, request_id, method, clock_.now_us(), auditor_},
+      [&](db::Transaction& transaction) {
+        PolicyStore::Tx tx(transaction);
+        return body(tx);
+      },
+      [](const Response& r) { return TargetOf(r); }, &performed);
+  // Every policy mutation appends a revision event or changes what watchers
+  // read; wake them once the commit is durable.
+  if (response.ok() && performed && notifier_ != nullptr) notifier_->Notify();
   return response;
 }
 

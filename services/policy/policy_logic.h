@@ -33,6 +33,7 @@
 #include "services/policy/policy_store.h"
 #include "services/runtime/auth/caller.h"
 #include "services/runtime/event_notifier.h"
+#include "services/runtime/mutation.h"
 
 namespace seccoord::policy {
 
@@ -54,17 +55,12 @@ struct Clock {
   static Clock System();
 };
 
-// Appends the audit entry of a successful mutation inside the mutation's own
-// transaction, so a change and its audit entry commit together or not at all.
-// `target` names the object changed, e.g. documents/basic-policy/revisions/2.
-using MutationAuditor = std::function<absl::Status(
-    db::Transaction& tx, const runtime::Caller& caller, const std::string& target)>;
-
 class PolicyLogic {
  public:
-  // `auditor` may be empty (domain tests); the gRPC service always sets it.
+  // `auditor` appends a committed mutation's audit entry inside its
+  // transaction (runtime/mutation.h); empty in domain tests.
   PolicyLogic(PolicyStore& store, Clock clock, runtime::EventNotifier* notifier,
-              MutationAuditor auditor = nullptr)
+              runtime::MutationAuditor auditor = nullptr)
       : store_(store), clock_(std::move(clock)), notifier_(notifier),
         auditor_(std::move(auditor)) {}
 
@@ -115,8 +111,9 @@ class PolicyLogic {
   runtime::EventNotifier* notifier() const { return notifier_; }
 
  private:
-  // Runs a mutation once per (caller, request_id): a retry gets the stored
-  // response. `body` runs inside the write transaction.
+  // Runs a mutation through runtime::RunMutation (once per request id,
+  // audited in its transaction) and wakes watchers after a commit. `body`
+  // runs inside the write transaction.
   template <typename Response>
   absl::StatusOr<Response> Idempotent(
       const runtime::Caller& caller, const std::string& request_id, const char* method,
@@ -144,7 +141,7 @@ class PolicyLogic {
   PolicyStore& store_;
   Clock clock_;
   runtime::EventNotifier* notifier_;
-  MutationAuditor auditor_;
+  runtime::MutationAuditor auditor_;
 };
 
 // Whether a caller may read published revisions of a document with this

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "services/runtime/server/serve.h"
 
 namespace seccoord::policy {
 namespace {
@@ -24,154 +25,161 @@ std::string DocumentTarget(const std::string& document_id) {
 constexpr int kWatchBatch = 200;
 constexpr std::chrono::milliseconds kWatchPoll{500};
 
+std::string Method(std::string_view name) { return absl::StrCat(kService, std::string(name)); }
+
 }  // namespace
-
-// The shape every unary handler shares: authorize at the door, run the
-// domain, audit the outcome, map the status.
-#define SECCOORD_UNARY(method, target_expr, request_id_expr, call)             \
-  auto caller = guard_.Authorize(context, absl::StrCat(kService, method),      \
-                                 request_id_expr);                             \
-  if (!caller.ok()) return ToGrpcStatus(caller.status());                      \
-  auto result = (call);                                                        \
-  if (result.ok()) *response = std::move(*result);                             \
-  return guard_.Finish(*caller, target_expr, result.status())
-
-// Mutations: a success was audited inside its own transaction (see
-// MutationAuditor); a failure or a refusal is audited here.
-#define SECCOORD_MUTATION(method, target_expr, request_id_expr, call)          \
-  auto caller = guard_.Authorize(context, absl::StrCat(kService, method),      \
-                                 request_id_expr);                             \
-  if (!caller.ok()) return ToGrpcStatus(caller.status());                      \
-  auto result = (call);                                                        \
-  if (!result.ok()) return guard_.Finish(*caller, target_expr, result.status()); \
-  *response = std::move(*result);                                              \
-  return grpc::Status::OK
 
 PolicyServiceImpl::PolicyServiceImpl(db::Database& db, runtime::RpcGuard& guard, Clock clock)
     : store_(db),
-      logic_(store_, std::move(clock), &notifier_,
-             [&guard](db::Transaction& tx, const runtime::Caller& caller,
-                      const std::string& target) -> absl::Status {
-               auto record = guard.OutcomeRecord(caller, target, absl::OkStatus());
-               if (!record) return absl::OkStatus();
-               return guard.audit_log().AppendIn(tx, *record).status();
-             }),
+      logic_(store_, std::move(clock), &notifier_, runtime::AuditInTransaction(guard)),
       guard_(guard) {}
+
+using runtime::Caller;
+using runtime::ServeMutation;
+using runtime::ServeRead;
 
 grpc::Status PolicyServiceImpl::ListDocuments(grpc::ServerContext* context,
                                               const v1::ListDocumentsRequest* request,
                                               v1::ListDocumentsResponse* response) {
-  SECCOORD_UNARY("ListDocuments", "documents", "", logic_.ListDocuments(*caller));
+  return ServeRead<v1::ListDocumentsResponse>(
+      guard_, context, Method("ListDocuments"), "documents",
+      [&](const Caller& caller) { return logic_.ListDocuments(caller); }, response);
 }
 
 grpc::Status PolicyServiceImpl::GetDocument(grpc::ServerContext* context,
                                             const v1::GetDocumentRequest* request,
                                             v1::Document* response) {
-  SECCOORD_UNARY("GetDocument", DocumentTarget(request->document_id()), "",
-                 logic_.GetDocument(*caller, *request));
+  return ServeRead<v1::Document>(
+      guard_, context, Method("GetDocument"), DocumentTarget(request->document_id()),
+      [&](const Caller& caller) { return logic_.GetDocument(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::ListRevisions(grpc::ServerContext* context,
                                               const v1::ListRevisionsRequest* request,
                                               v1::ListRevisionsResponse* response) {
-  SECCOORD_UNARY("ListRevisions", DocumentTarget(request->document_id()), "",
-                 logic_.ListRevisions(*caller, *request));
+  return ServeRead<v1::ListRevisionsResponse>(
+      guard_, context, Method("ListRevisions"), DocumentTarget(request->document_id()),
+      [&](const Caller& caller) { return logic_.ListRevisions(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::GetRevision(grpc::ServerContext* context,
                                             const v1::GetRevisionRequest* request,
                                             v1::Revision* response) {
-  SECCOORD_UNARY("GetRevision", RevisionTarget(request->document_id(), request->number()), "",
-                 logic_.GetRevision(*caller, *request));
+  return ServeRead<v1::Revision>(
+      guard_, context, Method("GetRevision"),
+      RevisionTarget(request->document_id(), request->number()),
+      [&](const Caller& caller) { return logic_.GetRevision(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::CreateRevision(grpc::ServerContext* context,
                                                const v1::CreateRevisionRequest* request,
                                                v1::Revision* response) {
-  SECCOORD_MUTATION("CreateRevision",
-                 RevisionTarget(request->document_id(), request->base_revision() + 1),
-                 request->request_id(), logic_.CreateRevision(*caller, *request));
+  return ServeMutation<v1::Revision>(
+      guard_, context, Method("CreateRevision"),
+      RevisionTarget(request->document_id(), request->base_revision() + 1),
+      request->request_id(),
+      [&](const Caller& caller) { return logic_.CreateRevision(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::UpdateRevision(grpc::ServerContext* context,
                                                const v1::UpdateRevisionRequest* request,
                                                v1::Revision* response) {
-  SECCOORD_MUTATION("UpdateRevision", RevisionTarget(request->document_id(), request->number()),
-                 request->request_id(), logic_.UpdateRevision(*caller, *request));
+  return ServeMutation<v1::Revision>(
+      guard_, context, Method("UpdateRevision"),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      [&](const Caller& caller) { return logic_.UpdateRevision(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::SubmitRevision(grpc::ServerContext* context,
                                                const v1::TransitionRevisionRequest* request,
                                                v1::Revision* response) {
-  SECCOORD_MUTATION("SubmitRevision", RevisionTarget(request->document_id(), request->number()),
-                 request->request_id(), logic_.SubmitRevision(*caller, *request));
+  return ServeMutation<v1::Revision>(
+      guard_, context, Method("SubmitRevision"),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      [&](const Caller& caller) { return logic_.SubmitRevision(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::ApproveRevision(grpc::ServerContext* context,
                                                 const v1::TransitionRevisionRequest* request,
                                                 v1::Revision* response) {
-  SECCOORD_MUTATION("ApproveRevision", RevisionTarget(request->document_id(), request->number()),
-                 request->request_id(), logic_.ApproveRevision(*caller, *request));
+  return ServeMutation<v1::Revision>(
+      guard_, context, Method("ApproveRevision"),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      [&](const Caller& caller) { return logic_.ApproveRevision(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::PublishRevision(grpc::ServerContext* context,
                                                 const v1::PublishRevisionRequest* request,
                                                 v1::Revision* response) {
-  SECCOORD_MUTATION("PublishRevision", RevisionTarget(request->document_id(), request->number()),
-                 request->request_id(), logic_.PublishRevision(*caller, *request));
+  return ServeMutation<v1::Revision>(
+      guard_, context, Method("PublishRevision"),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      [&](const Caller& caller) { return logic_.PublishRevision(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::WithdrawRevision(grpc::ServerContext* context,
                                                  const v1::TransitionRevisionRequest* request,
                                                  v1::Revision* response) {
-  SECCOORD_MUTATION("WithdrawRevision", RevisionTarget(request->document_id(), request->number()),
-                 request->request_id(), logic_.WithdrawRevision(*caller, *request));
+  return ServeMutation<v1::Revision>(
+      guard_, context, Method("WithdrawRevision"),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      [&](const Caller& caller) { return logic_.WithdrawRevision(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::DiffRevisions(grpc::ServerContext* context,
                                               const v1::DiffRevisionsRequest* request,
                                               v1::DiffRevisionsResponse* response) {
-  SECCOORD_UNARY("DiffRevisions",
-                 absl::StrCat(DocumentTarget(request->document_id()), "/diff/",
-                              request->from_number(), "..", request->to_number()),
-                 "", logic_.DiffRevisions(*caller, *request));
+  return ServeRead<v1::DiffRevisionsResponse>(
+      guard_, context, Method("DiffRevisions"),
+      absl::StrCat(DocumentTarget(request->document_id()), "/diff/", request->from_number(),
+                   "..", request->to_number()),
+      [&](const Caller& caller) { return logic_.DiffRevisions(caller, *request); }, response);
 }
 
 grpc::Status PolicyServiceImpl::AcknowledgeRevision(grpc::ServerContext* context,
                                                     const v1::AcknowledgeRevisionRequest* request,
                                                     v1::Acknowledgement* response) {
-  SECCOORD_MUTATION("AcknowledgeRevision", RevisionTarget(request->document_id(), request->number()),
-                 request->request_id(), logic_.AcknowledgeRevision(*caller, *request));
+  return ServeMutation<v1::Acknowledgement>(
+      guard_, context, Method("AcknowledgeRevision"),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      [&](const Caller& caller) { return logic_.AcknowledgeRevision(caller, *request); },
+      response);
 }
 
 grpc::Status PolicyServiceImpl::ListAcknowledgements(
     grpc::ServerContext* context, const v1::ListAcknowledgementsRequest* request,
     v1::ListAcknowledgementsResponse* response) {
-  SECCOORD_UNARY("ListAcknowledgements", RevisionTarget(request->document_id(), request->number()),
-                 "", logic_.ListAcknowledgements(*caller, *request));
+  return ServeRead<v1::ListAcknowledgementsResponse>(
+      guard_, context, Method("ListAcknowledgements"),
+      RevisionTarget(request->document_id(), request->number()),
+      [&](const Caller& caller) { return logic_.ListAcknowledgements(caller, *request); },
+      response);
 }
 
 grpc::Status PolicyServiceImpl::AddRevisionComment(grpc::ServerContext* context,
                                                    const v1::AddRevisionCommentRequest* request,
                                                    v1::RevisionComment* response) {
-  SECCOORD_MUTATION("AddRevisionComment", RevisionTarget(request->document_id(), request->number()),
-                 request->request_id(), logic_.AddRevisionComment(*caller, *request));
+  return ServeMutation<v1::RevisionComment>(
+      guard_, context, Method("AddRevisionComment"),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      [&](const Caller& caller) { return logic_.AddRevisionComment(caller, *request); },
+      response);
 }
 
 grpc::Status PolicyServiceImpl::ListRevisionComments(
     grpc::ServerContext* context, const v1::ListRevisionCommentsRequest* request,
     v1::ListRevisionCommentsResponse* response) {
-  SECCOORD_UNARY("ListRevisionComments", RevisionTarget(request->document_id(), request->number()),
-                 "", logic_.ListRevisionComments(*caller, *request));
+  return ServeRead<v1::ListRevisionCommentsResponse>(
+      guard_, context, Method("ListRevisionComments"),
+      RevisionTarget(request->document_id(), request->number()),
+      [&](const Caller& caller) { return logic_.ListRevisionComments(caller, *request); },
+      response);
 }
-
-#undef SECCOORD_UNARY
-#undef SECCOORD_MUTATION
 
 grpc::Status PolicyServiceImpl::WatchRevisionEvents(grpc::ServerContext* context,
                                                     const v1::WatchRevisionEventsRequest* request,
                                                     grpc::ServerWriter<v1::RevisionEvent>* writer) {
-  auto caller = guard_.Authorize(context, absl::StrCat(kService, "WatchRevisionEvents"));
+  auto caller = guard_.Authorize(context, Method("WatchRevisionEvents"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const std::string target = request->document_id().empty()
                                  ? std::string("documents")

@@ -458,11 +458,5 @@ absl::Status PolicyStore::Read(const std::function<absl::Status(Tx&)>& fn) {
   return fn(typed);
 }
 
-absl::Status PolicyStore::Write(const std::function<absl::Status(Tx&)>& fn) {
-  SECCOORD_ASSIGN_OR_RETURN(auto tx, db_.Begin(db::TxMode::kReadWrite));
-  Tx typed(*tx);
-  SECCOORD_RETURN_IF_ERROR(fn(typed));
-  return tx->Commit();
-}
 
 }  // namespace seccoord::policy

@@ -99,11 +99,13 @@ class PolicyStore {
 
   explicit PolicyStore(db::Database& db) : db_(db) {}
 
+  // The database, for runtime::RunMutation (which opens the write
+  // transaction a mutation, its request log record and its audit entry
+  // share); reads and writes go through Tx.
+  db::Database& database() { return db_; }
+
   // Runs fn in a read-only transaction.
   absl::Status Read(const std::function<absl::Status(Tx&)>& fn);
-  // Runs fn in a read-write transaction and commits when fn returns OK;
-  // nothing is kept when fn fails.
-  absl::Status Write(const std::function<absl::Status(Tx&)>& fn);
 
  private:
   db::Database& db_;
