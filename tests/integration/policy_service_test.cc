@@ -404,7 +404,15 @@ TEST_P(PolicyServiceTest, BadInputNamesTheField) {
   EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("change_summary"), std::string::npos);
 
+  // Invalid UTF-8 never reaches storage: proto3 refuses it when the request
+  // is parsed, before any handler runs.
   r.set_change_summary("x");
+  r.set_title(std::string("\xff\xfe", 2));
+  grpc::ClientContext ctx_utf8;
+  auto utf8 = Stub("staff1")->CreateRevision(&ctx_utf8, r, &out);
+  EXPECT_NE(utf8.error_code(), StatusCode::OK);
+  r.set_title(seed_.title);
+
   r.set_document_id("unknown");
   grpc::ClientContext ctx2;
   EXPECT_EQ(Stub("staff1")->CreateRevision(&ctx2, r, &out).error_code(), StatusCode::NOT_FOUND);
