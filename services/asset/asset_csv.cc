@@ -1,0 +1,979 @@
+#include "services/asset/asset_csv.h"
+
+#include <iconv.h>
+
+#include <cerrno>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/civil_date.h"
+#include "common/proto_convert.h"
+#include "common/status.h"
+#include "common/utf8.h"
+#include "common/wareki.h"
+
+namespace seccoord::asset {
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+// Fields kept per record beyond which only the count matters: no valid record
+// has more than the layout's columns, and a line of a million commas must not
+// cost a million strings.
+constexpr int kMaxStoredFields = 256;
+
+std::string S(std::string_view text) { return std::string(text); }
+
+// ---------------------------------------------------------------------------
+// Value vocabulary
+
+// A coded value as compared: full-width folded to ASCII, surrounding
+// whitespace (ASCII and 　) dropped, ASCII upper-cased, '-' and ' ' read as
+// '_' so "terms-based" and "Information System" match.
+std::string NormalizeCode(std::string_view text) {
+  const std::string folded = FoldFullWidthAscii(text);
+  std::string out = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(folded));
+  for (char& c : out) {
+    if (c == '-' || c == ' ') c = '_';
+  }
+  return out;
+}
+
+struct Choice {
+  int value;
+  std::string_view name;   // short proto name, written by WriteAssetCsv
+  std::string_view label;  // Japanese label
+  std::vector<std::string_view> aliases;
+};
+
+struct EnumSpec {
+  std::vector<std::string_view> prefixes;  // stripped before matching
+  std::vector<Choice> choices;
+};
+
+std::string Expected(const EnumSpec& spec) {
+  std::vector<std::string> names;
+  std::vector<std::string> labels;
+  for (const Choice& c : spec.choices) {
+    names.push_back(S(c.name));
+    if (!c.label.empty() && c.label != c.name) labels.push_back(S(c.label));
+  }
+  std::string out = absl::StrCat("expected ", absl::StrJoin(names, ", "));
+  if (!labels.empty()) absl::StrAppend(&out, " or ", absl::StrJoin(labels, ", "));
+  return out;
+}
+
+absl::StatusOr<int> ParseChoice(const EnumSpec& spec, std::string_view text) {
+  std::string code = NormalizeCode(text);
+  if (code.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("empty value; ", Expected(spec)));
+  }
+  for (std::string_view prefix : spec.prefixes) {
+    const std::string p = NormalizeCode(prefix);
+    if (code.size() > p.size() && code.compare(0, p.size(), p) == 0) {
+      code.erase(0, p.size());
+      break;
+    }
+  }
+  for (const Choice& c : spec.choices) {
+    if (code == NormalizeCode(c.name) || code == NormalizeCode(c.label)) return c.value;
+    for (std::string_view alias : c.aliases) {
+      if (code == NormalizeCode(alias)) return c.value;
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown value \"", S(text), "\"; ", Expected(spec)));
+}
+
+std::string_view NameIn(const EnumSpec& spec, int value) {
+  for (const Choice& c : spec.choices) {
+    if (c.value == value) return c.name;
+  }
+  return "";
+}
+
+std::string_view LabelIn(const EnumSpec& spec, int value) {
+  for (const Choice& c : spec.choices) {
+    if (c.value == value) return c.label;
+  }
+  return "";
+}
+
+const EnumSpec& CategorySpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {"ASSET_CATEGORY_"},
+      {{v1::ASSET_CATEGORY_NETWORK, "NETWORK", "ネットワーク", {}},
+       {v1::ASSET_CATEGORY_INFORMATION_SYSTEM, "INFORMATION_SYSTEM", "情報システム", {}},
+       {v1::ASSET_CATEGORY_EQUIPMENT, "EQUIPMENT", "機器", {"設備・機器", "設備"}},
+       {v1::ASSET_CATEGORY_STORAGE_MEDIA, "STORAGE_MEDIA", "記録媒体", {"電磁的記録媒体"}},
+       {v1::ASSET_CATEGORY_INFORMATION, "INFORMATION", "情報", {}},
+       {v1::ASSET_CATEGORY_SYSTEM_DOCUMENT, "SYSTEM_DOCUMENT", "システム関連文書", {}}}};
+  return *spec;
+}
+
+const EnumSpec& SegmentSpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {"SEGMENT_"},
+      {{v1::SEGMENT_SENSITIVE, "SENSITIVE", "機微情報取扱系", {}},
+       {v1::SEGMENT_INTERNET, "INTERNET", "インターネット接続系", {}},
+       {v1::SEGMENT_NONE, "NONE", "なし", {}},
+       {v1::SEGMENT_MY_NUMBER, "MY_NUMBER", "マイナンバー利用事務系", {}},
+       {v1::SEGMENT_LGWAN, "LGWAN", "LGWAN接続系", {}}}};
+  return *spec;
+}
+
+const EnumSpec& ConfidentialitySpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {"CONFIDENTIALITY_", "機密性"},
+      {{v1::CONFIDENTIALITY_3A, "3A", "3A", {}},
+       {v1::CONFIDENTIALITY_3B, "3B", "3B", {}},
+       {v1::CONFIDENTIALITY_3C, "3C", "3C", {}},
+       {v1::CONFIDENTIALITY_2, "2", "2", {}},
+       {v1::CONFIDENTIALITY_1, "1", "1", {}}}};
+  return *spec;
+}
+
+const EnumSpec& IntegritySpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {"INTEGRITY_", "完全性"},
+      {{v1::INTEGRITY_2, "2", "2", {}}, {v1::INTEGRITY_1, "1", "1", {}}}};
+  return *spec;
+}
+
+const EnumSpec& AvailabilitySpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {"AVAILABILITY_", "可用性"},
+      {{v1::AVAILABILITY_2, "2", "2", {}}, {v1::AVAILABILITY_1, "1", "1", {}}}};
+  return *spec;
+}
+
+const EnumSpec& ExternalServiceSpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {"EXTERNAL_SERVICE_USE_"},
+      {{v1::EXTERNAL_SERVICE_USE_NONE, "NONE", "なし", {}},
+       {v1::EXTERNAL_SERVICE_USE_CONTRACTED, "CONTRACTED", "外部委託", {}},
+       {v1::EXTERNAL_SERVICE_USE_TERMS_BASED, "TERMS_BASED", "約款", {"約款による外部サービス"}}}};
+  return *spec;
+}
+
+const EnumSpec& LifecycleSpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {"LIFECYCLE_"},
+      {{v1::LIFECYCLE_ACTIVE, "ACTIVE", "使用中", {}},
+       {v1::LIFECYCLE_RETIRED, "RETIRED", "廃棄", {"廃棄済", "廃棄済み"}}}};
+  return *spec;
+}
+
+const EnumSpec& BooleanSpec() {
+  static const EnumSpec* const spec = new EnumSpec{
+      {},
+      {{1, "true", "はい", {"yes", "1", "○", "◯", "有", "あり"}},
+       {0, "false", "いいえ", {"no", "0", "×", "無", "なし"}}}};
+  return *spec;
+}
+
+// ---------------------------------------------------------------------------
+// Columns
+
+enum Col {
+  kId, kOrganization, kName, kCategory, kSegment, kConfidentiality, kIntegrity,
+  kAvailability, kCustodian, kLocation, kMfa, kExportBlocked, kTrafficMonitoring,
+  kEncryption, kBackup, kExternalService, kExternalServiceName, kConnections,
+  kLifecycle, kDisposalDate, kErasureMethod, kWitness, kNotes, kSample, kColumnCount
+};
+
+const std::vector<CsvColumn>& Columns() {
+  // Indexed by Col.
+  static const std::vector<CsvColumn>* const columns = new std::vector<CsvColumn>{
+      {"id", "資産ID", false},
+      {"organization", "組織", false},
+      {"name", "名称", true},
+      {"category", "分類", true},
+      {"segment", "領域", true},
+      {"confidentiality", "機密性", true},
+      {"integrity", "完全性", true},
+      {"availability", "可用性", true},
+      {"custodian", "管理者", false},
+      {"location", "設置場所", false},
+      {"mfa", "多要素認証", false},
+      {"export_blocked", "持ち出し不可", false},
+      {"traffic_monitoring", "通信監視", false},
+      {"encryption", "暗号化", false},
+      {"backup", "バックアップ", false},
+      {"external_service", "外部サービス", false},
+      {"external_service_name", "外部サービス名", false},
+      {"connections", "接続先", false},
+      {"lifecycle", "状態", false},
+      {"disposal_date", "廃棄日", false},
+      {"erasure_method", "消去方法", false},
+      {"witness", "立会者", false},
+      {"notes", "備考", false},
+      {"sample", "サンプル", false},
+  };
+  return *columns;
+}
+
+// The column a header cell names, or -1.
+int ColumnOfHeader(std::string_view cell) {
+  const std::string folded = FoldFullWidthAscii(cell);
+  const std::string key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(folded));
+  const auto& columns = Columns();
+  for (int i = 0; i < kColumnCount; ++i) {
+    // Lower-cased on both sides: 資産ID is also written 資産Id or 資産ｉｄ.
+    if (key == columns[i].english || key == absl::AsciiStrToLower(S(columns[i].japanese))) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+// Calls fn(line_number, content) for each physical line of `bytes`; a line
+// ends at LF, CRLF or a lone CR, and a final terminator opens no new line.
+// In CP932 neither CR nor LF occurs inside a double-byte character (trail
+// bytes are 0x40..0xFC), so the split is right for both encodings.
+template <typename Fn>
+void ForEachLine(std::string_view bytes, Fn fn) {
+  int line = 1;
+  size_t start = 0;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const char c = bytes[i];
+    if (c == '\n' || c == '\r') {
+      fn(line, bytes.substr(start, i - start));
+      ++line;
+      i += (c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') ? 2 : 1;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  if (start < bytes.size()) fn(line, bytes.substr(start));
+}
+
+bool IsAscii(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+// The first line that is not valid UTF-8, or 0.
+int FirstInvalidUtf8Line(std::string_view bytes) {
+  int bad = 0;
+  ForEachLine(bytes, [&](int line, std::string_view content) {
+    if (bad == 0 && !IsValidUtf8(content)) bad = line;
+  });
+  return bad;
+}
+
+// glibc iconv from CP932 to UTF-8; one descriptor per parse.
+class Cp932Decoder {
+ public:
+  Cp932Decoder() : cd_(iconv_open("UTF-8", "CP932")) {}
+  ~Cp932Decoder() {
+    if (ok()) iconv_close(cd_);
+  }
+  Cp932Decoder(const Cp932Decoder&) = delete;
+  Cp932Decoder& operator=(const Cp932Decoder&) = delete;
+
+  bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+
+  // Appends the UTF-8 form of `in` to *out. On bytes that are not CP932,
+  // returns false with *bad_offset at the first of them.
+  bool Decode(std::string_view in, std::string* out, size_t* bad_offset) {
+    iconv(cd_, nullptr, nullptr, nullptr, nullptr);  // reset shift state
+    // A CP932 byte becomes at most 3 bytes of UTF-8 (half-width katakana,
+    // and each double-byte character is at most 3 bytes too).
+    std::string buffer(in.size() * 3 + 4, '\0');
+    // glibc's iconv takes char** but does not write through the input.
+    char* in_ptr = const_cast<char*>(in.data());
+    size_t in_left = in.size();
+    char* out_ptr = buffer.data();
+    size_t out_left = buffer.size();
+    const size_t rc = iconv(cd_, &in_ptr, &in_left, &out_ptr, &out_left);
+    if (rc == static_cast<size_t>(-1)) {
+      *bad_offset = in.size() - in_left;
+      return false;
+    }
+    out->append(buffer.data(), buffer.size() - out_left);
+    return true;
+  }
+
+ private:
+  iconv_t cd_;
+};
+
+absl::Status LineError(int line, std::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat("line ", line, ": ", S(reason)));
+}
+
+absl::StatusOr<std::string> DecodeCp932(std::string_view bytes) {
+  Cp932Decoder decoder;
+  if (!decoder.ok()) {
+    return absl::InternalError("CP932 decoding is unavailable (iconv_open failed)");
+  }
+  std::string out;
+  out.reserve(bytes.size() * 3 / 2);
+  // Line by line (the same split as ForEachLine), so that an undecodable byte
+  // is reported with its line; terminators are copied through unchanged.
+  int line = 1;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    size_t end = bytes.find_first_of("\r\n", i);
+    if (end == std::string_view::npos) end = bytes.size();
+    const std::string_view content = bytes.substr(i, end - i);
+    size_t bad = 0;
+    if (!decoder.Decode(content, &out, &bad)) {
+      std::string shown;
+      for (size_t k = bad; k < content.size() && k < bad + 2; ++k) {
+        absl::StrAppend(&shown, k == bad ? "" : " ",
+                        absl::StrFormat("0x%02X", static_cast<unsigned char>(content[k])));
+      }
+      return LineError(line, absl::StrCat("bytes ", shown, " at byte ", bad + 1,
+                                          " are not valid Shift_JIS/CP932"));
+    }
+    size_t next = end;
+    if (next < bytes.size()) {
+      next += (bytes[next] == '\r' && next + 1 < bytes.size() && bytes[next + 1] == '\n') ? 2 : 1;
+    }
+    out.append(bytes.data() + end, next - end);
+    i = next;
+    ++line;
+  }
+  return out;
+}
+
+struct Decoded {
+  std::string text;  // UTF-8 without BOM
+  v1::CsvEncoding encoding;
+};
+
+absl::StatusOr<Decoded> Decode(std::string_view bytes, v1::CsvEncoding requested) {
+  const bool bom = bytes.substr(0, kBom.size()) == kBom;
+  switch (requested) {
+    case v1::CSV_ENCODING_UTF8: {
+      if (bom) bytes.remove_prefix(kBom.size());
+      if (const int bad = FirstInvalidUtf8Line(bytes)) {
+        return LineError(bad, "is not valid UTF-8 (the file was read as UTF-8; a file "
+                              "saved by Excel as 「CSV (コンマ区切り)」 is CP932)");
+      }
+      return Decoded{std::string(bytes), v1::CSV_ENCODING_UTF8};
+    }
+    case v1::CSV_ENCODING_CP932: {
+      if (bom) {
+        return LineError(1, "the file starts with a UTF-8 byte order mark but CP932 was "
+                            "requested; import it as UTF-8");
+      }
+      SECCOORD_ASSIGN_OR_RETURN(std::string text, DecodeCp932(bytes));
+      return Decoded{std::move(text), v1::CSV_ENCODING_CP932};
+    }
+    case v1::CSV_ENCODING_UNSPECIFIED:
+    case v1::CSV_ENCODING_AUTO:
+      break;
+    default:
+      return InvalidField("encoding", absl::StrCat("unknown value ", static_cast<int>(requested)));
+  }
+  if (bom) {
+    bytes.remove_prefix(kBom.size());
+    if (const int bad = FirstInvalidUtf8Line(bytes)) {
+      return LineError(bad, "is not valid UTF-8 although the file starts with a UTF-8 "
+                            "byte order mark (mixed encodings)");
+    }
+    return Decoded{std::string(bytes), v1::CSV_ENCODING_UTF8};
+  }
+  int first_utf8 = 0;
+  int first_invalid = 0;
+  ForEachLine(bytes, [&](int line, std::string_view content) {
+    if (IsAscii(content)) return;
+    if (IsValidUtf8(content)) {
+      if (first_utf8 == 0) first_utf8 = line;
+    } else if (first_invalid == 0) {
+      first_invalid = line;
+    }
+  });
+  if (first_invalid == 0) return Decoded{std::string(bytes), v1::CSV_ENCODING_UTF8};
+  if (first_utf8 != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "mixed encodings: line ", first_utf8, " is UTF-8, line ", first_invalid,
+        " is not (save the whole file in one encoding)"));
+  }
+  SECCOORD_ASSIGN_OR_RETURN(std::string text, DecodeCp932(bytes));
+  return Decoded{std::move(text), v1::CSV_ENCODING_CP932};
+}
+
+// ---------------------------------------------------------------------------
+// RFC 4180 records
+
+struct Record {
+  int line = 0;                     // physical line where the record starts
+  std::vector<std::string> fields;  // at most kMaxStoredFields
+  int field_count = 0;              // all fields, stored or not
+};
+
+class CsvReader {
+ public:
+  explicit CsvReader(std::string_view text) : text_(text) {}
+
+  // Names used for "column" in errors once the header is known.
+  void set_header(const std::vector<std::string>* header) { header_ = header; }
+
+  // Reads the next record into *record; false at the end of the input.
+  absl::StatusOr<bool> Next(Record* record) {
+    if (pos_ >= text_.size()) return false;
+    record->line = line_;
+    record->fields.clear();
+    record->field_count = 0;
+    while (true) {
+      std::string field;
+      bool end_of_record = false;
+      if (pos_ < text_.size() && text_[pos_] == '"') {
+        SECCOORD_RETURN_IF_ERROR(ReadQuoted(record->field_count, &field, &end_of_record));
+      } else {
+        ReadUnquoted(&field, &end_of_record);
+      }
+      if (record->field_count < kMaxStoredFields) record->fields.push_back(std::move(field));
+      ++record->field_count;
+      if (end_of_record) return true;
+    }
+  }
+
+ private:
+  void Append(std::string* field, char c) {
+    // Keep one byte past the limit so the row check sees the excess without
+    // holding a huge cell.
+    if (field->size() <= kMaxCsvFieldBytes) field->push_back(c);
+  }
+
+  // Consumes a line break at pos_ if there is one.
+  bool TakeLineBreak() {
+    if (text_[pos_] == '\r') {
+      pos_ += (pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') ? 2 : 1;
+    } else if (text_[pos_] == '\n') {
+      ++pos_;
+    } else {
+      return false;
+    }
+    ++line_;
+    return true;
+  }
+
+  void ReadUnquoted(std::string* field, bool* end_of_record) {
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == ',') {
+        ++pos_;
+        return;
+      }
+      if (TakeLineBreak()) {
+        *end_of_record = true;
+        return;
+      }
+      Append(field, c);
+      ++pos_;
+    }
+    *end_of_record = true;
+  }
+
+  absl::Status ReadQuoted(int index, std::string* field, bool* end_of_record) {
+    const int start_line = line_;
+    ++pos_;  // opening quote
+    while (true) {
+      if (pos_ >= text_.size()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "line ", start_line, ColumnSuffix(index),
+            ": unterminated quoted field (the quote opened on this line never closes)"));
+      }
+      const char c = text_[pos_];
+      if (c == '"') {
+        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+          Append(field, '"');
+          pos_ += 2;
+          continue;
+        }
+        ++pos_;  // closing quote
+        break;
+      }
+      // Line breaks inside quotes are data, kept byte for byte; they still
+      // advance the physical line count.
+      if (c == '\n' || (c == '\r' && !(pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n'))) {
+        ++line_;
+      }
+      Append(field, c);
+      ++pos_;
+    }
+    if (pos_ >= text_.size()) {
+      *end_of_record = true;
+      return absl::OkStatus();
+    }
+    if (text_[pos_] == ',') {
+      ++pos_;
+      return absl::OkStatus();
+    }
+    if (TakeLineBreak()) {
+      *end_of_record = true;
+      return absl::OkStatus();
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line ", line_, ColumnSuffix(index),
+        ": text after the closing quote of a quoted field (a quote inside a quoted field "
+        "must be doubled: \"\")"));
+  }
+
+  std::string ColumnSuffix(int index) const {
+    if (header_ != nullptr && index < static_cast<int>(header_->size())) {
+      return absl::StrCat(", column ", (*header_)[index]);
+    }
+    return absl::StrCat(", field ", index + 1);
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  int line_ = 1;
+  const std::vector<std::string>* header_ = nullptr;
+};
+
+bool IsBlankRecord(const Record& record) {
+  if (record.field_count > static_cast<int>(record.fields.size())) return false;
+  for (const std::string& f : record.fields) {
+    const std::string folded = FoldFullWidthAscii(f);
+    if (!absl::StripAsciiWhitespace(folded).empty()) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Cells
+
+std::string Trimmed(std::string_view text) {
+  const std::string folded = FoldFullWidthAscii(text);
+  return std::string(absl::StripAsciiWhitespace(folded));
+}
+
+// Parses a connection list; see the header for the syntax.
+absl::StatusOr<std::vector<v1::Connection>> ParseConnections(std::string_view text) {
+  struct Entry {
+    std::string parts[3];
+    int part = 0;
+    std::string raw;
+  };
+  std::vector<Entry> entries(1);
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    Entry& e = entries.back();
+    if (c == '\\' && i + 1 < text.size()) {
+      ++i;
+      e.parts[e.part].push_back(text[i]);
+      e.raw.push_back('\\');
+      e.raw.push_back(text[i]);
+      continue;
+    }
+    if (c == ';') {
+      entries.emplace_back();
+      continue;
+    }
+    e.raw.push_back(c);
+    if (c == ':' && e.part < 2) {
+      ++e.part;
+      continue;
+    }
+    e.parts[e.part].push_back(c);
+  }
+  std::vector<v1::Connection> out;
+  int n = 0;
+  for (Entry& e : entries) {
+    ++n;
+    const std::string id = Trimmed(e.parts[0]);
+    const std::string flag = NormalizeCode(e.parts[1]);
+    if (id.empty() && flag.empty() && e.parts[2].empty()) continue;  // "A;;B", trailing ';'
+    if (id.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("entry ", n, " \"", e.raw, "\" has no asset id"));
+    }
+    for (char c : id) {
+      if (absl::ascii_isspace(static_cast<unsigned char>(c)) || absl::ascii_iscntrl(static_cast<unsigned char>(c))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "entry ", n, " \"", e.raw, "\": asset id contains a space (separate ids with ';')"));
+      }
+    }
+    bool approved = false;
+    if (flag == "APPROVED" || flag == "承認" || flag == "承認済" || flag == "承認済み") {
+      approved = true;
+    } else if (!flag.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "entry ", n, " \"", e.raw, "\": unknown flag \"", e.parts[1],
+          "\" (expected \"approved\" or nothing, as in A-000001:approved)"));
+    }
+    if (static_cast<int>(out.size()) >= kMaxCsvConnections) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("more than ", kMaxCsvConnections, " connections"));
+    }
+    v1::Connection& conn = out.emplace_back();
+    conn.set_asset_id(id);
+    conn.set_approved(approved);
+    conn.set_note(e.parts[2]);
+  }
+  return out;
+}
+
+std::string EscapeConnectionPart(std::string_view text, bool escape_colon) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == ';' || (escape_colon && c == ':')) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string FormatConnections(const google::protobuf::RepeatedPtrField<v1::Connection>& list) {
+  std::vector<std::string> entries;
+  for (const v1::Connection& c : list) {
+    std::string entry = EscapeConnectionPart(c.asset_id(), /*escape_colon=*/true);
+    if (c.approved()) entry += ":approved";
+    if (!c.note().empty()) {
+      if (!c.approved()) entry += ":";
+      absl::StrAppend(&entry, ":", EscapeConnectionPart(c.note(), /*escape_colon=*/false));
+    }
+    entries.push_back(std::move(entry));
+  }
+  return absl::StrJoin(entries, ";");
+}
+
+// Converts one data record into an asset, appending to *errors every cell
+// that does not parse.
+std::optional<v1::Asset> ConvertRecord(const Record& record, const std::vector<int>& column_of,
+                                       const std::vector<std::string>& header,
+                                       std::vector<v1::RowError>* errors) {
+  const size_t errors_before = errors->size();
+  auto fail = [&](int index, const std::string& reason) {
+    v1::RowError& e = errors->emplace_back();
+    e.set_line(record.line);
+    e.set_column(index < 0 ? std::string() : header[index]);
+    e.set_reason(reason);
+  };
+  if (record.field_count != static_cast<int>(header.size())) {
+    fail(-1, absl::StrCat("has ", record.field_count, " fields, the header has ", header.size()));
+    return std::nullopt;
+  }
+
+  v1::Asset asset;
+  v1::Controls* controls = asset.mutable_controls();
+  asset.set_external_service(v1::EXTERNAL_SERVICE_USE_NONE);
+  asset.set_lifecycle(v1::LIFECYCLE_ACTIVE);
+  std::optional<v1::Date> disposal_date;
+  std::string erasure_method;
+  std::string witness;
+
+  for (size_t i = 0; i < header.size(); ++i) {
+    const int index = static_cast<int>(i);
+    const std::string& value = record.fields[i];
+    const int col = column_of[i];
+    if (value.size() > kMaxCsvFieldBytes) {
+      fail(index, absl::StrCat("exceeds ", kMaxCsvFieldBytes, " bytes"));
+      continue;
+    }
+    if (Columns()[col].required && Trimmed(value).empty()) {
+      fail(index, "must not be empty");
+      continue;
+    }
+    // Parses an enum cell with `parse` and stores it with `set`.
+    auto coded = [&](auto parse, auto set) {
+      auto parsed = parse(value);
+      if (parsed.ok()) {
+        set(*parsed);
+      } else {
+        fail(index, std::string(parsed.status().message()));
+      }
+    };
+    auto boolean = [&](void (v1::Controls::*set)(bool)) {
+      coded(ParseBooleanValue, [&](bool b) { (controls->*set)(b); });
+    };
+    switch (col) {
+      case kId: asset.set_id(Trimmed(value)); break;
+      case kOrganization: asset.set_organization(Trimmed(value)); break;
+      case kName: asset.set_name(value); break;
+      case kCategory:
+        coded(ParseCategoryValue, [&](v1::AssetCategory v) { asset.set_category(v); });
+        break;
+      case kSegment:
+        coded(ParseSegmentValue, [&](v1::Segment v) { asset.set_segment(v); });
+        break;
+      case kConfidentiality:
+        coded(ParseConfidentialityValue,
+              [&](v1::Confidentiality v) { asset.set_confidentiality(v); });
+        break;
+      case kIntegrity:
+        coded(ParseIntegrityValue, [&](v1::Integrity v) { asset.set_integrity(v); });
+        break;
+      case kAvailability:
+        coded(ParseAvailabilityValue, [&](v1::Availability v) { asset.set_availability(v); });
+        break;
+      case kCustodian: asset.set_custodian(value); break;
+      case kLocation: asset.set_location(value); break;
+      case kMfa: boolean(&v1::Controls::set_mfa); break;
+      case kExportBlocked: boolean(&v1::Controls::set_export_blocked); break;
+      case kTrafficMonitoring: boolean(&v1::Controls::set_traffic_monitoring); break;
+      case kEncryption: boolean(&v1::Controls::set_encryption); break;
+      case kBackup: boolean(&v1::Controls::set_backup); break;
+      case kExternalService:
+        if (!Trimmed(value).empty()) {
+          coded(ParseExternalServiceValue,
+                [&](v1::ExternalServiceUse v) { asset.set_external_service(v); });
+        }
+        break;
+      case kExternalServiceName: asset.set_external_service_name(value); break;
+      case kConnections: {
+        auto parsed = ParseConnections(value);
+        if (!parsed.ok()) {
+          fail(index, std::string(parsed.status().message()));
+        } else {
+          for (v1::Connection& c : *parsed) *asset.add_connections() = std::move(c);
+        }
+        break;
+      }
+      case kLifecycle:
+        if (!Trimmed(value).empty()) {
+          coded(ParseLifecycleValue, [&](v1::Lifecycle v) { asset.set_lifecycle(v); });
+        }
+        break;
+      case kDisposalDate: {
+        const std::string trimmed = Trimmed(value);
+        if (trimmed.empty()) break;
+        auto date = ParseDate(trimmed);
+        if (!date.ok()) {
+          // ParseDate's reason usually quotes the text already.
+          const std::string reason(date.status().message());
+          fail(index, reason.find(trimmed) != std::string::npos
+                          ? reason
+                          : absl::StrCat("\"", value, "\" is not a date: ", reason));
+        } else {
+          disposal_date = ToProtoDate(*date);
+        }
+        break;
+      }
+      case kErasureMethod: erasure_method = value; break;
+      case kWitness: witness = value; break;
+      case kNotes: asset.set_notes(value); break;
+      case kSample: coded(ParseBooleanValue, [&](bool b) { asset.set_sample(b); }); break;
+      default: break;
+    }
+  }
+  if (errors->size() != errors_before) return std::nullopt;
+  if (disposal_date.has_value() || !erasure_method.empty() || !witness.empty()) {
+    v1::DisposalRecord* d = asset.mutable_disposal();
+    if (disposal_date.has_value()) *d->mutable_date() = *disposal_date;
+    d->set_erasure_method(erasure_method);
+    d->set_witness(witness);
+  }
+  return asset;
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+void AppendField(std::string_view value, std::string* out) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(value.data(), value.size());
+    return;
+  }
+  out->push_back('"');
+  for (char c : value) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+std::string_view Bool(bool b) { return b ? "true" : "false"; }
+
+}  // namespace
+
+const std::vector<CsvColumn>& AssetCsvColumns() { return Columns(); }
+
+absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEncoding encoding,
+                                             int max_rows) {
+  SECCOORD_ASSIGN_OR_RETURN(Decoded decoded, Decode(bytes, encoding));
+  {
+    const std::string folded = FoldFullWidthAscii(decoded.text);
+    if (absl::StripAsciiWhitespace(folded).empty()) {
+      return absl::InvalidArgumentError("empty file: a header row is required on line 1");
+    }
+  }
+  CsvParseResult result;
+  result.encoding = decoded.encoding;
+  CsvReader reader(decoded.text);
+
+  // Header.
+  Record header_record;
+  SECCOORD_ASSIGN_OR_RETURN(bool has_header, reader.Next(&header_record));
+  if (!has_header) return absl::InvalidArgumentError("empty file: a header row is required");
+  if (header_record.field_count > static_cast<int>(header_record.fields.size())) {
+    return LineError(1, absl::StrCat("the header has ", header_record.field_count,
+                                     " columns; the layout has ", kColumnCount));
+  }
+  std::vector<std::string> header;
+  std::vector<int> column_of;
+  std::vector<int> position_of(kColumnCount, -1);
+  for (int i = 0; i < header_record.field_count; ++i) {
+    const std::string& cell = header_record.fields[i];
+    header.push_back(cell);
+    if (Trimmed(cell).empty()) {
+      return LineError(1, absl::StrCat("header cell ", i + 1, " is empty"));
+    }
+    const int col = ColumnOfHeader(cell);
+    if (col < 0) {
+      std::vector<std::string> names;
+      for (const CsvColumn& c : Columns()) names.push_back(S(c.english));
+      return LineError(1, absl::StrCat("unknown column \"", cell, "\" in the header (columns: ",
+                                       absl::StrJoin(names, ", "),
+                                       ", or their Japanese names; see docs/asset-csv.md)"));
+    }
+    if (position_of[col] >= 0) {
+      return LineError(1, absl::StrCat("column \"", cell, "\" appears twice in the header (",
+                                       position_of[col] + 1, " and ", i + 1, ")"));
+    }
+    position_of[col] = i;
+    column_of.push_back(col);
+  }
+  for (int col = 0; col < kColumnCount; ++col) {
+    if (Columns()[col].required && position_of[col] < 0) {
+      return LineError(1, absl::StrCat("required column \"", S(Columns()[col].english), "\" (",
+                                       S(Columns()[col].japanese),
+                                       ") is missing from the header"));
+    }
+  }
+  reader.set_header(&header);
+
+  // Data rows.
+  int data_rows = 0;
+  Record record;
+  while (true) {
+    SECCOORD_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
+    if (!more) break;
+    if (IsBlankRecord(record)) continue;
+    ++data_rows;
+    if (max_rows > 0 && data_rows > max_rows) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "line ", record.line, ": too many rows: more than ", max_rows,
+          " data rows (the limit is ", max_rows, " rows per file)"));
+    }
+    std::optional<v1::Asset> asset = ConvertRecord(record, column_of, header, &result.errors);
+    if (asset.has_value()) result.rows.push_back(ParsedRow{record.line, std::move(*asset)});
+  }
+  return result;
+}
+
+std::string WriteAssetCsv(const std::vector<v1::Asset>& assets, bool bom) {
+  std::string out;
+  if (bom) out.append(kBom.data(), kBom.size());
+  std::vector<std::string> names;
+  for (const CsvColumn& c : Columns()) names.push_back(S(c.english));
+  absl::StrAppend(&out, absl::StrJoin(names, ","), "\r\n");
+  for (const v1::Asset& a : assets) {
+    std::string date;
+    if (a.has_disposal() && a.disposal().has_date()) {
+      date = FormatIsoDate(FromProtoDate(a.disposal().date()));
+    }
+    const std::string connections = FormatConnections(a.connections());
+    const std::string_view cells[kColumnCount] = {
+        a.id(),
+        a.organization(),
+        a.name(),
+        CategoryName(a.category()),
+        SegmentName(a.segment()),
+        ConfidentialityName(a.confidentiality()),
+        IntegrityName(a.integrity()),
+        AvailabilityName(a.availability()),
+        a.custodian(),
+        a.location(),
+        Bool(a.controls().mfa()),
+        Bool(a.controls().export_blocked()),
+        Bool(a.controls().traffic_monitoring()),
+        Bool(a.controls().encryption()),
+        Bool(a.controls().backup()),
+        ExternalServiceName(a.external_service()),
+        a.external_service_name(),
+        connections,
+        LifecycleName(a.lifecycle()),
+        date,
+        a.disposal().erasure_method(),
+        a.disposal().witness(),
+        a.notes(),
+        Bool(a.sample()),
+    };
+    for (int i = 0; i < kColumnCount; ++i) {
+      if (i > 0) out.push_back(',');
+      AppendField(cells[i], &out);
+    }
+    out.append("\r\n");
+  }
+  return out;
+}
+
+absl::StatusOr<v1::AssetCategory> ParseCategoryValue(std::string_view text) {
+  SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(CategorySpec(), text));
+  return static_cast<v1::AssetCategory>(v);
+}
+absl::StatusOr<v1::Segment> ParseSegmentValue(std::string_view text) {
+  SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(SegmentSpec(), text));
+  return static_cast<v1::Segment>(v);
+}
+absl::StatusOr<v1::Confidentiality> ParseConfidentialityValue(std::string_view text) {
+  auto parsed = ParseChoice(ConfidentialitySpec(), text);
+  if (!parsed.ok() && (NormalizeCode(text) == "3" || NormalizeCode(text) == "機密性3")) {
+    // Policies before the R6.10 guideline had one level 3; say how to map it.
+    return absl::InvalidArgumentError(absl::StrCat(
+        parsed.status().message(),
+        " (the former level 3 is now 3A, 3B or 3C: 旧基準の機密性3は3A・3B・3Cのいずれかに分類してください)"));
+  }
+  SECCOORD_ASSIGN_OR_RETURN(int v, std::move(parsed));
+  return static_cast<v1::Confidentiality>(v);
+}
+absl::StatusOr<v1::Integrity> ParseIntegrityValue(std::string_view text) {
+  SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(IntegritySpec(), text));
+  return static_cast<v1::Integrity>(v);
+}
+absl::StatusOr<v1::Availability> ParseAvailabilityValue(std::string_view text) {
+  SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(AvailabilitySpec(), text));
+  return static_cast<v1::Availability>(v);
+}
+absl::StatusOr<v1::ExternalServiceUse> ParseExternalServiceValue(std::string_view text) {
+  SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(ExternalServiceSpec(), text));
+  return static_cast<v1::ExternalServiceUse>(v);
+}
+absl::StatusOr<v1::Lifecycle> ParseLifecycleValue(std::string_view text) {
+  SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(LifecycleSpec(), text));
+  return static_cast<v1::Lifecycle>(v);
+}
+absl::StatusOr<bool> ParseBooleanValue(std::string_view text) {
+  if (Trimmed(text).empty()) return false;
+  SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(BooleanSpec(), text));
+  return v != 0;
+}
+
+std::string_view CategoryName(v1::AssetCategory v) { return NameIn(CategorySpec(), v); }
+std::string_view SegmentName(v1::Segment v) { return NameIn(SegmentSpec(), v); }
+std::string_view ConfidentialityName(v1::Confidentiality v) {
+  return NameIn(ConfidentialitySpec(), v);
+}
+std::string_view IntegrityName(v1::Integrity v) { return NameIn(IntegritySpec(), v); }
+std::string_view AvailabilityName(v1::Availability v) { return NameIn(AvailabilitySpec(), v); }
+std::string_view ExternalServiceName(v1::ExternalServiceUse v) {
+  return NameIn(ExternalServiceSpec(), v);
+}
+std::string_view LifecycleName(v1::Lifecycle v) { return NameIn(LifecycleSpec(), v); }
+
+std::string_view CategoryLabel(v1::AssetCategory v) { return LabelIn(CategorySpec(), v); }
+std::string_view ExternalServiceLabel(v1::ExternalServiceUse v) {
+  return LabelIn(ExternalServiceSpec(), v);
+}
+std::string_view LifecycleLabel(v1::Lifecycle v) { return LabelIn(LifecycleSpec(), v); }
+
+}  // namespace seccoord::asset
