@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "clients/seccoord/asset_commands.h"
 #include "clients/seccoord/audit_commands.h"
 #include "clients/seccoord/channel.h"
 #include "clients/seccoord/health_commands.h"
@@ -24,6 +25,7 @@ namespace {
 // assessment) is a new file with its Register function, added here.
 constexpr RegisterFn kCommandGroups[] = {
     &RegisterPolicyCommands,
+    &RegisterAssetCommands,
     &RegisterAuditCommands,
     &RegisterHealthCommands,
 };
