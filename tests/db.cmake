@@ -12,3 +12,10 @@ seccoord_add_test(db_test
           ${CMAKE_CURRENT_SOURCE_DIR}/unit/migrations_test.cc
   LIBS seccoord_db seccoord_test_support
   LABELS unit store)
+
+# Change signals between replicas (LISTEN/NOTIFY) and the notifier that
+# follows them.
+seccoord_add_test(change_listener_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/change_listener_test.cc
+  LIBS seccoord_runtime seccoord_test_support
+  LABELS unit store)

@@ -32,7 +32,10 @@ std::string Method(std::string_view name) { return absl::StrCat(kService, std::s
 PolicyServiceImpl::PolicyServiceImpl(db::Database& db, runtime::RpcGuard& guard, Clock clock)
     : store_(db),
       logic_(store_, std::move(clock), &notifier_, runtime::AuditInTransaction(guard)),
-      guard_(guard) {}
+      guard_(guard) {
+  // Replicas on one PostgreSQL database wake each other's watchers.
+  notifier_.FollowDatabase(db, kRevisionEventsChannel);
+}
 
 using runtime::Caller;
 using runtime::ServeMutation;

@@ -363,6 +363,7 @@ absl::StatusOr<v1::RevisionEvent> PolicyStore::Tx::AppendEvent(v1::RevisionEvent
                    event.revision_number(), DateToText(event.effective_date()), event.actor(),
                    event.time_us()})
           .status());
+  SECCOORD_RETURN_IF_ERROR(tx_.NotifyOnCommit(kRevisionEventsChannel));
   return event;
 }
 

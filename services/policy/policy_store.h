@@ -28,6 +28,10 @@
 
 namespace seccoord::policy {
 
+// The change channel a commit that appended revision events signals, so
+// watchers on other replicas of a shared PostgreSQL database wake promptly.
+inline constexpr char kRevisionEventsChannel[] = "seccoord_revision_events";
+
 // Schema of the policy service (component "policy"), including the three
 // documents of the union's policy hierarchy.
 std::vector<db::Migration> PolicyMigrations();

@@ -60,6 +60,11 @@ class PolicyServiceTest : public seccoord::testing::DatabaseTest {
     ASSERT_EQ(Create("staff1", "basic-policy", 1, seed_, &draft).error_code(), StatusCode::OK);
   }
 
+  void TearDown() override {
+    server_.reset();  // stop the server before its database goes away
+    DatabaseTest::TearDown();
+  }
+
   std::unique_ptr<v1::PolicyService::Stub> Stub(const std::string& cert) {
     return v1::PolicyService::NewStub(server_->ChannelAs(cert));
   }

@@ -37,6 +37,14 @@ const std::string& Row::Text(size_t i) const {
   return EmptyString();
 }
 
+bool IsValidChannelName(std::string_view channel) {
+  if (channel.empty() || channel.size() > 63) return false;
+  for (char c : channel) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
 std::string_view DialectName(Dialect dialect) {
   switch (dialect) {
     case Dialect::kSqlite: return "sqlite";

@@ -43,6 +43,7 @@
 #ifndef SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
 #define SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -99,6 +100,22 @@ class Transaction {
   // Durably commits. After an error the transaction is rolled back. Commit
   // is called at most once; nothing may be run after it.
   virtual absl::Status Commit() = 0;
+  // Signals `channel` to listeners in other processes (replicas sharing a
+  // PostgreSQL database) when — and only when — this transaction commits.
+  // A no-op on SQLite, whose single writer process wakes its own watchers.
+  // `channel` is [a-z0-9_]{1,63}.
+  virtual absl::Status NotifyOnCommit(std::string_view channel) { return absl::OkStatus(); }
+};
+
+// Waits for the signals that committed transactions sent on one channel
+// (PostgreSQL LISTEN/NOTIFY). Owned by one thread.
+class ChangeListener {
+ public:
+  virtual ~ChangeListener() = default;
+  // Blocks until at least one signal has arrived since the last call (true)
+  // or `timeout` passes (false). UNAVAILABLE when the connection was lost;
+  // the caller may Listen again.
+  virtual absl::StatusOr<bool> Wait(std::chrono::milliseconds timeout) = 0;
 };
 
 enum class TxMode {
@@ -111,7 +128,15 @@ class Database {
   virtual ~Database() = default;
   virtual absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
   virtual Dialect dialect() const = 0;
+  // A listener on `channel` on its own connection, or nullptr when the
+  // driver needs none (SQLite: one writer process, see NotifyOnCommit).
+  virtual absl::StatusOr<std::unique_ptr<ChangeListener>> Listen(std::string_view channel) {
+    return std::unique_ptr<ChangeListener>();
+  }
 };
+
+// True when `channel` is a valid change channel name: [a-z0-9_]{1,63}.
+bool IsValidChannelName(std::string_view channel);
 
 // Opens a database from a URL:
 //   sqlite:PATH             file database (created if missing); also

@@ -2,6 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -158,6 +161,14 @@ class PostgresTransaction : public Transaction {
     return changes;
   }
 
+  absl::Status NotifyOnCommit(std::string_view channel) override {
+    if (!IsValidChannelName(channel)) {
+      return absl::InvalidArgumentError("postgres: invalid change channel name");
+    }
+    // NOTIFY inside a transaction is delivered when, and only if, it commits.
+    return Query("SELECT pg_notify($1, '')", {std::string(channel)}).status();
+  }
+
   absl::Status Commit() override {
     SECCOORD_RETURN_IF_ERROR(ended_);
     Result res(PQexec(conn_.get(), "COMMIT"));
@@ -282,6 +293,8 @@ class PostgresDatabase : public Database {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<std::unique_ptr<ChangeListener>> Listen(std::string_view channel) override;
+
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
     const char* begin = mode == TxMode::kReadOnly
                             ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -388,6 +401,58 @@ class PostgresDatabase : public Database {
   std::vector<Conn> idle_;  // guarded by mu_
   int open_ = 0;            // guarded by mu_
 };
+
+// LISTEN on a dedicated connection (never pooled: a listening session must
+// stay open between waits).
+class PostgresChangeListener : public ChangeListener {
+ public:
+  explicit PostgresChangeListener(Conn conn) : conn_(std::move(conn)) {}
+
+  absl::StatusOr<bool> Wait(std::chrono::milliseconds timeout) override {
+    if (Drain()) return true;
+    pollfd fd{PQsocket(conn_.get()), POLLIN, 0};
+    if (fd.fd < 0) return absl::UnavailableError("postgres: listener connection lost");
+    int ready = poll(&fd, 1, static_cast<int>(timeout.count()));
+    if (ready < 0 && errno != EINTR) {
+      return absl::UnavailableError("postgres: listener poll failed");
+    }
+    if (ready > 0 && PQconsumeInput(conn_.get()) == 0) {
+      return absl::UnavailableError(absl::StrCat(
+          "postgres: listener connection lost: ", FirstLine(PQerrorMessage(conn_.get()))));
+    }
+    return Drain();
+  }
+
+ private:
+  // Takes every notification already received; true if there was any.
+  bool Drain() {
+    bool any = false;
+    while (PGnotify* notify = PQnotifies(conn_.get())) {
+      any = true;
+      PQfreemem(notify);
+    }
+    return any;
+  }
+
+  Conn conn_;
+};
+
+absl::StatusOr<std::unique_ptr<ChangeListener>> PostgresDatabase::Listen(
+    std::string_view channel) {
+  if (!IsValidChannelName(channel)) {
+    return absl::InvalidArgumentError("postgres: invalid change channel name");
+  }
+  SECCOORD_ASSIGN_OR_RETURN(Conn conn, Connect());
+  // The channel is an identifier (it cannot be a bound parameter); its name
+  // was checked to be [a-z0-9_] above, so quoting it is safe.
+  const std::string sql = absl::StrCat("LISTEN \"", std::string(channel), "\"");
+  Result res(PQexec(conn.get(), sql.c_str()));
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+    return absl::UnavailableError(absl::StrCat(
+        "postgres: LISTEN failed: ", FirstLine(PQerrorMessage(conn.get()))));
+  }
+  return std::unique_ptr<ChangeListener>(new PostgresChangeListener(std::move(conn)));
+}
 
 void PostgresTransaction::End() {
   if (conn_ == nullptr) return;
