@@ -1,0 +1,127 @@
+// AssetLogic: the rules of the asset service, detached from gRPC.
+//
+// - An asset belongs to one organisation; it defaults to the caller's and a
+//   caller may only write assets of its own organisation (PERMISSION_DENIED).
+// - Every field is validated naming the field: name 1–200 bytes of UTF-8,
+//   every enum set and known, texts bounded, at most 50 connections, each to
+//   an existing asset other than itself and none twice. Segments out of scope
+//   by 第6 of the basic policy (マイナンバー利用事務系, LGWAN接続系) are refused
+//   with FAILED_PRECONDITION; nothing is stored.
+// - Ids are A-000001, A-000002, … from a counter; an import may bring its
+//   own ids of that form.
+// - Every asset carries an etag (its version); an update names it and a
+//   stale one is ABORTED. Retired assets cannot be updated.
+// - Retiring needs a disposal record (a valid date not in the future); for
+//   storage media and equipment of confidentiality 2 or above also the
+//   erasure method and the witness.
+// - Every change appends a history entry (version, action, actor, time, the
+//   fields that changed, the asset after the change) in the same
+//   transaction.
+// - Findings are the compliance rules (compliance_rules.h) evaluated over an
+//   organisation's assets; the summary counts them per rule and severity.
+// - CSV import validates every row with the same checks as CreateAsset
+//   (connections may also name ids of the same file) and reports every
+//   rejected row; when any row is rejected nothing is stored (OK with
+//   `errors` set, imported = 0). Otherwise all rows are stored in one
+//   transaction. A dry run validates and reports without writing.
+// - Every mutation carries a request_id; a retry returns the first result
+//   and does nothing twice.
+//
+// Thread-safety: safe from many threads; all state lives in the store.
+#ifndef SECCOORD_SERVICES_ASSET_ASSET_LOGIC_H_
+#define SECCOORD_SERVICES_ASSET_ASSET_LOGIC_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/civil_date.h"
+#include "seccoord/v1/asset.pb.h"
+#include "services/asset/asset_csv.h"
+#include "services/asset/asset_store.h"
+#include "services/runtime/auth/caller.h"
+#include "services/runtime/mutation.h"
+
+namespace seccoord::asset {
+
+// Bounds on request content.
+inline constexpr size_t kMaxNameBytes = 200;
+inline constexpr size_t kMaxShortTextBytes = 200;   // custodian, location, …
+inline constexpr size_t kMaxNotesBytes = 4000;
+inline constexpr size_t kMaxConnectionNoteBytes = 500;
+inline constexpr size_t kMaxOrganizationBytes = 64;
+inline constexpr int kMaxConnections = 50;
+inline constexpr int kMaxImportRows = 5000;
+inline constexpr int kMaxPageSize = 500;
+inline constexpr int kDefaultPageSize = 100;
+// The organisation whose summary GetFindingsSummary returns by default.
+inline constexpr char kUnionOrganization[] = "kasama-union";
+
+// Time sources, injectable for tests.
+struct Clock {
+  std::function<int64_t()> now_us;   // UTC microseconds since the epoch
+  std::function<CivilDate()> today;  // today in Japan
+  static Clock System();
+};
+
+// The fields that differ between two assets, by name ("name",
+// "controls.mfa", "connections", "disposal.witness", …); id, etag and the
+// timestamps are not compared.
+std::vector<std::string> ChangedFields(const v1::Asset& before, const v1::Asset& after);
+
+class AssetLogic {
+ public:
+  // `auditor` appends a committed mutation's audit entry inside its
+  // transaction (runtime/mutation.h); empty in domain tests.
+  AssetLogic(AssetStore& store, Clock clock, runtime::MutationAuditor auditor = nullptr)
+      : store_(store), clock_(std::move(clock)), auditor_(std::move(auditor)) {}
+
+  absl::StatusOr<v1::Asset> CreateAsset(const runtime::Caller& caller,
+                                        const v1::CreateAssetRequest& request);
+  absl::StatusOr<v1::Asset> GetAsset(const runtime::Caller& caller,
+                                     const v1::GetAssetRequest& request);
+  absl::StatusOr<v1::Asset> UpdateAsset(const runtime::Caller& caller,
+                                        const v1::UpdateAssetRequest& request);
+  absl::StatusOr<v1::ListAssetsResponse> ListAssets(const runtime::Caller& caller,
+                                                    const v1::ListAssetsRequest& request);
+  absl::StatusOr<v1::Asset> RetireAsset(const runtime::Caller& caller,
+                                        const v1::RetireAssetRequest& request);
+  absl::StatusOr<v1::ListAssetHistoryResponse> ListAssetHistory(
+      const runtime::Caller& caller, const v1::ListAssetHistoryRequest& request);
+  absl::StatusOr<v1::ListFindingsResponse> ListFindings(const runtime::Caller& caller,
+                                                        const v1::ListFindingsRequest& request);
+  absl::StatusOr<v1::FindingsSummary> GetFindingsSummary(
+      const runtime::Caller& caller, const v1::GetFindingsSummaryRequest& request);
+  absl::StatusOr<v1::ImportAssetsResponse> ImportAssets(const runtime::Caller& caller,
+                                                        const v1::ImportAssetsRequest& request);
+  absl::StatusOr<v1::ExportAssetsResponse> ExportAssets(const runtime::Caller& caller,
+                                                        const v1::ExportAssetsRequest& request);
+
+ private:
+  // Runs a mutation through runtime::RunMutation: once per (caller,
+  // request_id), a retry gets the stored response; audited in its
+  // transaction. `body` runs inside the write transaction.
+  template <typename Response>
+  absl::StatusOr<Response> Idempotent(
+      const runtime::Caller& caller, const std::string& request_id, const char* method,
+      const std::function<absl::StatusOr<Response>(AssetStore::Tx&)>& body);
+
+  // Validates the rows of an import against what `tx` sees; appends every
+  // problem to response->errors. When there is none, *ready holds the assets
+  // to store (organization and lifecycle set; id empty where the file had
+  // none).
+  absl::Status ValidateImport(AssetStore::Tx& tx, const runtime::Caller& caller,
+                              const std::vector<ParsedRow>& rows,
+                              v1::ImportAssetsResponse* response,
+                              std::vector<v1::Asset>* ready);
+
+  AssetStore& store_;
+  Clock clock_;
+  runtime::MutationAuditor auditor_;
+};
+
+}  // namespace seccoord::asset
+
+#endif  // SECCOORD_SERVICES_ASSET_ASSET_LOGIC_H_
