@@ -22,131 +22,37 @@
 #include "common/text_width.h"
 #include "common/utf8.h"
 #include "seccoord/v1/asset.grpc.pb.h"
+#include "services/asset/asset_csv.h"
 
 namespace seccoord::cli {
 namespace {
 
 using Stub = v1::AssetService::Stub;
 
-// ---- The one mapping of enum values to the names and labels a user types.
+// ---- Enum values. The values of asset fields are read by the CSV layout's
+// parsers (services/asset/asset_csv.h), so a flag, a YAML file and a CSV cell
+// accept the same names and Japanese labels. Only the CSV encoding, which is
+// not a cell value, is mapped here.
 
-struct EnumEntry {
-  int value;
-  // Short proto name without the enum prefix: "SENSITIVE", "3B".
+struct EncodingEntry {
+  v1::CsvEncoding value;
   const char* name;
-  // The Japanese label shown next to it ("" = none).
-  const char* label;
-  // Further accepted spellings (Japanese labels of the CSV layout, synonyms).
-  std::vector<const char*> aliases;
+  std::vector<const char*> spellings;  // normalised: upper case, '-' as '_'
 };
 
-struct EnumTable {
-  // Prefix of the full proto names: "SEGMENT_".
-  const char* prefix;
-  std::vector<EnumEntry> entries;
-};
-
-const EnumTable& Categories() {
-  static const EnumTable* table = new EnumTable{
-      "ASSET_CATEGORY_",
-      {
-          {v1::ASSET_CATEGORY_NETWORK, "NETWORK", "ネットワーク", {}},
-          {v1::ASSET_CATEGORY_INFORMATION_SYSTEM, "INFORMATION_SYSTEM", "情報システム",
-           {"システム"}},
-          {v1::ASSET_CATEGORY_EQUIPMENT, "EQUIPMENT", "設備・機器", {"機器", "設備", "設備機器"}},
-          {v1::ASSET_CATEGORY_STORAGE_MEDIA, "STORAGE_MEDIA", "電磁的記録媒体",
-           {"記録媒体", "媒体"}},
-          {v1::ASSET_CATEGORY_INFORMATION, "INFORMATION", "情報", {}},
-          {v1::ASSET_CATEGORY_SYSTEM_DOCUMENT, "SYSTEM_DOCUMENT", "システム関連文書",
-           {"関連文書", "文書"}},
-      }};
-  return *table;
-}
-
-const EnumTable& Segments() {
-  static const EnumTable* table = new EnumTable{
-      "SEGMENT_",
-      {
-          {v1::SEGMENT_SENSITIVE, "SENSITIVE", "機微情報取扱系", {}},
-          {v1::SEGMENT_INTERNET, "INTERNET", "インターネット接続系", {}},
-          {v1::SEGMENT_NONE, "NONE", "なし", {"非接続", "オフライン"}},
-          // Out of scope by 第6: accepted here so that the server's refusal
-          // (FAILED_PRECONDITION naming the article) is what the user sees.
-          {v1::SEGMENT_MY_NUMBER, "MY_NUMBER", "マイナンバー利用事務系", {"MYNUMBER"}},
-          {v1::SEGMENT_LGWAN, "LGWAN", "LGWAN接続系", {}},
-      }};
-  return *table;
-}
-
-const EnumTable& ConfidentialityLevels() {
-  static const EnumTable* table = new EnumTable{
-      "CONFIDENTIALITY_",
-      {
-          {v1::CONFIDENTIALITY_3A, "3A", "機密性3A", {}},
-          {v1::CONFIDENTIALITY_3B, "3B", "機密性3B", {}},
-          {v1::CONFIDENTIALITY_3C, "3C", "機密性3C", {}},
-          {v1::CONFIDENTIALITY_2, "2", "機密性2", {}},
-          {v1::CONFIDENTIALITY_1, "1", "機密性1", {}},
-      }};
-  return *table;
-}
-
-const EnumTable& IntegrityLevels() {
-  static const EnumTable* table = new EnumTable{
-      "INTEGRITY_",
-      {
-          {v1::INTEGRITY_2, "2", "完全性2", {}},
-          {v1::INTEGRITY_1, "1", "完全性1", {}},
-      }};
-  return *table;
-}
-
-const EnumTable& AvailabilityLevels() {
-  static const EnumTable* table = new EnumTable{
-      "AVAILABILITY_",
-      {
-          {v1::AVAILABILITY_2, "2", "可用性2", {}},
-          {v1::AVAILABILITY_1, "1", "可用性1", {}},
-      }};
-  return *table;
-}
-
-const EnumTable& ExternalServiceUses() {
-  static const EnumTable* table = new EnumTable{
-      "EXTERNAL_SERVICE_USE_",
-      {
-          {v1::EXTERNAL_SERVICE_USE_NONE, "NONE", "なし", {"利用なし"}},
-          {v1::EXTERNAL_SERVICE_USE_CONTRACTED, "CONTRACTED", "外部委託", {"委託", "契約"}},
-          {v1::EXTERNAL_SERVICE_USE_TERMS_BASED, "TERMS_BASED", "約款",
-           {"約款による外部サービス", "約款型", "TERMS"}},
-      }};
-  return *table;
-}
-
-const EnumTable& Lifecycles() {
-  static const EnumTable* table = new EnumTable{
-      "LIFECYCLE_",
-      {
-          {v1::LIFECYCLE_ACTIVE, "ACTIVE", "使用中", {"運用中", "稼働中"}},
-          {v1::LIFECYCLE_RETIRED, "RETIRED", "廃棄", {"廃棄済", "廃棄済み"}},
-      }};
-  return *table;
-}
-
-const EnumTable& CsvEncodings() {
-  static const EnumTable* table = new EnumTable{
-      "CSV_ENCODING_",
-      {
-          {v1::CSV_ENCODING_AUTO, "AUTO", "", {}},
-          {v1::CSV_ENCODING_UTF8, "UTF8", "", {"UTF_8"}},
-          {v1::CSV_ENCODING_CP932, "CP932", "", {"SHIFT_JIS", "SJIS", "WINDOWS_31J", "MS932"}},
-      }};
+const std::vector<EncodingEntry>& CsvEncodings() {
+  static const std::vector<EncodingEntry>* table = new std::vector<EncodingEntry>{
+      {v1::CSV_ENCODING_AUTO, "AUTO", {"AUTO", "CSV_ENCODING_AUTO"}},
+      {v1::CSV_ENCODING_UTF8, "UTF8", {"UTF8", "UTF_8", "CSV_ENCODING_UTF8"}},
+      {v1::CSV_ENCODING_CP932, "CP932",
+       {"CP932", "SHIFT_JIS", "SJIS", "WINDOWS_31J", "MS932", "CSV_ENCODING_CP932"}},
+  };
   return *table;
 }
 
 // Full-width ASCII folded, surrounding spaces trimmed, ASCII upper-cased and
-// '-' read as '_': "ｔｅｒｍｓ-based " → "TERMS_BASED".
-std::string NormalizeEnumText(std::string_view text) {
+// '-' read as '_': "ｕｔｆ-8 " → "UTF_8".
+std::string NormalizeFlagText(std::string_view text) {
   std::string folded = FoldFullWidthAscii(text);
   std::string trimmed(absl::StripAsciiWhitespace(folded));
   for (char& c : trimmed) {
@@ -156,49 +62,28 @@ std::string NormalizeEnumText(std::string_view text) {
   return trimmed;
 }
 
-absl::StatusOr<int> ParseEnum(const EnumTable& table, std::string_view where,
-                              std::string_view text) {
-  const std::string key = NormalizeEnumText(text);
-  for (const EnumEntry& e : table.entries) {
-    if (key == e.name || key == absl::StrCat(table.prefix, e.name) ||
-        (*e.label != '\0' && key == NormalizeEnumText(e.label))) {
-      return e.value;
-    }
-    for (const char* alias : e.aliases) {
-      if (key == NormalizeEnumText(alias)) return e.value;
-    }
-  }
-  std::vector<std::string> names;
-  for (const EnumEntry& e : table.entries) {
-    names.push_back(*e.label != '\0' ? absl::StrCat(e.name, " (", e.label, ")") : e.name);
-  }
+// A value parser's refusal as a usage error naming where the value came from.
+absl::Status ValueError(std::string_view where, const absl::Status& status) {
   return UsageError(absl::InvalidArgumentError(
-      absl::StrCat(std::string(where), ": unknown value '", std::string(text),
-                   "' (one of: ", absl::StrJoin(names, ", "), ")")));
+      absl::StrCat(std::string(where), ": ", std::string(status.message()))));
 }
 
-const EnumEntry* FindEntry(const EnumTable& table, int value) {
-  for (const EnumEntry& e : table.entries) {
-    if (e.value == value) return &e;
-  }
-  return nullptr;
+template <typename Enum>
+absl::StatusOr<Enum> ParseValue(absl::StatusOr<Enum> (*parse)(std::string_view),
+                                std::string_view where, std::string_view text) {
+  absl::StatusOr<Enum> value = parse(text);
+  if (!value.ok()) return ValueError(where, value.status());
+  return *value;
 }
 
-std::string EnumName(const EnumTable& table, int value) {
-  const EnumEntry* e = FindEntry(table, value);
-  return e != nullptr ? e->name : "-";
-}
-
-std::string EnumLabel(const EnumTable& table, int value) {
-  const EnumEntry* e = FindEntry(table, value);
-  return e != nullptr ? e->label : "";
+std::string NameOrDash(std::string_view name) {
+  return name.empty() ? std::string("-") : std::string(name);
 }
 
 // "INFORMATION_SYSTEM (情報システム)", or the name alone.
-std::string NameAndLabel(const EnumTable& table, int value) {
-  const std::string label = EnumLabel(table, value);
-  const std::string name = EnumName(table, value);
-  return label.empty() ? name : absl::StrCat(name, " (", label, ")");
+std::string NameAndLabel(const std::string& name, std::string_view label) {
+  if (label.empty() || name == "-") return name;
+  return absl::StrCat(name, " (", std::string(label), ")");
 }
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
@@ -563,11 +448,12 @@ absl::StatusOr<std::string> YamlString(std::string_view file_name, const YAML::N
 absl::StatusOr<bool> YamlBool(std::string_view file_name, const YAML::Node& node,
                               const std::string& key) {
   if (node.IsNull()) return false;
-  bool value = false;
-  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-    return YamlError(file_name, absl::StrCat(key, ": must be true or false"));
+  if (!node.IsScalar()) return YamlError(file_name, absl::StrCat(key, ": must be true or false"));
+  absl::StatusOr<bool> value = asset::ParseBooleanValue(node.Scalar());
+  if (!value.ok()) {
+    return YamlError(file_name, absl::StrCat(key, ": ", std::string(value.status().message())));
   }
-  return value;
+  return *value;
 }
 
 }  // namespace
@@ -576,54 +462,56 @@ absl::StatusOr<bool> YamlBool(std::string_view file_name, const YAML::Node& node
 
 absl::StatusOr<v1::AssetCategory> ParseAssetCategory(std::string_view where,
                                                      std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(Categories(), where, text));
-  return static_cast<v1::AssetCategory>(value);
+  return ParseValue(&asset::ParseCategoryValue, where, text);
 }
 absl::StatusOr<v1::Segment> ParseSegment(std::string_view where, std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(Segments(), where, text));
-  return static_cast<v1::Segment>(value);
+  return ParseValue(&asset::ParseSegmentValue, where, text);
 }
 absl::StatusOr<v1::Confidentiality> ParseConfidentiality(std::string_view where,
                                                          std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(ConfidentialityLevels(), where, text));
-  return static_cast<v1::Confidentiality>(value);
+  return ParseValue(&asset::ParseConfidentialityValue, where, text);
 }
 absl::StatusOr<v1::Integrity> ParseIntegrity(std::string_view where, std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(IntegrityLevels(), where, text));
-  return static_cast<v1::Integrity>(value);
+  return ParseValue(&asset::ParseIntegrityValue, where, text);
 }
 absl::StatusOr<v1::Availability> ParseAvailability(std::string_view where,
                                                    std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(AvailabilityLevels(), where, text));
-  return static_cast<v1::Availability>(value);
+  return ParseValue(&asset::ParseAvailabilityValue, where, text);
 }
 absl::StatusOr<v1::ExternalServiceUse> ParseExternalServiceUse(std::string_view where,
                                                                std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(ExternalServiceUses(), where, text));
-  return static_cast<v1::ExternalServiceUse>(value);
+  return ParseValue(&asset::ParseExternalServiceValue, where, text);
 }
 absl::StatusOr<v1::Lifecycle> ParseLifecycle(std::string_view where, std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(Lifecycles(), where, text));
-  return static_cast<v1::Lifecycle>(value);
+  return ParseValue(&asset::ParseLifecycleValue, where, text);
 }
 absl::StatusOr<v1::CsvEncoding> ParseCsvEncoding(std::string_view where, std::string_view text) {
-  SECCOORD_ASSIGN_OR_RETURN(int value, ParseEnum(CsvEncodings(), where, text));
-  return static_cast<v1::CsvEncoding>(value);
+  const std::string key = NormalizeFlagText(text);
+  for (const EncodingEntry& e : CsvEncodings()) {
+    for (const char* spelling : e.spellings) {
+      if (key == spelling) return e.value;
+    }
+  }
+  return UsageError(absl::InvalidArgumentError(
+      absl::StrCat(std::string(where), ": unknown value \"", std::string(text),
+                   "\"; expected auto, utf-8 or cp932")));
 }
 
-std::string AssetCategoryName(v1::AssetCategory value) { return EnumName(Categories(), value); }
-std::string SegmentName(v1::Segment value) { return EnumName(Segments(), value); }
-std::string ConfidentialityName(v1::Confidentiality value) {
-  return EnumName(ConfidentialityLevels(), value);
+std::string AssetCategoryName(v1::AssetCategory value) {
+  return NameOrDash(asset::CategoryName(value));
 }
-std::string IntegrityName(v1::Integrity value) { return EnumName(IntegrityLevels(), value); }
+std::string SegmentName(v1::Segment value) { return NameOrDash(asset::SegmentName(value)); }
+std::string ConfidentialityName(v1::Confidentiality value) {
+  return NameOrDash(asset::ConfidentialityName(value));
+}
+std::string IntegrityName(v1::Integrity value) { return NameOrDash(asset::IntegrityName(value)); }
 std::string AvailabilityName(v1::Availability value) {
-  return EnumName(AvailabilityLevels(), value);
+  return NameOrDash(asset::AvailabilityName(value));
 }
 std::string ExternalServiceUseName(v1::ExternalServiceUse value) {
-  return EnumName(ExternalServiceUses(), value);
+  return NameOrDash(asset::ExternalServiceName(value));
 }
-std::string LifecycleName(v1::Lifecycle value) { return EnumName(Lifecycles(), value); }
+std::string LifecycleName(v1::Lifecycle value) { return NameOrDash(asset::LifecycleName(value)); }
 std::string SeverityName(v1::Severity value) {
   switch (value) {
     case v1::SEVERITY_CRITICAL: return "CRITICAL";
@@ -632,11 +520,13 @@ std::string SeverityName(v1::Severity value) {
     default: return "-";
   }
 }
-std::string AssetCategoryLabel(v1::AssetCategory value) { return EnumLabel(Categories(), value); }
-std::string SegmentLabel(v1::Segment value) { return EnumLabel(Segments(), value); }
-std::string ExternalServiceUseLabel(v1::ExternalServiceUse value) {
-  return EnumLabel(ExternalServiceUses(), value);
+std::string AssetCategoryLabel(v1::AssetCategory value) {
+  return std::string(asset::CategoryLabel(value));
 }
+std::string ExternalServiceUseLabel(v1::ExternalServiceUse value) {
+  return std::string(asset::ExternalServiceLabel(value));
+}
+std::string LifecycleLabel(v1::Lifecycle value) { return std::string(asset::LifecycleLabel(value)); }
 
 // ---- Building assets.
 
@@ -648,7 +538,7 @@ absl::StatusOr<v1::Connection> ParseConnectFlag(std::string_view text) {
   connection.set_asset_id(std::string(absl::StripAsciiWhitespace(value.substr(0, first))));
   if (first != std::string::npos) {
     const size_t second = value.find(':', first + 1);
-    const std::string flag = NormalizeEnumText(value.substr(first + 1, second - first - 1));
+    const std::string flag = NormalizeFlagText(value.substr(first + 1, second - first - 1));
     if (flag == "APPROVED" || flag == "承認") {
       connection.set_approved(true);
     } else if (!flag.empty()) {
@@ -986,7 +876,12 @@ std::string Classification(const v1::Asset& a) {
                       "/", AvailabilityName(a.availability()));
 }
 
-std::string EncodingName(v1::CsvEncoding encoding) { return EnumName(CsvEncodings(), encoding); }
+std::string EncodingName(v1::CsvEncoding encoding) {
+  for (const EncodingEntry& e : CsvEncodings()) {
+    if (e.value == encoding) return e.name;
+  }
+  return "-";
+}
 
 }  // namespace
 
@@ -1006,8 +901,8 @@ std::string RenderAsset(const v1::Asset& a, const OutputOptions& opts) {
       {"id:", a.id()},
       {"name:", a.name()},
       {"organization:", OrDash(a.organization())},
-      {"category:", NameAndLabel(Categories(), a.category())},
-      {"segment:", NameAndLabel(Segments(), a.segment())},
+      {"category:", NameAndLabel(AssetCategoryName(a.category()), AssetCategoryLabel(a.category()))},
+      {"segment:", SegmentName(a.segment())},
       {"機密性 (C):", ConfidentialityName(a.confidentiality())},
       {"完全性 (I):", IntegrityName(a.integrity())},
       {"可用性 (A):", AvailabilityName(a.availability())},
@@ -1020,7 +915,8 @@ std::string RenderAsset(const v1::Asset& a, const OutputOptions& opts) {
                                             YesNo(c.traffic_monitoring()), ", encryption ",
                                             YesNo(c.encryption()), ", backup ",
                                             YesNo(c.backup()))});
-  std::string external = NameAndLabel(ExternalServiceUses(), a.external_service());
+  std::string external = NameAndLabel(ExternalServiceUseName(a.external_service()),
+                                     ExternalServiceUseLabel(a.external_service()));
   if (!a.external_service_name().empty()) absl::StrAppend(&external, ": ", a.external_service_name());
   rows.push_back({"external service:", external});
   if (a.connections().empty()) {
@@ -1035,7 +931,7 @@ std::string RenderAsset(const v1::Asset& a, const OutputOptions& opts) {
       first = false;
     }
   }
-  rows.push_back({"lifecycle:", LifecycleName(a.lifecycle())});
+  rows.push_back({"lifecycle:", NameAndLabel(LifecycleName(a.lifecycle()), LifecycleLabel(a.lifecycle()))});
   if (a.has_disposal() || a.lifecycle() == v1::LIFECYCLE_RETIRED) {
     const v1::DisposalRecord& d = a.disposal();
     rows.push_back({"disposal date:", FormatDateBoth(d.date(), opts.wareki)});

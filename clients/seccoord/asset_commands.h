@@ -6,11 +6,12 @@
 // without a server), the RPC call (asset_commands.cc), and a pure renderer
 // (below).
 //
-// Enum values on the command line and in YAML files: the proto's short names
-// (SENSITIVE, 3B, TERMS_BASED; case-insensitive, full-width letters folded),
-// the full proto names (SEGMENT_SENSITIVE), or the Japanese labels listed in
-// docs/asset-csv.md (機微情報取扱系, 機密性3B, 約款). The mapping is the one
-// table in asset_commands.cc (kCategories, kSegments, …).
+// Enum values on the command line and in YAML files are read by the value
+// parsers of the CSV layout (services/asset/asset_csv.h, library
+// seccoord_asset_rules), so flags, YAML and CSV cells accept the same forms:
+// the proto's short names (SENSITIVE, 3B, TERMS_BASED; case-insensitive,
+// full-width letters folded), the full proto names (SEGMENT_SENSITIVE), or the
+// Japanese labels listed in docs/asset-csv.md (機微情報取扱系, 機密性3B, 約款).
 #ifndef SECCOORD_CLIENTS_SECCOORD_ASSET_COMMANDS_H_
 #define SECCOORD_CLIENTS_SECCOORD_ASSET_COMMANDS_H_
 
@@ -62,10 +63,10 @@ std::string AvailabilityName(v1::Availability value);
 std::string ExternalServiceUseName(v1::ExternalServiceUse value);
 std::string LifecycleName(v1::Lifecycle value);
 std::string SeverityName(v1::Severity value);
-// The Japanese label of a value ("情報システム", "機微情報取扱系"); "" if none.
+// The Japanese label of a value ("情報システム", "約款", "使用中"); "" if none.
 std::string AssetCategoryLabel(v1::AssetCategory value);
-std::string SegmentLabel(v1::Segment value);
 std::string ExternalServiceUseLabel(v1::ExternalServiceUse value);
+std::string LifecycleLabel(v1::Lifecycle value);
 
 // ---- Building assets from flags and YAML.
 
