@@ -8,8 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
+#include <thread>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -179,7 +183,7 @@ class AssetLogicTest : public seccoord::testing::DatabaseTest {
     return r;
   }
 
-  int64_t now_us_ = 1'700'000'000'000'000;
+  std::atomic<int64_t> now_us_{1'700'000'000'000'000};
   CivilDate today_{2026, 11, 25};
   std::unique_ptr<AssetStore> store_;
   std::unique_ptr<AssetLogic> logic_;
@@ -836,6 +840,58 @@ TEST_P(AssetLogicTest, FindingsAndSummaryOnASmallInventory) {
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->total(), 0);
   EXPECT_EQ(empty->assets_evaluated(), 0);
+}
+
+TEST_P(AssetLogicTest, ConcurrentUpdatesOfOneEtagLetExactlyOneWin) {
+  auto created = Create(MakeAsset("共有フォルダ", v1::ASSET_CATEGORY_INFORMATION));
+  ASSERT_TRUE(created.ok());
+  constexpr int kWriters = 6;
+  std::atomic<int> ok{0}, aborted{0}, other{0};
+  std::vector<std::thread> threads;
+  std::vector<std::string> request_ids;
+  for (int i = 0; i < kWriters; ++i) request_ids.push_back(NewRequestId());
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      v1::Asset edit = *created;
+      edit.set_notes(absl::StrCat("writer ", i));
+      v1::UpdateAssetRequest r;
+      r.set_request_id(request_ids[i]);
+      *r.mutable_asset() = edit;
+      auto result = logic_->UpdateAsset(kStaff, r);
+      if (result.ok()) {
+        ++ok;
+      } else if (result.status().code() == absl::StatusCode::kAborted) {
+        ++aborted;
+      } else {
+        ++other;
+        ADD_FAILURE() << result.status();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(aborted.load(), kWriters - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(Get(created->id())->etag(), "2");
+  EXPECT_EQ(History(created->id()).size(), 2u);
+}
+
+TEST_P(AssetLogicTest, TheSampleInventoryImportsAndBreaksEveryRuleAtLeastOnce) {
+  const char* root = std::getenv("SECCOORD_SOURCE_DIR");
+  std::ifstream in(std::string(root ? root : ".") + "/data/sample-assets.csv", std::ios::binary);
+  ASSERT_TRUE(in.good()) << "data/sample-assets.csv not found (set SECCOORD_SOURCE_DIR)";
+  std::stringstream csv;
+  csv << in.rdbuf();
+  auto imported = Import(*logic_, csv.str());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->errors_size(), 0) << imported->errors(0).line() << " "
+                                         << imported->errors(0).column() << ": "
+                                         << imported->errors(0).reason();
+  EXPECT_GE(imported->imported(), 12);
+  for (const auto& a : All()) EXPECT_TRUE(a.sample()) << a.id();
+  auto summary = logic_->GetFindingsSummary(kStaff, {});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  for (const auto& rc : summary->by_rule()) EXPECT_GE(rc.count(), 1) << rc.rule_id();
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssetLogicTest);
