@@ -7,8 +7,11 @@ set -uo pipefail
 ROOT="${SECCOORD_SOURCE_DIR:?}"
 export SECCOORD_VAR="$(mktemp -d /tmp/seccoord-e2e.XXXXXX)"
 export SECCOORD_POLICY_ADDR="127.0.0.1:${E2E_POLICY_PORT:-17401}"
+# scripts/up starts the asset service too: keep it off the developer's port.
+export SECCOORD_ASSET_ADDR="127.0.0.1:${E2E_ASSET_PORT:-17402}"
 export SECCOORD_SKIP_BUILD=1
-BIN="${SECCOORD_BINARY_DIR:?}/bin"
+export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
+BIN="$SECCOORD_BIN"
 CONFIG="$SECCOORD_VAR/seccoord.yaml"
 failures=0
 passes=0
