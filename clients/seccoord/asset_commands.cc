@@ -91,19 +91,6 @@ std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
 // ---- RPC plumbing.
 
-// One unary call with the --timeout deadline; a failure is an RpcError.
-template <typename Request, typename Response>
-absl::StatusOr<Response> Unary(CommandContext& ctx, Stub& stub,
-                               grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                            Response*),
-                               const Request& request) {
-  grpc::ClientContext call;
-  ctx.PrepareCall(&call);
-  Response response;
-  grpc::Status status = (stub.*method)(&call, request, &response);
-  if (!status.ok()) return RpcError(status);
-  return response;
-}
 
 absl::StatusOr<std::unique_ptr<Stub>> AssetStub(CommandContext& ctx) {
   auto channel = ctx.Channel(ServiceKind::kAsset);
@@ -111,19 +98,6 @@ absl::StatusOr<std::unique_ptr<Stub>> AssetStub(CommandContext& ctx) {
   return v1::AssetService::NewStub(*channel);
 }
 
-// Reads FILE ("-" = standard input) as bytes; a usage error when it cannot
-// be read.
-absl::StatusOr<std::string> ReadInputBytes(const std::string& path) {
-  std::ostringstream bytes;
-  if (path == "-") {
-    bytes << std::cin.rdbuf();
-    return bytes.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return UsageError(absl::NotFoundError(absl::StrCat(path, ": cannot read the file")));
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // ---- Command-line arguments (owned by the command tree, filled by CLI11).
 
@@ -260,7 +234,7 @@ struct ExportArgs {
 absl::Status RunAdd(CommandContext& ctx, const AddArgs& a) {
   std::optional<v1::Asset> yaml;
   if (!a.file.empty()) {
-    SECCOORD_ASSIGN_OR_RETURN(std::string text, ReadInputBytes(a.file));
+    SECCOORD_ASSIGN_OR_RETURN(std::string text, ReadInputFile(a.file));
     SECCOORD_ASSIGN_OR_RETURN(yaml, ParseAssetYaml(a.file, text));
   }
   SECCOORD_ASSIGN_OR_RETURN(v1::CreateAssetRequest request,
@@ -384,7 +358,7 @@ absl::Status RunSummary(CommandContext& ctx, const FindingsArgs& a) {
 }
 
 absl::Status RunImport(CommandContext& ctx, const ImportArgs& a) {
-  SECCOORD_ASSIGN_OR_RETURN(std::string csv, ReadInputBytes(a.file));
+  SECCOORD_ASSIGN_OR_RETURN(std::string csv, ReadInputFile(a.file));
   SECCOORD_ASSIGN_OR_RETURN(
       v1::ImportAssetsRequest request,
       BuildImportAssetsRequest(std::move(csv), a.encoding, a.dry_run, NewRequestId()));

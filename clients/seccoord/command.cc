@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +19,9 @@
 #include "clients/seccoord/health_commands.h"
 #include "clients/seccoord/policy_commands.h"
 #include "common/status.h"
+#include "common/utf8.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
 
 namespace seccoord::cli {
 namespace {
@@ -220,6 +225,59 @@ int RunCli(int argc, const char* const* argv, const EnvLookup& env, std::ostream
     return ExitCodeFor(status);
   }
   return kExitOk;
+}
+
+namespace {
+
+absl::Status CheckMessageText(const google::protobuf::Message& message, const std::string& prefix) {
+  using google::protobuf::FieldDescriptor;
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string name = prefix + field->name();
+    if (field->type() == FieldDescriptor::TYPE_STRING) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+          if (!IsValidUtf8(reflection->GetRepeatedString(message, field, i))) {
+            return InvalidField(absl::StrCat(name, "[", i, "]"), "is not valid UTF-8");
+          }
+        }
+      } else if (!IsValidUtf8(reflection->GetString(message, field))) {
+        return InvalidField(name, "is not valid UTF-8");
+      }
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+          SECCOORD_RETURN_IF_ERROR(
+              CheckMessageText(reflection->GetRepeatedMessage(message, field, i),
+                               absl::StrCat(name, "[", i, "].")));
+        }
+      } else {
+        SECCOORD_RETURN_IF_ERROR(
+            CheckMessageText(reflection->GetMessage(message, field), name + "."));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckRequestText(const google::protobuf::Message& request) {
+  return CheckMessageText(request, "");
+}
+
+absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
+  std::ostringstream bytes;
+  if (path == "-") {
+    bytes << std::cin.rdbuf();
+    return bytes.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return UsageError(absl::NotFoundError(absl::StrCat(path, ": cannot read the file")));
+  bytes << in.rdbuf();
+  return bytes.str();
 }
 
 }  // namespace seccoord::cli

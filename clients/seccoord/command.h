@@ -123,6 +123,33 @@ class CommandContext {
   std::function<absl::Status()> action_;
 };
 
+// Checks that every string field of `request` (nested messages and repeated
+// fields included) is valid UTF-8, naming the first bad one, e.g.
+// "change_summary: is not valid UTF-8" — the wire format would refuse such a
+// request without saying which field (text typed in a Shift_JIS terminal).
+absl::Status CheckRequestText(const google::protobuf::Message& request);
+
+// One unary call with the --timeout deadline: the request's text is checked
+// first (a usage error); a failure of the call is an RpcError.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> Unary(CommandContext& ctx, Stub& stub,
+                               grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                            Response*),
+                               const Request& request) {
+  absl::Status text = CheckRequestText(request);
+  if (!text.ok()) return UsageError(text);
+  grpc::ClientContext call;
+  ctx.PrepareCall(&call);
+  Response response;
+  grpc::Status status = (stub.*method)(&call, request, &response);
+  if (!status.ok()) return RpcError(status);
+  return response;
+}
+
+// Reads FILE ("-" = standard input) as bytes; a usage error naming the file
+// when it cannot be read.
+absl::StatusOr<std::string> ReadInputFile(const std::string& path);
+
 // Makes `command` a leaf whose action is `action`, run after parsing.
 void SetAction(CLI::App* command, CommandContext& ctx, std::function<absl::Status()> action);
 

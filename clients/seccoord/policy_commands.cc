@@ -25,19 +25,6 @@ using Stub = v1::PolicyService::Stub;
 constexpr int kPageSize = 100;
 constexpr char kDocHelp[] = "Document id (basic-policy, standards, procedures)";
 
-// One unary call with the --timeout deadline; a failure is an RpcError.
-template <typename Request, typename Response>
-absl::StatusOr<Response> Unary(CommandContext& ctx, Stub& stub,
-                               grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                            Response*),
-                               const Request& request) {
-  grpc::ClientContext call;
-  ctx.PrepareCall(&call);
-  Response response;
-  grpc::Status status = (stub.*method)(&call, request, &response);
-  if (!status.ok()) return RpcError(status);
-  return response;
-}
 
 absl::StatusOr<std::unique_ptr<Stub>> PolicyStub(CommandContext& ctx) {
   auto channel = ctx.Channel(ServiceKind::kPolicy);
@@ -45,18 +32,6 @@ absl::StatusOr<std::unique_ptr<Stub>> PolicyStub(CommandContext& ctx) {
   return v1::PolicyService::NewStub(*channel);
 }
 
-// Reads FILE ("-" = standard input); a usage error when it cannot be read.
-absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
-  std::ostringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-    return text.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return UsageError(absl::NotFoundError(absl::StrCat(path, ": cannot read the file")));
-  text << in.rdbuf();
-  return text.str();
-}
 
 // All revisions of a document the caller can see, every page.
 absl::StatusOr<v1::ListRevisionsResponse> ListAllRevisions(CommandContext& ctx, Stub& stub,

@@ -149,6 +149,21 @@ TEST(BuildCommentRequestTest, NormalisesTheArticle) {
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("--article"));
 }
 
+TEST(CheckRequestTextTest, NamesTheFirstFieldThatIsNotUtf8) {
+  v1::CreateRevisionRequest request;
+  request.set_title("基本方針");
+  request.add_articles()->set_body("本文");
+  EXPECT_TRUE(CheckRequestText(request).ok());
+  // Text typed in a Shift_JIS terminal: 改正 in CP932.
+  request.set_change_summary(std::string("\x89\xfc\x90\xb3", 4));
+  absl::Status status = CheckRequestText(request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "change_summary: is not valid UTF-8");
+  request.clear_change_summary();
+  request.add_articles()->set_heading(std::string("\xff", 1));
+  EXPECT_EQ(CheckRequestText(request).message(), "articles[1].heading: is not valid UTF-8");
+}
+
 TEST(RequestIdTest, FreshUuidV4) {
   const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   std::set<std::string> seen;
