@@ -72,3 +72,9 @@ target_compile_definitions(server_main_test PRIVATE
   SECCOORD_RUNTIME_TESTD="$<TARGET_FILE:seccoord-runtime-testd>")
 add_dependencies(server_main_test seccoord-runtime-testd)
 seccoord_use_dev_certs(server_main_test)
+
+# The example configurations under deploy/config load without error.
+seccoord_add_test(deploy_config_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/deploy_config_test.cc
+  LIBS seccoord_runtime
+  LABELS unit)
