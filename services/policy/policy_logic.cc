@@ -174,12 +174,27 @@ absl::StatusOr<Response> PolicyLogic::Idempotent(
   return response;
 }
 
-absl::StatusOr<v1::Document> PolicyLogic::VisibleDocument(PolicyStore::Tx& tx,
-                                                          const Caller& caller,
-                                                          const std::string& document_id) {
-  SECCOORD_RETURN_IF_ERROR(ValidateDocumentId(document_id));
-  SECCOORD_ASSIGN_OR_RETURN(auto document, tx.GetDocument(document_id));
-  if (!document) {
+absl::StatusOr<const std::optional<std::pair<int64_t, v1::Date>>*>
+PolicyLogic::InForceToday::Get(PolicyStore::Tx& tx) {
+  if (!known_) {
+    SECCOORD_ASSIGN_OR_RETURN(auto in_force,
+                              tx.PublishedInForce(document_id_,
+                                                  FormatIsoDate(today_), false));
+    if (in_force) value_.emplace(in_force->number(), in_force->effective_date());
+    known_ = true;
+  }
+  return &value_;
+}
+
+void PolicyLogic::InForceToday::Set(int64_t number, const v1::Date& effective_date) {
+  value_.emplace(number, effective_date);
+  known_ = true;
+}
+
+absl::Status PolicyLogic::CheckDocumentVisible(const Caller& caller,
+                                               const std::string& document_id,
+                                               const v1::Document* document) {
+  if (document == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("document_id: no document \"", document_id,
                      "\" (known: basic-policy, standards, procedures)"));
@@ -190,69 +205,94 @@ absl::StatusOr<v1::Document> PolicyLogic::VisibleDocument(PolicyStore::Tx& tx,
         v1::Visibility_Name(document->visibility()), "; needs ",
         std::string(runtime::PermissionName(PublishedPermission(document->visibility()))), ")"));
   }
-  // Fill the document's derived fields: revision in force, review due.
-  const CivilDate today = clock_.today();
-  SECCOORD_ASSIGN_OR_RETURN(auto in_force,
-                            tx.PublishedInForce(document_id, FormatIsoDate(today), false));
-  if (in_force) {
-    document->set_revision_in_force(in_force->number());
-    *document->mutable_in_force_since() = in_force->effective_date();
-    if (document->review_interval_months() > 0) {
-      CivilDate due = FromProtoDate(in_force->effective_date());
-      int months = due.month - 1 + document->review_interval_months();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Document> PolicyLogic::VisibleDocument(PolicyStore::Tx& tx,
+                                                          const Caller& caller,
+                                                          const std::string& document_id) {
+  SECCOORD_RETURN_IF_ERROR(ValidateDocumentId(document_id));
+  SECCOORD_ASSIGN_OR_RETURN(auto document, tx.GetDocument(document_id));
+  SECCOORD_RETURN_IF_ERROR(
+      CheckDocumentVisible(caller, document_id, document ? &*document : nullptr));
+  return *std::move(document);
+}
+
+v1::Document PolicyLogic::PresentDocument(const Caller& caller, DocumentState state) {
+  v1::Document document = std::move(state.document);
+  // The derived fields: revision in force, review due, latest revision.
+  if (state.in_force_number > 0) {
+    document.set_revision_in_force(state.in_force_number);
+    *document.mutable_in_force_since() = state.in_force_since;
+    if (document.review_interval_months() > 0) {
+      CivilDate due = FromProtoDate(state.in_force_since);
+      int months = due.month - 1 + document.review_interval_months();
       due.year += months / 12;
       due.month = months % 12 + 1;
       due.day = std::min(due.day, DaysInMonth(due.year, due.month));
-      *document->mutable_review_due() = ToProtoDate(due);
+      *document.mutable_review_due() = ToProtoDate(due);
     }
   }
-  if (caller.Has(Permission::kReadDrafts)) {
-    SECCOORD_ASSIGN_OR_RETURN(int64_t latest, tx.MaxRevisionNumber(document_id));
-    document->set_latest_revision(latest);
-  } else {
-    SECCOORD_ASSIGN_OR_RETURN(auto last, tx.LastPublished(document_id));
-    document->set_latest_revision(last ? last->number() : 0);
-  }
-  return *document;
+  document.set_latest_revision(caller.Has(Permission::kReadDrafts) ? state.max_number
+                                                                   : state.last_published);
+  return document;
 }
 
 absl::StatusOr<v1::Revision> PolicyLogic::VisibleRevision(PolicyStore::Tx& tx,
                                                           const Caller& caller,
                                                           const v1::Document& document,
-                                                          int64_t number, bool with_articles) {
-  SECCOORD_ASSIGN_OR_RETURN(auto revision, tx.GetRevision(document.id(), number, with_articles));
+                                                          int64_t number, bool with_articles,
+                                                          InForceToday* today, ArticleForm form) {
+  SECCOORD_ASSIGN_OR_RETURN(auto revision, tx.GetRevision(document.id(), number, false));
   if (!revision) {
     return absl::NotFoundError(
         absl::StrCat("number: document ", document.id(), " has no revision ", number));
   }
-  if (!IsPublishedState(revision->state()) && !caller.Has(Permission::kReadDrafts)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(caller.Uri(), " may not read revision ", number, " of ", document.id(),
-                     ": it is ", StateName(revision->state()), " and reading unpublished "
-                     "revisions needs read_drafts"));
+  if (today != nullptr) {
+    return PresentRevision(tx, caller, document, *std::move(revision), with_articles, today,
+                           form);
   }
-  if (revision->state() == v1::REVISION_STATE_PUBLISHED) {
-    SECCOORD_ASSIGN_OR_RETURN(
-        auto in_force, tx.PublishedInForce(document.id(), FormatIsoDate(clock_.today()), false));
-    if (in_force && in_force->number() == revision->number()) {
-      revision->set_in_force(true);
-    } else if (in_force && revision->effective_date().year() != 0 &&
-               FromProtoDate(revision->effective_date()) <=
-                   FromProtoDate(in_force->effective_date())) {
+  InForceToday fresh(clock_.today(), document.id());
+  return PresentRevision(tx, caller, document, *std::move(revision), with_articles, &fresh,
+                         form);
+}
+
+absl::StatusOr<v1::Revision> PolicyLogic::PresentRevision(PolicyStore::Tx& tx,
+                                                          const Caller& caller,
+                                                          const v1::Document& document,
+                                                          v1::Revision revision,
+                                                          bool with_articles,
+                                                          InForceToday* today,
+                                                          ArticleForm form) {
+  if (!IsPublishedState(revision.state()) && !caller.Has(Permission::kReadDrafts)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(caller.Uri(), " may not read revision ", revision.number(), " of ",
+                     document.id(), ": it is ", StateName(revision.state()),
+                     " and reading unpublished revisions needs read_drafts"));
+  }
+  if (with_articles) SECCOORD_RETURN_IF_ERROR(tx.LoadArticles(revision, form));
+  if (revision.state() == v1::REVISION_STATE_PUBLISHED) {
+    SECCOORD_ASSIGN_OR_RETURN(const auto* in_force, today->Get(tx));
+    if (*in_force && (*in_force)->first == revision.number()) {
+      revision.set_in_force(true);
+    } else if (*in_force && revision.effective_date().year() != 0 &&
+               FromProtoDate(revision.effective_date()) <=
+                   FromProtoDate((*in_force)->second)) {
       // A later revision has taken effect.
-      revision->set_state(v1::REVISION_STATE_SUPERSEDED);
+      revision.set_state(v1::REVISION_STATE_SUPERSEDED);
     }
   }
-  return *revision;
+  return revision;
 }
 
 absl::StatusOr<v1::ListDocumentsResponse> PolicyLogic::ListDocuments(const Caller& caller) {
   v1::ListDocumentsResponse response;
+  const std::string today = FormatIsoDate(clock_.today());
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
-    SECCOORD_ASSIGN_OR_RETURN(auto documents, tx.ListDocuments());
-    for (const auto& d : documents) {
-      if (!MayReadPublished(caller, d.visibility())) continue;
-      SECCOORD_ASSIGN_OR_RETURN(*response.add_documents(), VisibleDocument(tx, caller, d.id()));
+    SECCOORD_ASSIGN_OR_RETURN(auto states, tx.DocumentStates(today, nullptr));
+    for (auto& state : states) {
+      if (!MayReadPublished(caller, state.document.visibility())) continue;
+      *response.add_documents() = PresentDocument(caller, std::move(state));
     }
     return absl::OkStatus();
   }));
@@ -261,24 +301,31 @@ absl::StatusOr<v1::ListDocumentsResponse> PolicyLogic::ListDocuments(const Calle
 
 absl::StatusOr<v1::Document> PolicyLogic::GetDocument(const Caller& caller,
                                                       const v1::GetDocumentRequest& request) {
+  SECCOORD_RETURN_IF_ERROR(ValidateDocumentId(request.document_id()));
+  const std::string today = FormatIsoDate(clock_.today());
   v1::Document document;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
-    SECCOORD_ASSIGN_OR_RETURN(document, VisibleDocument(tx, caller, request.document_id()));
+    SECCOORD_ASSIGN_OR_RETURN(auto states, tx.DocumentStates(today, &request.document_id()));
+    SECCOORD_RETURN_IF_ERROR(CheckDocumentVisible(
+        caller, request.document_id(), states.empty() ? nullptr : &states.front().document));
+    document = PresentDocument(caller, std::move(states.front()));
     return absl::OkStatus();
   }));
   return document;
 }
 
 absl::StatusOr<v1::ListRevisionsResponse> PolicyLogic::ListRevisions(
-    const Caller& caller, const v1::ListRevisionsRequest& request) {
+    const Caller& caller, const v1::ListRevisionsRequest& request, ArticleForm form) {
   if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
     return InvalidField("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize));
   }
   const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   SECCOORD_ASSIGN_OR_RETURN(int64_t after, DecodePageToken(request.page_token()));
+  const CivilDate today = clock_.today();
   v1::ListRevisionsResponse response;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto document, VisibleDocument(tx, caller, request.document_id()));
+    InForceToday in_force_today(today, document.id());
     const bool drafts = caller.Has(Permission::kReadDrafts);
     int64_t cursor = after;
     // Read in batches until the page is full of revisions the caller may see.
@@ -286,11 +333,13 @@ absl::StatusOr<v1::ListRevisionsResponse> PolicyLogic::ListRevisions(
       SECCOORD_ASSIGN_OR_RETURN(auto batch, tx.ListRevisions(document.id(), cursor, page_size,
                                                              /*with_articles=*/false));
       if (batch.empty()) { cursor = -1; break; }
-      for (const auto& r : batch) {
+      for (auto& r : batch) {
         cursor = r.number();
         if (!drafts && !IsPublishedState(r.state())) continue;
+        // The rows of this snapshot, presented like GetRevision presents them.
         SECCOORD_ASSIGN_OR_RETURN(
-            auto visible, VisibleRevision(tx, caller, document, r.number(), !request.headers_only()));
+            auto visible, PresentRevision(tx, caller, document, std::move(r),
+                                          !request.headers_only(), &in_force_today, form));
         if (request.state() != v1::REVISION_STATE_UNSPECIFIED && visible.state() != request.state()) {
           continue;
         }
@@ -308,8 +357,10 @@ absl::StatusOr<v1::ListRevisionsResponse> PolicyLogic::ListRevisions(
 }
 
 absl::StatusOr<v1::Revision> PolicyLogic::GetRevision(const Caller& caller,
-                                                      const v1::GetRevisionRequest& request) {
-  CivilDate on = clock_.today();
+                                                      const v1::GetRevisionRequest& request,
+                                                      ArticleForm form) {
+  const CivilDate today = clock_.today();
+  CivilDate on = today;
   if (request.selector_case() == v1::GetRevisionRequest::kNumber) {
     SECCOORD_RETURN_IF_ERROR(ValidateNumber("number", request.number()));
   } else if (request.selector_case() == v1::GetRevisionRequest::kInForceOn) {
@@ -318,17 +369,25 @@ absl::StatusOr<v1::Revision> PolicyLogic::GetRevision(const Caller& caller,
   v1::Revision revision;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto document, VisibleDocument(tx, caller, request.document_id()));
-    int64_t number = request.number();
-    if (request.selector_case() != v1::GetRevisionRequest::kNumber) {
-      SECCOORD_ASSIGN_OR_RETURN(auto in_force,
-                                tx.PublishedInForce(document.id(), FormatIsoDate(on), false));
-      if (!in_force) {
-        return absl::NotFoundError(absl::StrCat("no revision of ", document.id(),
-                                                " is in force on ", FormatIsoDate(on)));
-      }
-      number = in_force->number();
+    InForceToday in_force_today(today, document.id());
+    if (request.selector_case() == v1::GetRevisionRequest::kNumber) {
+      SECCOORD_ASSIGN_OR_RETURN(revision, VisibleRevision(tx, caller, document, request.number(),
+                                                          true, &in_force_today, form));
+      return absl::OkStatus();
     }
-    SECCOORD_ASSIGN_OR_RETURN(revision, VisibleRevision(tx, caller, document, number, true));
+    // One statement: the row in force on the date asked, which is also
+    // today's when the date is today; its articles come from the cache of
+    // published content once cached.
+    SECCOORD_ASSIGN_OR_RETURN(auto in_force,
+                              tx.PublishedInForce(document.id(), FormatIsoDate(on), false));
+    if (!in_force) {
+      return absl::NotFoundError(absl::StrCat("no revision of ", document.id(),
+                                              " is in force on ", FormatIsoDate(on)));
+    }
+    if (on == today) in_force_today.Set(in_force->number(), in_force->effective_date());
+    SECCOORD_ASSIGN_OR_RETURN(revision, PresentRevision(tx, caller, document,
+                                                        *std::move(in_force), true,
+                                                        &in_force_today, form));
     if (request.selector_case() == v1::GetRevisionRequest::kInForceOn) {
       // In force on the date asked, whatever its state today.
       revision.set_in_force(true);
@@ -549,12 +608,15 @@ absl::StatusOr<v1::DiffRevisionsResponse> PolicyLogic::DiffRevisions(
   SECCOORD_RETURN_IF_ERROR(ValidateNumber("from_number", request.from_number()));
   SECCOORD_RETURN_IF_ERROR(ValidateNumber("to_number", request.to_number()));
   v1::DiffRevisionsResponse response;
+  const CivilDate today = clock_.today();
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto document, VisibleDocument(tx, caller, request.document_id()));
-    SECCOORD_ASSIGN_OR_RETURN(auto from,
-                              VisibleRevision(tx, caller, document, request.from_number(), true));
-    SECCOORD_ASSIGN_OR_RETURN(auto to,
-                              VisibleRevision(tx, caller, document, request.to_number(), true));
+    InForceToday in_force_today(today, document.id());
+    SECCOORD_ASSIGN_OR_RETURN(auto from, VisibleRevision(tx, caller, document,
+                                                         request.from_number(), true,
+                                                         &in_force_today));
+    SECCOORD_ASSIGN_OR_RETURN(auto to, VisibleRevision(tx, caller, document, request.to_number(),
+                                                       true, &in_force_today));
     response.set_document_id(document.id());
     response.set_from_number(from.number());
     response.set_to_number(to.number());

@@ -18,13 +18,21 @@
 //   transitions may name the etag they read; a stale etag is ABORTED.
 // - Every mutation carries a request_id; a retry returns the first result.
 //
-// Thread-safety: safe from many threads; all state lives in the store.
+// Reads run in one read-only transaction each and read what can change
+// (states, the revision in force, counts) from the database every time;
+// documents and the articles of published revisions come from the store's
+// cache of immutable rows (policy_cache.h) once read.
+//
+// Thread-safety: safe from many threads; all state lives in the database
+// (the store caches only rows that never change).
 #ifndef SECCOORD_SERVICES_POLICY_POLICY_LOGIC_H_
 #define SECCOORD_SERVICES_POLICY_POLICY_LOGIC_H_
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -67,10 +75,14 @@ class PolicyLogic {
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(const runtime::Caller& caller);
   absl::StatusOr<v1::Document> GetDocument(const runtime::Caller& caller,
                                            const v1::GetDocumentRequest& request);
+  // `form` (policy_store.h): kEncoded only for responses that are
+  // serialised without being read, as by the gRPC handlers.
   absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(
-      const runtime::Caller& caller, const v1::ListRevisionsRequest& request);
+      const runtime::Caller& caller, const v1::ListRevisionsRequest& request,
+      ArticleForm form = ArticleForm::kFields);
   absl::StatusOr<v1::Revision> GetRevision(const runtime::Caller& caller,
-                                           const v1::GetRevisionRequest& request);
+                                           const v1::GetRevisionRequest& request,
+                                           ArticleForm form = ArticleForm::kFields);
 
   absl::StatusOr<v1::Revision> CreateRevision(const runtime::Caller& caller,
                                               const v1::CreateRevisionRequest& request);
@@ -119,15 +131,55 @@ class PolicyLogic {
       const runtime::Caller& caller, const std::string& request_id, const char* method,
       const std::function<absl::StatusOr<Response>(PolicyStore::Tx&)>& body);
 
-  // Loads a document the caller may see (NOT_FOUND / PERMISSION_DENIED).
+  // The revision in force today (number and effective date), read from the
+  // database at most once per read: several revisions presented in one
+  // read-only transaction share it. Never kept beyond the call.
+  class InForceToday {
+   public:
+    InForceToday(CivilDate today, std::string document_id)
+        : today_(today), document_id_(std::move(document_id)) {}
+    // Reads it unless known.
+    absl::StatusOr<const std::optional<std::pair<int64_t, v1::Date>>*> Get(PolicyStore::Tx& tx);
+    // Records what the caller has just read in the same transaction.
+    void Set(int64_t number, const v1::Date& effective_date);
+
+   private:
+    CivilDate today_;
+    std::string document_id_;
+    bool known_ = false;
+    std::optional<std::pair<int64_t, v1::Date>> value_;
+  };
+
+  // Loads the row of a document the caller may see (NOT_FOUND /
+  // PERMISSION_DENIED). Derived fields (revision in force, review due,
+  // latest revision) are left unset: see PresentDocument.
   absl::StatusOr<v1::Document> VisibleDocument(PolicyStore::Tx& tx,
                                                const runtime::Caller& caller,
                                                const std::string& document_id);
+  // The visibility rule of VisibleDocument on a row read for `document_id`
+  // (nullptr: no such row).
+  absl::Status CheckDocumentVisible(const runtime::Caller& caller,
+                                    const std::string& document_id,
+                                    const v1::Document* document);
+  // A visible document with its derived fields filled from `state`.
+  v1::Document PresentDocument(const runtime::Caller& caller, DocumentState state);
   // Loads a revision the caller may see, state presented for today.
+  // `today` may be shared by the reads of one read-only transaction; null
+  // reads the revision in force afresh.
   absl::StatusOr<v1::Revision> VisibleRevision(PolicyStore::Tx& tx,
                                                const runtime::Caller& caller,
                                                const v1::Document& document, int64_t number,
-                                               bool with_articles);
+                                               bool with_articles,
+                                               InForceToday* today = nullptr,
+                                               ArticleForm form = ArticleForm::kFields);
+  // VisibleRevision on a revision row already read without its articles
+  // (loaded here, in `form`, when with_articles and the caller may see it).
+  absl::StatusOr<v1::Revision> PresentRevision(PolicyStore::Tx& tx,
+                                               const runtime::Caller& caller,
+                                               const v1::Document& document,
+                                               v1::Revision revision, bool with_articles,
+                                               InForceToday* today,
+                                               ArticleForm form = ArticleForm::kFields);
   // Shared body of Submit, Approve and Withdraw.
   absl::StatusOr<v1::Revision> Transition(const runtime::Caller& caller,
                                           const v1::TransitionRevisionRequest& request,

@@ -57,12 +57,19 @@ grpc::Status PolicyServiceImpl::GetDocument(grpc::ServerContext* context,
       [&](const Caller& caller) { return logic_.GetDocument(caller, *request); }, response);
 }
 
+// GetRevision and ListRevisions hand their response straight to gRPC, so the
+// articles of published revisions go out pre-encoded (ArticleForm::kEncoded):
+// the same bytes on the wire, without encoding ~10 KB of immutable text
+// again on every call.
 grpc::Status PolicyServiceImpl::ListRevisions(grpc::ServerContext* context,
                                               const v1::ListRevisionsRequest* request,
                                               v1::ListRevisionsResponse* response) {
   return ServeRead<v1::ListRevisionsResponse>(
       guard_, context, Method("ListRevisions"), DocumentTarget(request->document_id()),
-      [&](const Caller& caller) { return logic_.ListRevisions(caller, *request); }, response);
+      [&](const Caller& caller) {
+        return logic_.ListRevisions(caller, *request, ArticleForm::kEncoded);
+      },
+      response);
 }
 
 grpc::Status PolicyServiceImpl::GetRevision(grpc::ServerContext* context,
@@ -71,7 +78,10 @@ grpc::Status PolicyServiceImpl::GetRevision(grpc::ServerContext* context,
   return ServeRead<v1::Revision>(
       guard_, context, Method("GetRevision"),
       RevisionTarget(request->document_id(), request->number()),
-      [&](const Caller& caller) { return logic_.GetRevision(caller, *request); }, response);
+      [&](const Caller& caller) {
+        return logic_.GetRevision(caller, *request, ArticleForm::kEncoded);
+      },
+      response);
 }
 
 grpc::Status PolicyServiceImpl::CreateRevision(grpc::ServerContext* context,

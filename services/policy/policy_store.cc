@@ -1,9 +1,14 @@
 #include "services/policy/policy_store.h"
 
+#include <algorithm>
+#include <memory>
+#include <utility>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status.h"
+#include "google/protobuf/unknown_field_set.h"
 
 namespace seccoord::policy {
 namespace {
@@ -27,11 +32,60 @@ v1::Date TextToDate(const std::string& text) {
   return date;
 }
 
-constexpr char kRevisionColumns[] =
-    "document_id, number, state, title, change_summary, base_revision,"
-    " effective_date, author, approver, publisher, create_time_us,"
-    " update_time_us, submit_time_us, approve_time_us, publish_time_us,"
-    " content_hash, previous_chain_hash, chain_hash, etag";
+// The column list of RevisionFromRow, spliced into statement text at compile
+// time (statements are built once, not per call).
+#define SECCOORD_REVISION_COLUMNS                                        \
+  "document_id, number, state, title, change_summary, base_revision,"   \
+  " effective_date, author, approver, publisher, create_time_us,"       \
+  " update_time_us, submit_time_us, approve_time_us, publish_time_us,"  \
+  " content_hash, previous_chain_hash, chain_hash, etag"
+
+// A published revision's content never changes (see policy_cache.h).
+bool IsPublishedRow(const v1::Revision& r) {
+  return r.state() == v1::REVISION_STATE_PUBLISHED || r.state() == v1::REVISION_STATE_SUPERSEDED;
+}
+
+constexpr char kGetRevisionSql[] =
+    "SELECT " SECCOORD_REVISION_COLUMNS
+    " FROM revisions WHERE document_id = $1 AND number = $2";
+constexpr char kListRevisionsSql[] =
+    "SELECT " SECCOORD_REVISION_COLUMNS
+    " FROM revisions WHERE document_id = $1 AND number > $2 ORDER BY number LIMIT $3";
+constexpr char kPublishedInForceSql[] =
+    "SELECT " SECCOORD_REVISION_COLUMNS
+    " FROM revisions WHERE document_id = $1 AND state = $2 AND effective_date <= $3"
+    " ORDER BY effective_date DESC, number DESC LIMIT 1";
+constexpr char kLastPublishedSql[] =
+    "SELECT " SECCOORD_REVISION_COLUMNS
+    " FROM revisions WHERE document_id = $1 AND chain_position IS NOT NULL"
+    " ORDER BY chain_position DESC LIMIT 1";
+constexpr char kInsertRevisionSql[] =
+    "INSERT INTO revisions (" SECCOORD_REVISION_COLUMNS
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+    " $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+#undef SECCOORD_REVISION_COLUMNS
+
+// A document row with, per document, the revision in force on $2 (number
+// and effective date: PublishedInForce's rule), the highest revision number
+// and the end of the hash chain (LastPublished's rule). $1 is the state
+// PUBLISHED. One statement, so one round trip on PostgreSQL.
+#define SECCOORD_DOCUMENT_STATE_SELECT                                           \
+  "SELECT d.id, d.tier, d.title, d.visibility, d.review_interval_months,"      \
+  " (SELECT f.number FROM revisions f WHERE f.document_id = d.id"               \
+  "   AND f.state = $1 AND f.effective_date <= $2"                              \
+  "   ORDER BY f.effective_date DESC, f.number DESC LIMIT 1),"                  \
+  " (SELECT f.effective_date FROM revisions f WHERE f.document_id = d.id"       \
+  "   AND f.state = $1 AND f.effective_date <= $2"                              \
+  "   ORDER BY f.effective_date DESC, f.number DESC LIMIT 1),"                  \
+  " (SELECT COALESCE(MAX(m.number), 0) FROM revisions m WHERE m.document_id = d.id)," \
+  " (SELECT p.number FROM revisions p WHERE p.document_id = d.id"               \
+  "   AND p.chain_position IS NOT NULL ORDER BY p.chain_position DESC LIMIT 1)" \
+  " FROM documents d"
+// Ordered by tier in C++: an ORDER BY here costs SQLite a temporary b-tree
+// per call.
+constexpr char kAllDocumentStatesSql[] = SECCOORD_DOCUMENT_STATE_SELECT;
+constexpr char kOneDocumentStateSql[] = SECCOORD_DOCUMENT_STATE_SELECT " WHERE d.id = $3";
+#undef SECCOORD_DOCUMENT_STATE_SELECT
 
 v1::Revision RevisionFromRow(const db::Row& row) {
   v1::Revision r;
@@ -187,6 +241,16 @@ std::vector<db::Migration> PolicyMigrations() {
            " ('standards', 2, '笠間地方広域事務組合情報セキュリティ対策基準', 2, 12),"
            " ('procedures', 3, '笠間地方広域事務組合情報セキュリティ実施手順', 3, 12)",
        }},
+      // The revision in force (PublishedInForce, DocumentStates) is read on
+      // every GetRevision: this index answers it by a backward range scan,
+      // where SQLite would otherwise sort the document's revisions in a
+      // temporary b-tree on every call.
+      {2,
+       "index of the revision in force",
+       {
+           "CREATE INDEX revisions_in_force"
+           " ON revisions (document_id, state, effective_date, number)",
+       }},
   };
 }
 
@@ -200,37 +264,90 @@ absl::StatusOr<std::vector<v1::Document>> PolicyStore::Tx::ListDocuments() {
 }
 
 absl::StatusOr<std::optional<v1::Document>> PolicyStore::Tx::GetDocument(const std::string& id) {
+  if (cache_ != nullptr) {
+    if (std::optional<v1::Document> cached = cache_->FindDocument(id)) return cached;
+  }
   SECCOORD_ASSIGN_OR_RETURN(
       auto rows, tx_.Query("SELECT id, tier, title, visibility, review_interval_months"
                            " FROM documents WHERE id = $1",
                            {id}));
-  if (rows.empty()) return std::nullopt;
-  return DocumentFromRow(rows[0]);
+  if (rows.empty()) return std::nullopt;  // not cached: it may be added later
+  v1::Document document = DocumentFromRow(rows[0]);
+  if (cache_ != nullptr) cache_->PutDocument(document);
+  return document;
 }
 
-absl::Status PolicyStore::Tx::LoadArticles(v1::Revision& revision) {
+absl::StatusOr<std::vector<DocumentState>> PolicyStore::Tx::DocumentStates(
+    const std::string& on_iso, const std::string* only_id) {
+  const int64_t published = static_cast<int64_t>(v1::REVISION_STATE_PUBLISHED);
+  absl::StatusOr<std::vector<db::Row>> rows =
+      only_id == nullptr ? tx_.Query(kAllDocumentStatesSql, {published, on_iso})
+                         : tx_.Query(kOneDocumentStateSql, {published, on_iso, *only_id});
+  if (!rows.ok()) return rows.status();
+  std::vector<DocumentState> out;
+  out.reserve(rows->size());
+  for (const auto& row : *rows) {
+    DocumentState state;
+    state.document = DocumentFromRow(row);
+    if (!row.IsNull(5)) {
+      state.in_force_number = row.Int(5);
+      state.in_force_since = TextToDate(row.Text(6));
+    }
+    state.max_number = row.Int(7);
+    state.last_published = row.Int(8);
+    if (cache_ != nullptr) cache_->PutDocument(state.document);
+    out.push_back(std::move(state));
+  }
+  std::sort(out.begin(), out.end(), [](const DocumentState& a, const DocumentState& b) {
+    if (a.document.tier() != b.document.tier()) return a.document.tier() < b.document.tier();
+    return a.document.id() < b.document.id();
+  });
+  return out;
+}
+
+absl::Status PolicyStore::Tx::LoadArticles(v1::Revision& revision, ArticleForm form) {
+  const bool cacheable = cache_ != nullptr && IsPublishedRow(revision);
+  if (cacheable) {
+    if (auto content = cache_->FindContent(revision.document_id(), revision.number(),
+                                           revision.content_hash())) {
+      if (form == ArticleForm::kEncoded) {
+        revision.clear_articles();
+        google::protobuf::UnknownFieldSet* unknown =
+            revision.GetReflection()->MutableUnknownFields(&revision);
+        for (const std::string& encoded : content->encoded_articles) {
+          unknown->AddLengthDelimited(v1::Revision::kArticlesFieldNumber, encoded);
+        }
+      } else {
+        *revision.mutable_articles() = content->articles;
+      }
+      return absl::OkStatus();
+    }
+  }
   SECCOORD_ASSIGN_OR_RETURN(
       auto rows, tx_.Query("SELECT number, label, heading, body FROM articles"
                            " WHERE document_id = $1 AND revision_number = $2"
                            " ORDER BY position",
                            {revision.document_id(), revision.number()}));
   revision.clear_articles();
-  for (const auto& row : rows) {
+  revision.mutable_articles()->Reserve(static_cast<int>(rows.size()));
+  for (auto& row : rows) {
     v1::Article* a = revision.add_articles();
     a->set_number(row.Text(0));
     a->set_label(row.Text(1));
     a->set_heading(row.Text(2));
     a->set_body(row.Text(3));
   }
+  if (cacheable) {
+    cache_->PutContent(
+        revision.document_id(), revision.number(),
+        std::make_shared<const PublishedContent>(revision.content_hash(), revision.articles()));
+  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<v1::Revision>> PolicyStore::Tx::GetRevision(
     const std::string& document_id, int64_t number, bool with_articles) {
-  SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query(absl::StrCat("SELECT ", kRevisionColumns,
-                                        " FROM revisions WHERE document_id = $1 AND number = $2"),
-                           {document_id, number}));
+  SECCOORD_ASSIGN_OR_RETURN(auto rows, tx_.Query(kGetRevisionSql, {document_id, number}));
   if (rows.empty()) return std::nullopt;
   v1::Revision revision = RevisionFromRow(rows[0]);
   if (with_articles) SECCOORD_RETURN_IF_ERROR(LoadArticles(revision));
@@ -241,10 +358,7 @@ absl::StatusOr<std::vector<v1::Revision>> PolicyStore::Tx::ListRevisions(
     const std::string& document_id, int64_t after_number, int limit, bool with_articles) {
   SECCOORD_ASSIGN_OR_RETURN(
       auto rows,
-      tx_.Query(absl::StrCat("SELECT ", kRevisionColumns,
-                             " FROM revisions WHERE document_id = $1 AND number > $2"
-                             " ORDER BY number LIMIT $3"),
-                {document_id, after_number, static_cast<int64_t>(limit)}));
+      tx_.Query(kListRevisionsSql, {document_id, after_number, static_cast<int64_t>(limit)}));
   std::vector<v1::Revision> out;
   for (const auto& row : rows) {
     out.push_back(RevisionFromRow(row));
@@ -264,10 +378,7 @@ absl::StatusOr<std::optional<v1::Revision>> PolicyStore::Tx::PublishedInForce(
     const std::string& document_id, const std::string& on_iso, bool with_articles) {
   SECCOORD_ASSIGN_OR_RETURN(
       auto rows,
-      tx_.Query(absl::StrCat("SELECT ", kRevisionColumns,
-                             " FROM revisions WHERE document_id = $1 AND state = $2"
-                             " AND effective_date <= $3"
-                             " ORDER BY effective_date DESC, number DESC LIMIT 1"),
+      tx_.Query(kPublishedInForceSql,
                 {document_id, static_cast<int64_t>(v1::REVISION_STATE_PUBLISHED), on_iso}));
   if (rows.empty()) return std::nullopt;
   v1::Revision revision = RevisionFromRow(rows[0]);
@@ -278,11 +389,7 @@ absl::StatusOr<std::optional<v1::Revision>> PolicyStore::Tx::PublishedInForce(
 absl::StatusOr<std::optional<v1::Revision>> PolicyStore::Tx::LastPublished(
     const std::string& document_id) {
   SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query(absl::StrCat("SELECT ", kRevisionColumns,
-                                        " FROM revisions WHERE document_id = $1"
-                                        " AND chain_position IS NOT NULL"
-                                        " ORDER BY chain_position DESC LIMIT 1"),
-                           {document_id}));
+      auto rows, tx_.Query(kLastPublishedSql, {document_id}));
   if (rows.empty()) return std::nullopt;
   return RevisionFromRow(rows[0]);
 }
@@ -302,10 +409,7 @@ absl::Status PolicyStore::Tx::InsertArticles(const v1::Revision& revision) {
 
 absl::Status PolicyStore::Tx::InsertRevision(const v1::Revision& revision) {
   SECCOORD_RETURN_IF_ERROR(
-      tx_.Execute(absl::StrCat("INSERT INTO revisions (", kRevisionColumns,
-                               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-                               " $11, $12, $13, $14, $15, $16, $17, $18, $19)"),
-                  RevisionParams(revision))
+      tx_.Execute(kInsertRevisionSql, RevisionParams(revision))
           .status());
   return InsertArticles(revision);
 }
@@ -455,7 +559,7 @@ absl::StatusOr<std::vector<v1::RevisionComment>> PolicyStore::Tx::ListComments(
 
 absl::Status PolicyStore::Read(const std::function<absl::Status(Tx&)>& fn) {
   SECCOORD_ASSIGN_OR_RETURN(auto tx, db_.Begin(db::TxMode::kReadOnly));
-  Tx typed(*tx);
+  Tx typed(*tx, &cache_);
   return fn(typed);
 }
 

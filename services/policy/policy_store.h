@@ -9,6 +9,11 @@
 // the etag the domain read, so a concurrent change turns into ABORTED rather
 // than a lost update.
 //
+// Reads through PolicyStore::Read use the store's ImmutableRowCache
+// (policy_cache.h) for documents and for the articles of published
+// revisions; everything else is read from the database on every call. A Tx
+// made over a write transaction uses no cache.
+//
 // Thread-safety: PolicyStore is safe from many threads; a Tx belongs to the
 // thread running the Read/Write callback.
 #ifndef SECCOORD_SERVICES_POLICY_POLICY_STORE_H_
@@ -23,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "seccoord/v1/policy.pb.h"
+#include "services/policy/policy_cache.h"
 #include "services/runtime/db/database.h"
 #include "services/runtime/db/migrations.h"
 
@@ -36,16 +42,54 @@ inline constexpr char kRevisionEventsChannel[] = "seccoord_revision_events";
 // documents of the union's policy hierarchy.
 std::vector<db::Migration> PolicyMigrations();
 
+// How a read hands over the articles of a published revision.
+enum class ArticleForm {
+  // In Revision.articles, as usual.
+  kFields,
+  // For a response that is only serialised (a gRPC handler's): a published
+  // revision whose content is cached carries its articles pre-encoded in the
+  // message's unknown fields under the articles field number, so the wire
+  // holds the same articles in the same order, while the immutable text is
+  // encoded (and its UTF-8 checked by protobuf) once per server instead of
+  // on every call. articles() of such a message is empty: never use this
+  // form where the message is read in-process. Drafts and revisions not
+  // (yet) cached come as kFields.
+  kEncoded,
+};
+
+// A document with what its revisions say about it on one day, read in one
+// statement (PolicyStore::Tx::DocumentStates).
+struct DocumentState {
+  v1::Document document;          // the row only; derived fields unset
+  int64_t in_force_number = 0;    // the revision in force that day; 0 if none
+  v1::Date in_force_since;        // its effective date
+  int64_t max_number = 0;         // highest revision number (0 when none)
+  int64_t last_published = 0;     // number of the last published (chain end)
+};
+
 class PolicyStore {
  public:
   // Typed access within one transaction.
   class Tx {
    public:
-    explicit Tx(db::Transaction& tx) : tx_(tx) {}
+    // `cache` (optional) serves immutable rows; give one only over a
+    // read-only transaction, so only committed rows are cached.
+    explicit Tx(db::Transaction& tx, ImmutableRowCache* cache = nullptr)
+        : tx_(tx), cache_(cache) {}
 
     absl::StatusOr<std::vector<v1::Document>> ListDocuments();
     absl::StatusOr<std::optional<v1::Document>> GetDocument(const std::string& id);
+    // Every document (ordered by tier), or only `only_id` when not null,
+    // with the revision in force on on_iso, the highest revision number and
+    // the last published revision.
+    absl::StatusOr<std::vector<DocumentState>> DocumentStates(const std::string& on_iso,
+                                                              const std::string* only_id);
 
+    // Fills revision.articles (of the row read in this transaction): from
+    // the cache for a published revision whose content is cached under its
+    // content hash, else from SQL (and then cached when published). See
+    // ArticleForm for `form`.
+    absl::Status LoadArticles(v1::Revision& revision, ArticleForm form = ArticleForm::kFields);
     // A revision by number; articles only when with_articles.
     absl::StatusOr<std::optional<v1::Revision>> GetRevision(
         const std::string& document_id, int64_t number, bool with_articles);
@@ -94,11 +138,11 @@ class PolicyStore {
 
    private:
     absl::Status InsertArticles(const v1::Revision& revision);
-    absl::Status LoadArticles(v1::Revision& revision);
     // Next value of a named counter (serialises concurrent writers on PG).
     absl::StatusOr<int64_t> NextCounter(const std::string& name);
 
     db::Transaction& tx_;
+    ImmutableRowCache* const cache_;
   };
 
   explicit PolicyStore(db::Database& db) : db_(db) {}
@@ -108,11 +152,15 @@ class PolicyStore {
   // share); reads and writes go through Tx.
   db::Database& database() { return db_; }
 
-  // Runs fn in a read-only transaction.
+  // Runs fn in a read-only transaction (with the cache of immutable rows).
   absl::Status Read(const std::function<absl::Status(Tx&)>& fn);
+
+  // The cache Read uses (tests look at its counters).
+  const ImmutableRowCache& cache() const { return cache_; }
 
  private:
   db::Database& db_;
+  ImmutableRowCache cache_;
 };
 
 }  // namespace seccoord::policy

@@ -424,6 +424,87 @@ TEST_P(PolicyServiceTest, BadInputNamesTheField) {
   EXPECT_EQ(Get("staff1", "basic-policy", 99).error_code(), StatusCode::NOT_FOUND);
 }
 
+// Replicas share one database and keep no state but caches of immutable
+// rows: what another replica publishes is what this one serves next, its
+// text and all.
+TEST_P(PolicyServiceTest, AReplicaPublishingIsSeenByThisServerAtOnce) {
+  v1::Revision before;
+  ASSERT_TRUE(Get("mito-member1", "basic-policy", 0, &before).ok());
+  ASSERT_TRUE(Get("mito-member1", "basic-policy", 0, &before).ok());  // cached by now
+  ASSERT_EQ(before.number(), 1);
+  ASSERT_EQ(before.content_hash(), ContentHashHex(seed_));
+
+  auto other_db = test_db().OpenAnother();
+  ASSERT_TRUE(other_db.ok()) << other_db.status();
+  seccoord::testing::TestServerOptions options;
+  options.rpc_log_sink = [](std::string_view) {};
+  auto replica = seccoord::testing::TestServer::Start(PolicyServerSpec(), **other_db, options);
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  auto as = [&](const char* cert) {
+    return v1::PolicyService::NewStub((*replica)->ChannelAs(cert));
+  };
+
+  // Revision 3 (on the draft 2 of SetUp), changing 第6, through the replica.
+  PolicyText amended = seed_;
+  for (auto& a : amended.articles) {
+    if (a.number == "第6") a.body += "\n（１０）追加の対策を講じる。";
+  }
+  v1::CreateRevisionRequest create;
+  create.set_request_id(NewId());
+  create.set_document_id("basic-policy");
+  create.set_base_revision(2);
+  create.set_title(amended.title);
+  SetArticles(amended, create.mutable_articles());
+  create.set_change_summary("レプリカからの改正");
+  v1::Revision draft;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(as("staff1")->CreateRevision(&ctx, create, &draft).ok());
+  }
+  ASSERT_EQ(draft.number(), 3);
+  v1::TransitionRevisionRequest transition;
+  transition.set_document_id("basic-policy");
+  transition.set_number(3);
+  v1::Revision out;
+  {
+    transition.set_request_id(NewId());
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(as("staff1")->SubmitRevision(&ctx, transition, &out).ok());
+  }
+  {
+    transition.set_request_id(NewId());
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(as("admin1")->ApproveRevision(&ctx, transition, &out).ok());
+  }
+  {
+    v1::PublishRevisionRequest publish;
+    publish.set_request_id(NewId());
+    publish.set_document_id("basic-policy");
+    publish.set_number(3);
+    *publish.mutable_effective_date() = ToProtoDate({2026, 4, 1});
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(as("admin1")->PublishRevision(&ctx, publish, &out).ok());
+  }
+
+  // This server: revision 3 in force, with the replica's text.
+  v1::Revision now;
+  ASSERT_TRUE(Get("mito-member1", "basic-policy", 0, &now).ok());
+  EXPECT_EQ(now.number(), 3);
+  EXPECT_TRUE(now.in_force());
+  EXPECT_EQ(now.content_hash(), ContentHashHex(amended));
+  EXPECT_EQ(ContentHashHex(PolicyTextOf(now)), ContentHashHex(amended));
+  v1::Revision first;
+  ASSERT_TRUE(Get("mito-member1", "basic-policy", 1, &first).ok());
+  EXPECT_EQ(first.state(), v1::REVISION_STATE_SUPERSEDED);
+  EXPECT_EQ(ContentHashHex(PolicyTextOf(first)), ContentHashHex(seed_));
+  v1::ListDocumentsResponse docs;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(Stub("mito-member1")->ListDocuments(&ctx, {}, &docs).ok());
+  ASSERT_GE(docs.documents_size(), 1);
+  EXPECT_EQ(docs.documents(0).revision_in_force(), 3);
+  replica->reset();  // stop the replica before its database goes away
+}
+
 SECCOORD_INSTANTIATE_DATABASE_TEST(PolicyServiceTest);
 
 // Transport: without anonymous access a caller needs a certificate, and a

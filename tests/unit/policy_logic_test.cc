@@ -13,6 +13,8 @@
 
 #include "common/policy_text.h"
 #include "common/proto_convert.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "services/policy/policy_cache.h"
 #include "services/policy/policy_store.h"
 #include "services/runtime/db/migrations.h"
 #include "services/runtime/request_log.h"
@@ -513,6 +515,168 @@ TEST_P(PolicyLogicTest, CommentsOnDraftsOnly) {
   ASSERT_TRUE(comments.ok());
   ASSERT_EQ(comments->comments_size(), 1);
   EXPECT_EQ(comments->comments(0).author(), "seccoord://kasama-city/advisor1");
+}
+
+// --- The cache of immutable rows (policy_cache.h) ---------------------------
+
+using google::protobuf::util::MessageDifferencer;
+
+// The revision as the database holds it, read without any cache.
+v1::Revision StoredRevision(db::Database& database, const std::string& doc, int64_t n) {
+  v1::Revision stored;
+  auto tx = database.Begin(db::TxMode::kReadOnly);
+  EXPECT_TRUE(tx.ok()) << tx.status();
+  if (!tx.ok()) return stored;
+  PolicyStore::Tx raw(**tx);
+  auto revision = raw.GetRevision(doc, n, /*with_articles=*/true);
+  EXPECT_TRUE(revision.ok()) << revision.status();
+  if (revision.ok() && revision->has_value()) stored = **revision;
+  return stored;
+}
+
+TEST_P(PolicyLogicTest, CachedContentIsWhatTheStoreHolds) {
+  PublishText("basic-policy", seed_, {2026, 4, 1});
+  auto first = Get(kMito, "basic-policy", 0);  // reads the articles, caches them
+  ASSERT_TRUE(first.ok()) << first.status();
+  const int64_t hits = store_->cache().content_hits();
+  auto cached = Get(kMito, "basic-policy", 0);
+  ASSERT_TRUE(cached.ok()) << cached.status();
+  EXPECT_GT(store_->cache().content_hits(), hits);  // answered from the cache
+
+  const v1::Revision stored = StoredRevision(db(), "basic-policy", 1);
+  ASSERT_EQ(stored.articles_size(), 11);
+  EXPECT_EQ(cached->articles_size(), stored.articles_size());
+  for (int i = 0; i < stored.articles_size(); ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals(cached->articles(i), stored.articles(i))) << i;
+  }
+  EXPECT_EQ(cached->title(), stored.title());
+  EXPECT_EQ(cached->content_hash(), stored.content_hash());
+  EXPECT_EQ(ContentHashHex(PolicyTextOf(*cached)), stored.content_hash());
+  EXPECT_TRUE(MessageDifferencer::Equals(*cached, *first));
+  // By number, and in a list, the same content.
+  auto by_number = Get(kMito, "basic-policy", 1);
+  ASSERT_TRUE(by_number.ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(*by_number, *first));
+  v1::ListRevisionsRequest list;
+  list.set_document_id("basic-policy");
+  auto listed = logic_->ListRevisions(kMito, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->revisions_size(), 1);
+  EXPECT_TRUE(MessageDifferencer::Equals(listed->revisions(0), *first));
+}
+
+TEST_P(PolicyLogicTest, EncodedArticlesAreTheSameOnTheWire) {
+  PublishText("basic-policy", seed_, {2026, 4, 1});
+  ASSERT_TRUE(logic_->CreateRevision(kStaff, DraftRequest("basic-policy", 1, seed_)).ok());
+  v1::GetRevisionRequest request;
+  request.set_document_id("basic-policy");
+  for (int round = 0; round < 2; ++round) {  // a cache miss, then a hit
+    auto fields = logic_->GetRevision(kMito, request, ArticleForm::kFields);
+    auto encoded = logic_->GetRevision(kMito, request, ArticleForm::kEncoded);
+    ASSERT_TRUE(fields.ok() && encoded.ok());
+    v1::Revision parsed;
+    ASSERT_TRUE(parsed.ParseFromString(encoded->SerializeAsString()));
+    EXPECT_TRUE(MessageDifferencer::Equals(parsed, *fields)) << round;
+    EXPECT_EQ(parsed.articles_size(), 11);
+  }
+  // A draft is never cached; it comes as fields in either form.
+  v1::ListRevisionsRequest list;
+  list.set_document_id("basic-policy");
+  auto fields = logic_->ListRevisions(kStaff, list, ArticleForm::kFields);
+  auto encoded = logic_->ListRevisions(kStaff, list, ArticleForm::kEncoded);
+  ASSERT_TRUE(fields.ok() && encoded.ok());
+  ASSERT_EQ(encoded->revisions_size(), 2);
+  EXPECT_EQ(encoded->revisions(1).state(), v1::REVISION_STATE_DRAFT);
+  EXPECT_EQ(encoded->revisions(1).articles_size(), 11);
+  v1::ListRevisionsResponse parsed;
+  ASSERT_TRUE(parsed.ParseFromString(encoded->SerializeAsString()));
+  EXPECT_TRUE(MessageDifferencer::Equals(parsed, *fields));
+}
+
+TEST_P(PolicyLogicTest, ANewPublicationIsSeenAtOnce) {
+  PublishText("basic-policy", seed_, {2026, 4, 1});
+  ASSERT_EQ(Get(kMito, "basic-policy", 0)->number(), 1);
+  ASSERT_EQ(Get(kMito, "basic-policy", 0)->number(), 1);  // cached by now
+  PolicyText amended = seed_;
+  amended.articles[0].body += "\n（追記）";
+  PublishText("basic-policy", amended, {2026, 11, 25});  // today
+  auto now = Get(kMito, "basic-policy", 0);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(now->number(), 2);
+  EXPECT_TRUE(now->in_force());
+  EXPECT_EQ(now->articles(0).body(), amended.articles[0].body);
+  EXPECT_EQ(Get(kMito, "basic-policy", 1)->state(), v1::REVISION_STATE_SUPERSEDED);
+  auto listed = logic_->ListDocuments(kMito);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->documents(0).revision_in_force(), 2);
+  EXPECT_EQ(listed->documents(0).latest_revision(), 2);
+  auto document = logic_->GetDocument(kMito, Req("basic-policy"));
+  ASSERT_TRUE(document.ok());
+  EXPECT_EQ(document->revision_in_force(), 2);
+  EXPECT_EQ(document->in_force_since().day(), 25);
+  EXPECT_EQ(document->review_due().year(), 2027);
+}
+
+TEST_P(PolicyLogicTest, AReplicaPublishingIsSeenAtOnce) {
+  PublishText("basic-policy", seed_, {2026, 4, 1});
+  ASSERT_EQ(Get(kMito, "basic-policy", 0)->number(), 1);
+  ASSERT_EQ(Get(kMito, "basic-policy", 0)->number(), 1);  // cached by now
+
+  // A second replica: its own Database on the same data, its own caches.
+  auto other_db = test_db().OpenAnother();
+  ASSERT_TRUE(other_db.ok()) << other_db.status();
+  PolicyStore other_store(**other_db);
+  runtime::EventNotifier other_notifier;
+  PolicyLogic replica(other_store, Clock{[this] { return ++now_us_; }, [this] { return today_; }},
+                      &other_notifier);
+  PolicyText amended = seed_;
+  amended.articles[5].body += "\n（１０）追加の対策を講じる。";
+  auto draft = replica.CreateRevision(kStaff, DraftRequest("basic-policy", 1, amended));
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  ASSERT_TRUE(replica.SubmitRevision(kStaff, Transition("basic-policy", 2)).ok());
+  ASSERT_TRUE(replica.ApproveRevision(kAdmin1, Transition("basic-policy", 2)).ok());
+  ASSERT_TRUE(replica.PublishRevision(kAdmin1, Publish("basic-policy", 2, {2026, 4, 1})).ok());
+
+  // This replica answers with revision 2 at once, and its text.
+  auto now = Get(kMito, "basic-policy", 0);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(now->number(), 2);
+  EXPECT_TRUE(now->in_force());
+  EXPECT_EQ(now->content_hash(), ContentHashHex(amended));
+  EXPECT_EQ(ContentHashHex(PolicyTextOf(*now)), ContentHashHex(amended));
+  EXPECT_EQ(Get(kMito, "basic-policy", 1)->state(), v1::REVISION_STATE_SUPERSEDED);
+  auto document = logic_->GetDocument(kStaff, Req("basic-policy"));
+  ASSERT_TRUE(document.ok());
+  EXPECT_EQ(document->revision_in_force(), 2);
+  EXPECT_EQ(document->latest_revision(), 2);
+}
+
+TEST(ImmutableRowCacheTest, ContentIsFoundOnlyUnderItsHashAndStaysBounded) {
+  ImmutableRowCache cache;
+  google::protobuf::RepeatedPtrField<v1::Article> articles;
+  articles.Add()->set_number("第1");
+  cache.PutContent("basic-policy", 1, std::make_shared<const PublishedContent>("h1", articles));
+  auto hit = cache.FindContent("basic-policy", 1, "h1");
+  ASSERT_NE(hit, nullptr);
+  EXPECT_EQ(hit->articles[0].number(), "第1");
+  EXPECT_EQ(hit->encoded_articles.size(), 1u);
+  EXPECT_EQ(cache.FindContent("basic-policy", 1, "h2"), nullptr);  // another content
+  EXPECT_EQ(cache.FindContent("basic-policy", 2, "h1"), nullptr);
+  EXPECT_EQ(cache.FindContent("standards", 1, "h1"), nullptr);
+  EXPECT_EQ(cache.content_hits(), 1);
+  EXPECT_EQ(cache.content_misses(), 3);
+  for (int64_t n = 2; n <= 1000; ++n) {
+    cache.PutContent("basic-policy", n, std::make_shared<const PublishedContent>("h", articles));
+  }
+  EXPECT_LE(cache.content_size(), ImmutableRowCache::kMaxRevisions);
+
+  EXPECT_FALSE(cache.FindDocument("basic-policy").has_value());
+  v1::Document document;
+  document.set_id("basic-policy");
+  document.set_visibility(v1::VISIBILITY_PUBLIC);
+  cache.PutDocument(document);
+  ASSERT_TRUE(cache.FindDocument("basic-policy").has_value());
+  EXPECT_EQ(cache.FindDocument("basic-policy")->visibility(), v1::VISIBILITY_PUBLIC);
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(PolicyLogicTest);
