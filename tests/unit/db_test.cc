@@ -500,6 +500,68 @@ TEST_P(DbTest, PostgresDropsBrokenConnections) {
   EXPECT_EQ(*Count(db(), "items"), 1);
 }
 
+// Drivers keep per-connection statement caches (SQLite: prepared
+// statements and their placeholders; PostgreSQL: named prepared
+// statements): a statement seen before is checked like a new one.
+TEST_P(DbTest, CachedStatementsStillCheckTheirParameters) {
+  constexpr char kInsert[] = "INSERT INTO items (id, name) VALUES ($1, $2)";
+  for (int64_t id = 1; id <= 3; ++id) {  // cached after the first run
+    DB_ASSERT_OK(Exec(db(), kInsert, {id, absl::StrCat("n", id)}).status());
+  }
+  absl::StatusOr<int64_t> n = Exec(db(), kInsert, {int64_t{10}});
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kInvalidArgument) << n.status();
+  n = Exec(db(), kInsert, {int64_t{11}, "x", "unused"});
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kInvalidArgument) << n.status();
+  n = Exec(db(), kInsert, {int64_t{12}, std::string("a\0b", 3)});
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kInvalidArgument) << n.status();
+  n = Exec(db(), kInsert, {int64_t{13}, std::monostate()});  // NOT NULL
+  EXPECT_FALSE(n.ok());
+  // Other parameter types under the same text still work.
+  DB_ASSERT_OK(Exec(db(), kInsert, {"4", "text id"}).status());
+  EXPECT_EQ(*Count(db(), "items"), 4);
+  DB_ASSERT_OK_AND_ASSIGN(std::vector<Row> rows,
+                          Read(db(), "SELECT name FROM items WHERE id = $1", {int64_t{4}}));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].Text(0), "text id");
+}
+
+// Transactions that end without a commit, fail at their first statement or
+// run nothing leave their pooled connections usable (on PostgreSQL BEGIN
+// travels with the first statement and the closing ROLLBACK is not waited
+// for).
+TEST_P(DbTest, ConnectionsStayUsableAfterRollbacksErrorsAndEmptyTransactions) {
+  for (int64_t i = 1; i <= 5; ++i) {
+    {
+      DB_ASSERT_OK_AND_ASSIGN(auto tx, db().Begin(TxMode::kReadWrite));
+      DB_ASSERT_OK(tx->Execute("INSERT INTO items (id, name) VALUES ($1, 'gone')", {i}).status());
+    }
+    {
+      DB_ASSERT_OK_AND_ASSIGN(auto tx, db().Begin(TxMode::kReadOnly));
+      EXPECT_FALSE(tx->Query("SELECT no_such_column FROM items").ok());
+      EXPECT_EQ(tx->Query("SELECT 1").status().code(), absl::StatusCode::kFailedPrecondition);
+    }
+    {
+      DB_ASSERT_OK_AND_ASSIGN(auto tx, db().Begin(TxMode::kReadOnly));
+    }
+    {
+      DB_ASSERT_OK_AND_ASSIGN(auto tx, db().Begin(TxMode::kReadWrite));
+      DB_ASSERT_OK(tx->Commit());  // nothing ran: nothing to commit
+      EXPECT_EQ(tx->Commit().code(), absl::StatusCode::kFailedPrecondition);
+    }
+    EXPECT_EQ(*Count(db(), "items"), 0);
+  }
+  DB_ASSERT_OK(Exec(db(), "INSERT INTO items (id, name) VALUES (1, 'kept')").status());
+  EXPECT_EQ(*Count(db(), "items"), 1);
+  // A read-only transaction still sees one snapshot from its first statement.
+  DB_ASSERT_OK_AND_ASSIGN(auto reader, db().Begin(TxMode::kReadOnly));
+  DB_ASSERT_OK(Exec(db(), "INSERT INTO items (id, name) VALUES (2, 'before')").status());
+  DB_ASSERT_OK_AND_ASSIGN(std::vector<Row> rows, reader->Query("SELECT COUNT(*) FROM items"));
+  EXPECT_EQ(rows[0].Int(0), 2);
+  DB_ASSERT_OK(Exec(db(), "INSERT INTO items (id, name) VALUES (3, 'after')").status());
+  DB_ASSERT_OK_AND_ASSIGN(rows, reader->Query("SELECT COUNT(*) FROM items"));
+  EXPECT_EQ(rows[0].Int(0), 2);
+}
+
 SECCOORD_INSTANTIATE_DATABASE_TEST(DbTest);
 
 TEST(OpenDatabaseTest, UnknownSchemeIsInvalidAndHidesTheUrl) {

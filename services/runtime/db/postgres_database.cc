@@ -8,6 +8,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -28,6 +30,8 @@ using internal::StartsWith;
 // Pool limits: at most kMaxOpen connections; at most kMaxIdle kept idle.
 constexpr int kMaxOpen = 32;
 constexpr size_t kMaxIdle = 16;
+// Statements prepared per connection; later ones run unnamed.
+constexpr size_t kMaxPrepared = 256;
 constexpr std::chrono::seconds kPoolWait(30);
 
 // Type OIDs (server/catalog/pg_type_d.h, stable across versions).
@@ -139,12 +143,58 @@ Value ColumnValue(const PGresult* res, int row, int col) {
   return std::string(text, length);
 }
 
+// A pooled connection and what the driver knows about its session.
+struct Session {
+  explicit Session(Conn c) : conn(std::move(c)) {}
+  Conn conn;
+  // The ROLLBACK that ended the last transaction was sent without waiting
+  // for its answer; it is read before the connection is used again.
+  bool rollback_pending = false;
+  // Statements prepared on this session (named, parsed and planned once by
+  // the server), by SQL text, with the parameter types they were prepared
+  // with. Prepared statements outlive transactions, rolled back or not.
+  struct Prepared {
+    std::string name;
+    std::vector<Oid> types;
+  };
+  std::map<std::string, Prepared, std::less<>> prepared;
+  int64_t prepared_count = 0;  // names ever given: s1, s2, ...
+};
+using SessionPtr = std::unique_ptr<Session>;
+
+// Reads the results of a pipeline up to its sync point. Returns false when
+// the sync did not come (the connection broke); *results holds the results
+// that came, one per statement.
+bool ReadPipeline(PGconn* conn, std::vector<Result>* results) {
+  // Each statement gives one result followed by a null; then the sync.
+  for (int reads = 0; reads < 32; ++reads) {
+    PGresult* r = PQgetResult(conn);
+    if (r == nullptr) {
+      if (PQstatus(conn) != CONNECTION_OK) return false;
+      continue;
+    }
+    if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      return PQexitPipelineMode(conn) == 1;
+    }
+    results->emplace_back(r);
+  }
+  return false;
+}
+
 class PostgresDatabase;
 
+// A transaction begins lazily: BEGIN goes to the server in one round trip
+// (libpq pipeline mode) with the transaction's first statement — the
+// snapshot of REPEATABLE READ is taken at the first statement anyway — and
+// a transaction that ran nothing sends nothing. Its end without a commit
+// sends ROLLBACK without waiting for the answer (read when the connection
+// is next taken from the pool), so a read costs one round trip.
 class PostgresTransaction : public Transaction {
  public:
-  PostgresTransaction(PostgresDatabase* owner, Conn conn)
-      : owner_(owner), conn_(std::move(conn)) {}
+  PostgresTransaction(PostgresDatabase* owner, SessionPtr session, const char* begin,
+                      bool fresh)
+      : owner_(owner), session_(std::move(session)), begin_(begin), fresh_(fresh) {}
   ~PostgresTransaction() override { End(); }
 
   absl::StatusOr<std::vector<Row>> Query(std::string_view sql,
@@ -171,10 +221,16 @@ class PostgresTransaction : public Transaction {
 
   absl::Status Commit() override {
     SECCOORD_RETURN_IF_ERROR(ended_);
-    Result res(PQexec(conn_.get(), "COMMIT"));
+    if (!begun_) {
+      // Nothing ran: there is nothing to commit.
+      ended_ = absl::FailedPreconditionError("postgres: transaction already committed");
+      End();
+      return absl::OkStatus();
+    }
+    Result res(PQexec(conn(), "COMMIT"));
     if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
       bool broken = false;
-      absl::Status error = PgError(conn_.get(), res.get(), "commit", "", &broken);
+      absl::Status error = PgError(conn(), res.get(), "commit", "", &broken);
       if (broken) {
         // The outcome is unknown: the server may or may not have committed.
         error = absl::UnavailableError(absl::StrCat(
@@ -195,6 +251,8 @@ class PostgresTransaction : public Transaction {
   }
 
  private:
+  PGconn* conn() const { return session_->conn.get(); }
+
   absl::Status Run(std::string_view sql, const Params& params,
                    std::vector<Row>* rows, int64_t* changes) {
     SECCOORD_RETURN_IF_ERROR(ended_);
@@ -219,10 +277,19 @@ class PostgresTransaction : public Transaction {
       }
     }
     const std::string text(sql);
-    Result res(PQexecParams(conn_.get(), text.c_str(), n,
-                            n ? types.data() : nullptr,
-                            n ? values.data() : nullptr, nullptr, nullptr,
-                            /*resultFormat=*/0));
+    const char* const* param_values = n ? values.data() : nullptr;
+    Result res;
+    const Session::Prepared* ready = nullptr;
+    auto found = session_->prepared.find(sql);
+    if (found != session_->prepared.end() && found->second.types == types) {
+      ready = &found->second;
+    }
+    if (begun_ && ready != nullptr) {
+      res.reset(PQexecPrepared(conn(), ready->name.c_str(), n, param_values, nullptr, nullptr,
+                               /*resultFormat=*/0));
+    } else {
+      SECCOORD_ASSIGN_OR_RETURN(res, RunPipeline(text, types, param_values));
+    }
     const ExecStatusType status = PQresultStatus(res.get());
     if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT ||
         status == PGRES_COPY_BOTH) {
@@ -232,7 +299,8 @@ class PostgresTransaction : public Transaction {
     }
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       bool broken = false;
-      absl::Status error = PgError(conn_.get(), res.get(), "execute", sql, &broken);
+      absl::Status error = PgError(conn(), res.get(), "execute", sql, &broken);
+      ForgetIfStale(sql, res.get());
       return Fail(std::move(error), broken);
     }
     if (rows != nullptr) {
@@ -260,6 +328,27 @@ class PostgresTransaction : public Transaction {
     return absl::OkStatus();
   }
 
+  // Runs a statement in one round trip (libpq pipeline mode) together with
+  // what has to go before it: BEGIN for the transaction's first statement,
+  // and the preparation of a statement this session has not prepared yet
+  // (while it holds fewer than kMaxPrepared). Returns the statement's
+  // result. Before BEGIN took effect, a pooled connection that turns out to
+  // be dead is replaced by a fresh one, once.
+  absl::StatusOr<Result> RunPipeline(const std::string& sql, const std::vector<Oid>& types,
+                                     const char* const* values);
+
+  // A statement prepared on the session whose plan the server no longer
+  // accepts (its tables changed shape, SQLSTATE 0A000) or that the server
+  // forgot (26000) is prepared afresh under a new name next time.
+  void ForgetIfStale(std::string_view sql, const PGresult* res) {
+    const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    if (state == nullptr || session_ == nullptr) return;
+    if (std::strcmp(state, "0A000") == 0 || std::strcmp(state, "26000") == 0) {
+      auto it = session_->prepared.find(sql);
+      if (it != session_->prepared.end()) session_->prepared.erase(it);
+    }
+  }
+
   // Ends the transaction after an error (rolled back at once, as the server
   // refuses everything but ROLLBACK afterwards anyway). Later calls fail.
   absl::Status Fail(absl::Status error, bool broken) {
@@ -274,8 +363,11 @@ class PostgresTransaction : public Transaction {
   void End();
 
   PostgresDatabase* const owner_;
-  Conn conn_;
-  absl::Status ended_;  // OK while the transaction is open
+  SessionPtr session_;
+  const char* const begin_;  // the BEGIN statement of the mode
+  bool fresh_;               // the connection was opened for this transaction
+  bool begun_ = false;       // BEGIN has reached the server
+  absl::Status ended_;       // OK while the transaction is open
   bool broken_ = false;
 };
 
@@ -288,7 +380,7 @@ class PostgresDatabase : public Database {
   absl::Status Init() {
     SECCOORD_ASSIGN_OR_RETURN(Conn conn, Connect());
     std::lock_guard<std::mutex> lock(mu_);
-    idle_.push_back(std::move(conn));
+    idle_.push_back(std::make_unique<Session>(std::move(conn)));
     open_ = 1;
     return absl::OkStatus();
   }
@@ -299,41 +391,32 @@ class PostgresDatabase : public Database {
     const char* begin = mode == TxMode::kReadOnly
                             ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
                             : "BEGIN ISOLATION LEVEL READ COMMITTED";
-    // A pooled connection may have died since it was last used (server
-    // restart, idle timeout): then retry once on a fresh connection.
-    for (int attempt = 0;; ++attempt) {
-      bool fresh = false;
-      SECCOORD_ASSIGN_OR_RETURN(Conn conn, AcquireConn(attempt > 0, &fresh));
-      Result res(PQexec(conn.get(), begin));
-      if (PQresultStatus(res.get()) == PGRES_COMMAND_OK) {
-        return std::unique_ptr<Transaction>(
-            new PostgresTransaction(this, std::move(conn)));
-      }
-      bool broken = false;
-      absl::Status error = PgError(conn.get(), res.get(), "begin", "", &broken);
-      res.reset();
-      ReleaseConn(std::move(conn), !broken);
-      if (!broken || fresh || attempt > 0) return error;
-    }
+    bool fresh = false;
+    SECCOORD_ASSIGN_OR_RETURN(SessionPtr session, AcquireConn(false, &fresh));
+    return std::unique_ptr<Transaction>(
+        new PostgresTransaction(this, std::move(session), begin, fresh));
   }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
 
   // Returns a connection to the pool; a broken one is closed, and then the
-  // idle ones too (they most likely broke the same way).
-  void ReleaseConn(Conn conn, bool reusable) {
-    std::vector<Conn> to_close;  // closed after the lock is released
+  // idle ones too (they most likely broke the same way). A connection is
+  // pooled idle, or with the ROLLBACK that ended its transaction pending.
+  void ReleaseConn(SessionPtr session, bool reusable) {
+    std::vector<SessionPtr> to_close;  // closed after the lock is released
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (reusable && PQstatus(conn.get()) == CONNECTION_OK &&
-          PQtransactionStatus(conn.get()) == PQTRANS_IDLE &&
+      const PGTransactionStatusType state = PQtransactionStatus(session->conn.get());
+      const bool settled = session->rollback_pending ? state == PQTRANS_ACTIVE
+                                                     : state == PQTRANS_IDLE;
+      if (reusable && PQstatus(session->conn.get()) == CONNECTION_OK && settled &&
           idle_.size() < kMaxIdle) {
-        idle_.push_back(std::move(conn));
+        idle_.push_back(std::move(session));
       } else {
-        to_close.push_back(std::move(conn));
+        to_close.push_back(std::move(session));
         --open_;
         if (!reusable) {
-          for (Conn& c : idle_) to_close.push_back(std::move(c));
+          for (SessionPtr& c : idle_) to_close.push_back(std::move(c));
           open_ -= static_cast<int>(idle_.size());
           idle_.clear();
         }
@@ -342,7 +425,66 @@ class PostgresDatabase : public Database {
     cv_.notify_all();
   }
 
+  // An idle connection, or a new one if `fresh` or none is idle (waiting
+  // while kMaxOpen are in use). *opened tells whether it is new. A pending
+  // ROLLBACK is read first; a connection where it failed is dropped.
+  absl::StatusOr<SessionPtr> AcquireConn(bool fresh, bool* opened) {
+    for (int attempt = 0;; ++attempt) {
+      SessionPtr session;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        if (!cv_.wait_for(lock, kPoolWait, [&] {
+              return (!fresh && !idle_.empty()) || open_ < kMaxOpen;
+            })) {
+          return absl::UnavailableError(absl::StrCat(
+              "postgres: all ", kMaxOpen, " connections are busy"));
+        }
+        if (!fresh && !idle_.empty()) {
+          session = std::move(idle_.back());
+          idle_.pop_back();
+        } else {
+          ++open_;
+        }
+      }
+      if (session == nullptr) break;  // open a new one below
+      if (!session->rollback_pending || Settle(*session)) {
+        *opened = false;
+        return session;
+      }
+      // Its session is gone (or in a state we cannot trust): drop it and
+      // the idle ones, and take a fresh connection.
+      ReleaseConn(std::move(session), /*reusable=*/false);
+      fresh = true;
+    }
+    absl::StatusOr<Conn> conn = Connect();
+    if (!conn.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --open_;
+      }
+      cv_.notify_all();
+      return conn.status();
+    }
+    *opened = true;
+    return std::make_unique<Session>(*std::move(conn));
+  }
+
  private:
+  // Reads the answer to a pending ROLLBACK; true if the connection is idle
+  // and usable again.
+  static bool Settle(Session& session) {
+    PGconn* conn = session.conn.get();
+    bool ok = true;
+    for (int reads = 0; reads < 8; ++reads) {
+      PGresult* r = PQgetResult(conn);
+      if (r == nullptr) break;
+      if (PQresultStatus(r) != PGRES_COMMAND_OK) ok = false;
+      PQclear(r);
+    }
+    session.rollback_pending = false;
+    return ok && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
+  }
+
   absl::StatusOr<Conn> Connect() {
     // Later keywords override earlier ones, and the expanded URL overrides
     // the defaults before it: connect_timeout and application_name can be set
@@ -364,43 +506,109 @@ class PostgresDatabase : public Database {
     return conn;
   }
 
-  // An idle connection, or a new one if `fresh` or none is idle (waiting
-  // while kMaxOpen are in use). *opened tells whether it is new.
-  absl::StatusOr<Conn> AcquireConn(bool fresh, bool* opened) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (!cv_.wait_for(lock, kPoolWait, [&] {
-            return (!fresh && !idle_.empty()) || open_ < kMaxOpen;
-          })) {
-        return absl::UnavailableError(absl::StrCat(
-            "postgres: all ", kMaxOpen, " connections are busy"));
-      }
-      if (!fresh && !idle_.empty()) {
-        Conn conn = std::move(idle_.back());
-        idle_.pop_back();
-        *opened = false;
-        return conn;
-      }
-      ++open_;
-    }
-    absl::StatusOr<Conn> conn = Connect();
-    if (!conn.ok()) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        --open_;
-      }
-      cv_.notify_all();
-    }
-    *opened = true;
-    return conn;
-  }
-
   const std::string conninfo_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Conn> idle_;  // guarded by mu_
-  int open_ = 0;            // guarded by mu_
+  std::vector<SessionPtr> idle_;  // guarded by mu_
+  int open_ = 0;                  // guarded by mu_
 };
+
+absl::StatusOr<Result> PostgresTransaction::RunPipeline(const std::string& sql,
+                                                        const std::vector<Oid>& types,
+                                                        const char* const* values) {
+  const int n = static_cast<int>(types.size());
+  const Oid* param_types = n ? types.data() : nullptr;
+  for (int attempt = 0;; ++attempt) {
+    PGconn* c = conn();
+    Session& session = *session_;
+    const bool with_begin = !begun_;
+    auto found = session.prepared.find(sql);
+    const Session::Prepared* ready =
+        found != session.prepared.end() && found->second.types == types ? &found->second
+                                                                         : nullptr;
+    // Prepared only when the session has room, and never twice under one
+    // text (a call with other parameter types runs unnamed).
+    const bool prepare = ready == nullptr && found == session.prepared.end() &&
+                         session.prepared.size() < kMaxPrepared;
+    const std::string name =
+        prepare ? absl::StrCat("s", session.prepared_count + 1) : std::string();
+
+    bool sent = PQenterPipelineMode(c) == 1;
+    if (sent && with_begin) {
+      sent = PQsendQueryParams(c, begin_, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    }
+    if (sent && prepare) {
+      sent = PQsendPrepare(c, name.c_str(), sql.c_str(), n, param_types) == 1;
+    }
+    if (sent) {
+      if (prepare || ready != nullptr) {
+        const char* statement = prepare ? name.c_str() : ready->name.c_str();
+        sent = PQsendQueryPrepared(c, statement, n, values, nullptr, nullptr, 0) == 1;
+      } else {
+        sent = PQsendQueryParams(c, sql.c_str(), n, param_types, values, nullptr, nullptr, 0) ==
+               1;
+      }
+    }
+    sent = sent && PQpipelineSync(c) == 1;
+    std::vector<Result> results;
+    const bool synced = sent && ReadPipeline(c, &results);
+    const size_t expected = (with_begin ? 1 : 0) + (prepare ? 1 : 0) + 1;
+
+    size_t next = 0;
+    const PGresult* begin_result = nullptr;
+    if (with_begin) begin_result = next < results.size() ? results[next++].get() : nullptr;
+    const bool begin_ok = !with_begin || (begin_result != nullptr &&
+                                          PQresultStatus(begin_result) == PGRES_COMMAND_OK);
+    if (with_begin && begin_ok) begun_ = true;
+    const PGresult* prepare_result = nullptr;
+    if (prepare) prepare_result = next < results.size() ? results[next++].get() : nullptr;
+    const bool prepare_ok =
+        !prepare || (prepare_result != nullptr &&
+                     PQresultStatus(prepare_result) == PGRES_COMMAND_OK);
+    if (prepare && prepare_ok) {
+      session.prepared[sql] = Session::Prepared{name, types};
+      ++session.prepared_count;
+    }
+    if (synced && results.size() == expected && begin_ok && prepare_ok) {
+      return std::move(results[next]);
+    }
+
+    bool broken = !synced || PQstatus(c) != CONNECTION_OK;
+    if (!begin_ok) {
+      absl::Status error = PgError(c, begin_result, "begin", "", &broken);
+      if (broken && !fresh_ && attempt == 0) {
+        // A pooled connection died since it was last used (server restart,
+        // idle timeout): once more on a fresh connection.
+        owner_->ReleaseConn(std::move(session_), /*reusable=*/false);
+        bool opened = false;
+        absl::StatusOr<SessionPtr> fresh = owner_->AcquireConn(true, &opened);
+        if (!fresh.ok()) {
+          ended_ = absl::FailedPreconditionError(absl::StrCat(
+              "transaction ended by an earlier error: ",
+              Av(StatusCodeName(fresh.status().code())), ": ", fresh.status().message()));
+          return fresh.status();
+        }
+        session_ = *std::move(fresh);
+        fresh_ = true;
+        continue;
+      }
+      if (!broken && PQpipelineStatus(c) != PQ_PIPELINE_OFF) broken = true;
+      return Fail(std::move(error), broken);
+    }
+    if (!prepare_ok) {
+      // As if the statement itself had failed to parse.
+      absl::Status error = PgError(c, prepare_result, "execute", sql, &broken);
+      if (!broken && PQpipelineStatus(c) != PQ_PIPELINE_OFF) broken = true;
+      return Fail(std::move(error), broken);
+    }
+    // BEGIN (if any) took effect: the statement's own outcome is the
+    // answer; a connection that broke now is not retried, as the statement
+    // may have run.
+    if (next < results.size()) return std::move(results[next]);
+    absl::Status error = PgError(c, nullptr, "execute", sql, &broken);
+    return Fail(std::move(error), true);
+  }
+}
 
 // LISTEN on a dedicated connection (never pooled: a listening session must
 // stay open between waits).
@@ -455,14 +663,16 @@ absl::StatusOr<std::unique_ptr<ChangeListener>> PostgresDatabase::Listen(
 }
 
 void PostgresTransaction::End() {
-  if (conn_ == nullptr) return;
-  bool reusable = !broken_ && PQstatus(conn_.get()) == CONNECTION_OK;
-  if (reusable && PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
-    Result res(PQexec(conn_.get(), "ROLLBACK"));
-    reusable = PQresultStatus(res.get()) == PGRES_COMMAND_OK &&
-               PQtransactionStatus(conn_.get()) == PQTRANS_IDLE;
+  if (session_ == nullptr) return;
+  PGconn* c = conn();
+  bool reusable = !broken_ && PQstatus(c) == CONNECTION_OK &&
+                  PQpipelineStatus(c) == PQ_PIPELINE_OFF;
+  if (reusable && PQtransactionStatus(c) != PQTRANS_IDLE) {
+    // Not waited for: the pool reads the answer before the next use.
+    reusable = PQsendQuery(c, "ROLLBACK") == 1;
+    session_->rollback_pending = reusable;
   }
-  owner_->ReleaseConn(std::move(conn_), reusable);
+  owner_->ReleaseConn(std::move(session_), reusable);
 }
 
 }  // namespace

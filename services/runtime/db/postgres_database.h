@@ -8,8 +8,15 @@
 // everything else as text, SQL NULL as std::monostate.
 // kReadOnly: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
 // kReadWrite: BEGIN ISOLATION LEVEL READ COMMITTED.
-// A connection that broke is closed and dropped from the pool; Begin retries
-// once on a fresh connection when a pooled one turns out to be dead.
+// Round trips: BEGIN travels with the transaction's first statement (libpq
+// pipeline mode; the snapshot is the first statement's either way), a
+// transaction that ran nothing sends nothing, and the ROLLBACK that ends a
+// transaction without a commit is not waited for (its answer is read when
+// the connection is next taken from the pool). So a read-only transaction
+// of one statement costs one round trip; COMMIT is always waited for.
+// A connection that broke is closed and dropped from the pool; the first
+// statement of a transaction is retried once on a fresh connection when a
+// pooled one turns out to be dead before BEGIN took effect.
 //
 // Thread-safety: as Database.
 #ifndef SECCOORD_SERVICES_RUNTIME_DB_POSTGRES_DATABASE_H_

@@ -7,10 +7,10 @@
 #include <climits>
 #include <cmath>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -122,20 +122,52 @@ std::shared_ptr<WriteGate> GateForFile(const std::string& real_path) {
   return gate;
 }
 
+// A prepared statement with what its placeholders are, worked out once.
+struct Statement {
+  sqlite3_stmt* stmt = nullptr;
+  // True when the placeholders are exactly $1..$n (n = index.size()): a
+  // call with n parameters binds params[k-1] at index[k-1] without looking
+  // the names up again. Otherwise (or for any other count) Bind checks the
+  // names and says what is wrong, as for a new statement.
+  bool dense = false;
+  std::vector<int> index;  // index[k-1]: the bind index of $k
+};
+
 // One sqlite3 connection with its statement cache. Used by one thread at a
-// time (the pool hands it out), hence SQLITE_OPEN_NOMUTEX.
+// time (the pool hands it out), hence SQLITE_OPEN_NOMUTEX. The cache is
+// looked up by the SQL text without copying it (transparent comparator).
 struct Conn {
   sqlite3* db = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> statements;
+  std::map<std::string, Statement, std::less<>> statements;
 
   Conn() = default;
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
   ~Conn() {
-    for (auto& entry : statements) sqlite3_finalize(entry.second);
+    for (auto& entry : statements) sqlite3_finalize(entry.second.stmt);
     if (db != nullptr) sqlite3_close_v2(db);
   }
 };
+
+// Fills statement->dense and ->index from the statement's placeholders.
+void Describe(Statement* statement) {
+  const int count = sqlite3_bind_parameter_count(statement->stmt);
+  statement->index.assign(static_cast<size_t>(count), 0);
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(statement->stmt, i);
+    int k = 0;
+    if (name == nullptr || name[0] != '$' || !absl::SimpleAtoi(name + 1, &k) || k < 1 ||
+        k > count || statement->index[static_cast<size_t>(k - 1)] != 0) {
+      statement->dense = false;
+      statement->index.clear();
+      return;
+    }
+    statement->index[static_cast<size_t>(k - 1)] = i;
+  }
+  // count distinct names, each $k with 1 <= k <= count and no two alike:
+  // exactly $1..$count.
+  statement->dense = true;
+}
 
 // Resets a statement (and forgets its bindings) when leaving scope, so a
 // cached statement never stays "in progress" and blocks COMMIT.
@@ -151,10 +183,9 @@ class StatementReset {
   sqlite3_stmt* stmt_;
 };
 
-absl::StatusOr<sqlite3_stmt*> Prepare(Conn& conn, std::string_view sql) {
-  std::string key(sql);
-  auto it = conn.statements.find(key);
-  if (it != conn.statements.end()) return it->second;
+absl::StatusOr<const Statement*> Prepare(Conn& conn, std::string_view sql) {
+  auto it = conn.statements.find(sql);
+  if (it != conn.statements.end()) return &it->second;
 
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
@@ -181,17 +212,48 @@ absl::StatusOr<sqlite3_stmt*> Prepare(Conn& conn, std::string_view sql) {
     tail = next_tail;
   }
   if (conn.statements.size() >= kMaxCachedStatements) {
-    for (auto& entry : conn.statements) sqlite3_finalize(entry.second);
+    for (auto& entry : conn.statements) sqlite3_finalize(entry.second.stmt);
     conn.statements.clear();
   }
-  conn.statements.emplace(std::move(key), stmt);
-  return stmt;
+  Statement statement;
+  statement.stmt = stmt;
+  Describe(&statement);
+  return &conn.statements.emplace(std::string(sql), std::move(statement)).first->second;
+}
+
+// Binds one value at `index` (the parameter $k named `k`).
+absl::Status BindValue(Conn& conn, sqlite3_stmt* stmt, std::string_view sql, int index,
+                       size_t k, const Value& value) {
+  int rc = SQLITE_OK;
+  if (const int64_t* n = std::get_if<int64_t>(&value)) {
+    rc = sqlite3_bind_int64(stmt, index, *n);
+  } else if (const std::string* s = std::get_if<std::string>(&value)) {
+    if (s->find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sqlite: text parameter $", k, " contains a NUL byte"));
+    }
+    // The params outlive the execution of the statement: no copy needed.
+    rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC,
+                             SQLITE_UTF8);
+  } else {
+    rc = sqlite3_bind_null(stmt, index);
+  }
+  if (rc != SQLITE_OK) return SqliteError(conn.db, rc, "bind", sql);
+  return absl::OkStatus();
 }
 
 // Binds params[k-1] to $k. Every parameter the statement names must be $k
 // with 1 <= k <= params.size(), and every $k must be used.
-absl::Status Bind(Conn& conn, sqlite3_stmt* stmt, std::string_view sql,
+absl::Status Bind(Conn& conn, const Statement& statement, std::string_view sql,
                   const Params& params) {
+  sqlite3_stmt* const stmt = statement.stmt;
+  if (statement.dense && statement.index.size() == params.size()) {
+    for (size_t k = 1; k <= params.size(); ++k) {
+      SECCOORD_RETURN_IF_ERROR(
+          BindValue(conn, stmt, sql, statement.index[k - 1], k, params[k - 1]));
+    }
+    return absl::OkStatus();
+  }
   const int count = sqlite3_bind_parameter_count(stmt);
   for (int i = 1; i <= count; ++i) {
     const char* name = sqlite3_bind_parameter_name(stmt, i);
@@ -211,22 +273,7 @@ absl::Status Bind(Conn& conn, sqlite3_stmt* stmt, std::string_view sql,
       return absl::InvalidArgumentError(absl::StrCat(
           "sqlite: parameter ", name, " is not used in: ", SqlSnippet(sql)));
     }
-    const Value& value = params[k - 1];
-    int rc = SQLITE_OK;
-    if (const int64_t* n = std::get_if<int64_t>(&value)) {
-      rc = sqlite3_bind_int64(stmt, index, *n);
-    } else if (const std::string* s = std::get_if<std::string>(&value)) {
-      if (s->find('\0') != std::string::npos) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("sqlite: text parameter ", name, " contains a NUL byte"));
-      }
-      // The params outlive the execution of the statement: no copy needed.
-      rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC,
-                               SQLITE_UTF8);
-    } else {
-      rc = sqlite3_bind_null(stmt, index);
-    }
-    if (rc != SQLITE_OK) return SqliteError(conn.db, rc, "bind", sql);
+    SECCOORD_RETURN_IF_ERROR(BindValue(conn, stmt, sql, index, k, params[k - 1]));
   }
   return absl::OkStatus();
 }
@@ -259,13 +306,14 @@ Value ColumnValue(sqlite3_stmt* stmt, int i) {
 absl::Status Run(Conn& conn, std::string_view sql, const Params& params,
                  bool read_only, std::vector<Row>* rows, int64_t* changes,
                  bool beginning = false) {
-  SECCOORD_ASSIGN_OR_RETURN(sqlite3_stmt* stmt, Prepare(conn, sql));
+  SECCOORD_ASSIGN_OR_RETURN(const Statement* statement, Prepare(conn, sql));
+  sqlite3_stmt* const stmt = statement->stmt;
   StatementReset reset(stmt);
   if (read_only && !sqlite3_stmt_readonly(stmt)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "sqlite: write in a read-only transaction: ", SqlSnippet(sql)));
   }
-  SECCOORD_RETURN_IF_ERROR(Bind(conn, stmt, sql, params));
+  SECCOORD_RETURN_IF_ERROR(Bind(conn, *statement, sql, params));
   const sqlite3_int64 total_before = sqlite3_total_changes64(conn.db);
   const int columns = sqlite3_column_count(stmt);
   for (;;) {
