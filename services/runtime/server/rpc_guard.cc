@@ -34,13 +34,23 @@ bool IsPlainRequestId(std::string_view id) {
 }
 
 std::string NewRequestId() {
-  unsigned char bytes[12];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    // Only a correlation id, not a secret: a clock-based id will do.
-    return absl::StrCat("t", absl::ToUnixNanos(absl::Now()));
+  constexpr size_t kIdBytes = 12;
+  // RAND_bytes costs about as much per call as for a few hundred bytes:
+  // each thread draws random bytes for 64 ids at once and hands them out.
+  constexpr size_t kBatch = 64 * kIdBytes;
+  thread_local unsigned char pool[kBatch];
+  thread_local size_t used = kBatch;
+  if (used == kBatch) {
+    if (RAND_bytes(pool, sizeof(pool)) != 1) {
+      // Only a correlation id, not a secret: a clock-based id will do.
+      return absl::StrCat("t", absl::ToUnixNanos(absl::Now()));
+    }
+    used = 0;
   }
+  const unsigned char* bytes = pool + used;
+  used += kIdBytes;
   return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+      absl::string_view(reinterpret_cast<const char*>(bytes), kIdBytes));
 }
 
 std::string ChooseRequestId(std::string_view from_request,
@@ -78,11 +88,14 @@ absl::StatusOr<Principal> RpcGuard::IdentifyPeer(
   if (pems.empty()) {
     return PrincipalFromAuthContext(*auth_context, allow_anonymous);
   }
-  std::string pem(pems.front().data(), pems.front().size());
+  // Looked up by the hash of the PEM and confirmed on the whole PEM, so
+  // the certificate is not copied on every call.
+  const std::string_view pem(pems.front().data(), pems.front().size());
+  const size_t hash = std::hash<std::string_view>()(pem);
   {
     std::lock_guard<std::mutex> lock(principal_cache_mu_);
-    auto it = principal_cache_.find(pem);
-    if (it != principal_cache_.end()) return it->second;
+    auto it = principal_cache_.find(hash);
+    if (it != principal_cache_.end() && it->second.first == pem) return it->second.second;
   }
   absl::StatusOr<Principal> principal =
       PrincipalFromAuthContext(*auth_context, allow_anonymous);
@@ -91,7 +104,8 @@ absl::StatusOr<Principal> RpcGuard::IdentifyPeer(
     if (principal_cache_.size() >= kMaxCachedPrincipals) {
       principal_cache_.clear();
     }
-    principal_cache_.emplace(std::move(pem), *principal);
+    // Another certificate with the same hash gives up its place.
+    principal_cache_[hash] = {std::string(pem), *principal};
   }
   return principal;
 }

@@ -62,6 +62,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -155,10 +156,11 @@ class RpcGuard {
   AuditLog& audit_;
   std::atomic<bool> accepting_{true};
 
-  // Certificate PEM → principal, for certificates that named one. Bounded:
-  // cleared when full (a server sees few distinct certificates).
+  // Hash of a certificate PEM → (that PEM, its principal), for
+  // certificates that named one. Bounded: cleared when full (a server sees
+  // few distinct certificates).
   std::mutex principal_cache_mu_;
-  std::unordered_map<std::string, Principal> principal_cache_;
+  std::unordered_map<size_t, std::pair<std::string, Principal>> principal_cache_;
 };
 
 }  // namespace seccoord::runtime

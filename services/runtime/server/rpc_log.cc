@@ -27,8 +27,8 @@ LogSink& EventSink() {
 }
 
 // The last value of `key` in trailing metadata, or "-".
-std::string LastValue(const std::multimap<std::string, std::string>* metadata,
-                      const std::string& key) {
+std::string_view LastValue(const std::multimap<std::string, std::string>* metadata,
+                           const std::string& key) {
   if (metadata == nullptr) return "-";
   auto range = metadata->equal_range(key);
   if (range.first == range.second) return "-";
@@ -41,6 +41,8 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
  public:
   RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info,
                     std::shared_ptr<const LogSink> sink)
+      // The ServerRpcInfo owns this interceptor and keeps pointing at the
+      // method name for the whole call: no copy needed.
       : method_(info->method() == nullptr ? "" : info->method()),
         sink_(std::move(sink)),
         start_(absl::Now()),
@@ -50,22 +52,24 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      std::multimap<std::string, std::string>* trailing =
+      const std::multimap<std::string, std::string>* trailing =
           methods->GetSendTrailingMetadata();
       double latency_ms =
           std::chrono::duration<double, std::milli>(
               std::chrono::steady_clock::now() - start_steady_)
               .count();
+      static const std::string* const principal_key = new std::string(kPrincipalMetadataKey);
+      static const std::string* const request_id_key = new std::string(kRequestIdMetadataKey);
       (*sink_)(FormatRpcLogLine(
-          start_, method_, LastValue(trailing, kPrincipalMetadataKey),
+          start_, method_, LastValue(trailing, *principal_key),
           StatusCodeName(static_cast<absl::StatusCode>(status.error_code())),
-          latency_ms, LastValue(trailing, kRequestIdMetadataKey)));
+          latency_ms, LastValue(trailing, *request_id_key)));
     }
     methods->Proceed();
   }
 
  private:
-  std::string method_;
+  std::string_view method_;
   std::shared_ptr<const LogSink> sink_;
   absl::Time start_;
   std::chrono::steady_clock::time_point start_steady_;
@@ -100,43 +104,82 @@ void LogServerEvent(std::string_view level, std::string_view message) {
   EventSink()(line);
 }
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
+namespace {
+
+// Appends JsonString(text) to *out. Runs of bytes that need no escaping are
+// copied whole.
+void AppendJsonString(std::string* out, std::string_view text) {
+  out->push_back('"');
+  size_t plain = 0;  // start of the pending run of bytes copied as they are
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      // Copy a whole valid UTF-8 sequence; escape stray bytes.
+      size_t length = (c >= 0xC2 && c <= 0xDF)   ? 2
+                      : (c >= 0xE0 && c <= 0xEF) ? 3
+                      : (c >= 0xF0 && c <= 0xF4) ? 4
+                                                 : 0;
+      bool valid = length > 0 && i + length <= text.size();
+      for (size_t k = 1; valid && k < length; ++k) {
+        valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+      }
+      if (valid) {
+        i += length - 1;
+        continue;
+      }
+    }
+    out->append(text.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
+      case '"': out->append("\\\""); continue;
+      case '\\': out->append("\\\\"); continue;
+      case '\n': out->append("\\n"); continue;
+      case '\r': out->append("\\r"); continue;
+      case '\t': out->append("\\t"); continue;
       default: break;
     }
-    if (c < 0x20 || c == 0x7F) {
-      absl::StrAppendFormat(&out, "\\u%04x", c);
-      continue;
-    }
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-      continue;
-    }
-    // Copy a whole valid UTF-8 sequence; escape stray bytes.
-    size_t length = (c >= 0xC2 && c <= 0xDF)   ? 2
-                    : (c >= 0xE0 && c <= 0xEF) ? 3
-                    : (c >= 0xF0 && c <= 0xF4) ? 4
-                                               : 0;
-    bool valid = length > 0 && i + length <= text.size();
-    for (size_t k = 1; valid && k < length; ++k) {
-      valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    }
-    if (!valid) {
-      absl::StrAppendFormat(&out, "\\u%04x", c);
-      continue;
-    }
-    out.append(text.substr(i, length));
-    i += length - 1;
+    char escaped[8];
+    std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+    out->append(escaped, 6);
   }
-  out += "\"";
+  out->append(text.data() + plain, text.size() - plain);
+  out->push_back('"');
+}
+
+// Rfc3339Utc, with the "YYYY-MM-DDTHH:MM:SS" part of the last second this
+// thread formatted remembered (a server logs many calls per second).
+void AppendRfc3339Utc(std::string* out, absl::Time time) {
+  if (time == absl::InfiniteFuture() || time == absl::InfinitePast()) {
+    out->append(Rfc3339Utc(time));
+    return;
+  }
+  const int64_t millis = absl::ToUnixMillis(time);  // floor, like %E3S
+  int64_t seconds = millis / 1000;
+  int64_t fraction = millis % 1000;
+  if (fraction < 0) {
+    fraction += 1000;
+    --seconds;
+  }
+  thread_local int64_t cached_second = 0;
+  thread_local std::string cached_text;
+  if (cached_text.empty() || cached_second != seconds) {
+    cached_text = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(seconds),
+                                   absl::UTCTimeZone());
+    cached_second = seconds;
+  }
+  out->append(cached_text);
+  char tail[8];
+  std::snprintf(tail, sizeof(tail), ".%03dZ", static_cast<int>(fraction));
+  out->append(tail, 5);
+}
+
+}  // namespace
+
+std::string JsonString(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  AppendJsonString(&out, text);
   return out;
 }
 
@@ -148,13 +191,28 @@ std::string FormatRpcLogLine(absl::Time start, std::string_view method,
                              std::string_view principal,
                              std::string_view code_name, double latency_ms,
                              std::string_view request_id) {
-  return absl::StrCat(
-      "{\"time\":", JsonString(Rfc3339Utc(start)),
-      ",\"method\":", JsonString(method),
-      ",\"principal\":", JsonString(principal),
-      ",\"code\":", JsonString(code_name),
-      ",\"latency_ms\":", absl::StrFormat("%.3f", latency_ms),
-      ",\"request_id\":", JsonString(request_id), "}");
+  std::string line;
+  line.reserve(128 + method.size() + principal.size() + request_id.size());
+  line.append("{\"time\":\"");
+  AppendRfc3339Utc(&line, start);
+  line.append("\",\"method\":");
+  AppendJsonString(&line, method);
+  line.append(",\"principal\":");
+  AppendJsonString(&line, principal);
+  line.append(",\"code\":");
+  AppendJsonString(&line, code_name);
+  line.append(",\"latency_ms\":");
+  char latency[64];
+  const int n = std::snprintf(latency, sizeof(latency), "%.3f", latency_ms);
+  if (n > 0 && static_cast<size_t>(n) < sizeof(latency)) {
+    line.append(latency, static_cast<size_t>(n));
+  } else {
+    line.append(absl::StrFormat("%.3f", latency_ms));
+  }
+  line.append(",\"request_id\":");
+  AppendJsonString(&line, request_id);
+  line.push_back('}');
+  return line;
 }
 
 RpcLogInterceptorFactory::RpcLogInterceptorFactory(LogSink sink)
