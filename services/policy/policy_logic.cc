@@ -288,7 +288,8 @@ absl::StatusOr<v1::Revision> PolicyLogic::PresentRevision(PolicyStore::Tx& tx,
 absl::StatusOr<v1::ListDocumentsResponse> PolicyLogic::ListDocuments(const Caller& caller) {
   v1::ListDocumentsResponse response;
   const std::string today = FormatIsoDate(clock_.today());
-  SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
+  // One statement: no snapshot to share.
+  SECCOORD_RETURN_IF_ERROR(store_.ReadPerStatement([&](PolicyStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto states, tx.DocumentStates(today, nullptr));
     for (auto& state : states) {
       if (!MayReadPublished(caller, state.document.visibility())) continue;
@@ -304,7 +305,8 @@ absl::StatusOr<v1::Document> PolicyLogic::GetDocument(const Caller& caller,
   SECCOORD_RETURN_IF_ERROR(ValidateDocumentId(request.document_id()));
   const std::string today = FormatIsoDate(clock_.today());
   v1::Document document;
-  SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
+  // One statement: no snapshot to share.
+  SECCOORD_RETURN_IF_ERROR(store_.ReadPerStatement([&](PolicyStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto states, tx.DocumentStates(today, &request.document_id()));
     SECCOORD_RETURN_IF_ERROR(CheckDocumentVisible(
         caller, request.document_id(), states.empty() ? nullptr : &states.front().document));
@@ -367,7 +369,7 @@ absl::StatusOr<v1::Revision> PolicyLogic::GetRevision(const Caller& caller,
     SECCOORD_ASSIGN_OR_RETURN(on, ValidProtoDate("in_force_on", request.in_force_on()));
   }
   v1::Revision revision;
-  SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
+  auto read = [&](PolicyStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto document, VisibleDocument(tx, caller, request.document_id()));
     InForceToday in_force_today(today, document.id());
     if (request.selector_case() == v1::GetRevisionRequest::kNumber) {
@@ -393,7 +395,15 @@ absl::StatusOr<v1::Revision> PolicyLogic::GetRevision(const Caller& caller,
       revision.set_in_force(true);
     }
     return absl::OkStatus();
-  }));
+  };
+  // The revision in force today is one statement; the document row and the
+  // articles of a published revision never change, so they need not share
+  // its snapshot. Any other read takes two changeable rows: one snapshot.
+  if (request.selector_case() != v1::GetRevisionRequest::kNumber && on == today) {
+    SECCOORD_RETURN_IF_ERROR(store_.ReadPerStatement(read));
+  } else {
+    SECCOORD_RETURN_IF_ERROR(store_.Read(read));
+  }
   return revision;
 }
 

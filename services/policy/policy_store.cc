@@ -563,5 +563,11 @@ absl::Status PolicyStore::Read(const std::function<absl::Status(Tx&)>& fn) {
   return fn(typed);
 }
 
+absl::Status PolicyStore::ReadPerStatement(const std::function<absl::Status(Tx&)>& fn) {
+  SECCOORD_ASSIGN_OR_RETURN(auto tx, db_.Begin(db::TxMode::kReadOnlyPerStatement));
+  Tx typed(*tx, &cache_);
+  return fn(typed);
+}
+
 
 }  // namespace seccoord::policy

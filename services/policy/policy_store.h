@@ -154,6 +154,13 @@ class PolicyStore {
 
   // Runs fn in a read-only transaction (with the cache of immutable rows).
   absl::Status Read(const std::function<absl::Status(Tx&)>& fn);
+  // Like Read, but without a snapshot shared by fn's statements
+  // (db::TxMode::kReadOnlyPerStatement: on PostgreSQL one round trip per
+  // statement and no transaction left open). Only for a read whose rows
+  // that can change all come from ONE statement; its other statements may
+  // read only rows that never change (documents, the articles of a
+  // published revision).
+  absl::Status ReadPerStatement(const std::function<absl::Status(Tx&)>& fn);
 
   // The cache Read uses (tests look at its counters).
   const ImmutableRowCache& cache() const { return cache_; }

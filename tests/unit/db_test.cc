@@ -562,6 +562,44 @@ TEST_P(DbTest, ConnectionsStayUsableAfterRollbacksErrorsAndEmptyTransactions) {
   EXPECT_EQ(rows[0].Int(0), 2);
 }
 
+// kReadOnlyPerStatement: no transaction stays open between statements,
+// each sees what was committed when it started; writes are refused.
+TEST_P(DbTest, PerStatementReadsSeeEachCommitAndRefuseWrites) {
+  DB_ASSERT_OK(Exec(db(), "INSERT INTO items (id, name) VALUES (1, 'a')").status());
+  for (int round = 0; round < 3; ++round) {  // prepared on the later rounds
+    DB_ASSERT_OK_AND_ASSIGN(auto reader, db().Begin(TxMode::kReadOnlyPerStatement));
+    DB_ASSERT_OK_AND_ASSIGN(std::vector<Row> rows,
+                            reader->Query("SELECT COUNT(*) FROM items WHERE id > $1",
+                                          {int64_t{0}}));
+    EXPECT_EQ(rows[0].Int(0), 1 + round);
+    // Not blocked by the reader, and seen by its next statement.
+    DB_ASSERT_OK(Exec(db(), "INSERT INTO items (id, name) VALUES ($1, 'b')",
+                      {int64_t{10 + round}})
+                     .status());
+    DB_ASSERT_OK_AND_ASSIGN(rows, reader->Query("SELECT COUNT(*) FROM items WHERE id > $1",
+                                                {int64_t{0}}));
+    EXPECT_EQ(rows[0].Int(0), 2 + round);
+    DB_ASSERT_OK(reader->Commit());
+    EXPECT_EQ(reader->Query("SELECT 1").status().code(), absl::StatusCode::kFailedPrecondition);
+  }
+  {
+    DB_ASSERT_OK_AND_ASSIGN(auto reader, db().Begin(TxMode::kReadOnlyPerStatement));
+    absl::StatusOr<int64_t> n = reader->Execute("INSERT INTO items (id, name) VALUES (99, 'x')");
+    EXPECT_EQ(n.status().code(), absl::StatusCode::kFailedPrecondition) << n.status();
+    EXPECT_EQ(reader->Query("SELECT 1").status().code(), absl::StatusCode::kFailedPrecondition);
+  }
+  {
+    DB_ASSERT_OK_AND_ASSIGN(auto reader, db().Begin(TxMode::kReadOnlyPerStatement));
+    EXPECT_FALSE(reader->Query("SELECT no_such_column FROM items").ok());
+  }
+  {
+    DB_ASSERT_OK_AND_ASSIGN(auto reader, db().Begin(TxMode::kReadOnlyPerStatement));
+  }
+  EXPECT_EQ(*Count(db(), "items"), 4);
+  DB_ASSERT_OK(Exec(db(), "INSERT INTO items (id, name) VALUES (20, 'c')").status());
+  EXPECT_EQ(*Count(db(), "items"), 5);
+}
+
 SECCOORD_INSTANTIATE_DATABASE_TEST(DbTest);
 
 TEST(OpenDatabaseTest, UnknownSchemeIsInvalidAndHidesTheUrl) {

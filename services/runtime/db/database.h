@@ -29,7 +29,8 @@
 // catching ALREADY_EXISTS and carrying on.
 //
 // Isolation: kReadOnly sees one snapshot (SQLite read transaction under WAL;
-// PostgreSQL REPEATABLE READ READ ONLY). kReadWrite on SQLite is serialised
+// PostgreSQL REPEATABLE READ READ ONLY). kReadOnlyPerStatement gives each
+// statement a read-only snapshot of its own. kReadWrite on SQLite is serialised
 // (one writer); on PostgreSQL it is READ COMMITTED, so read-modify-write must
 // be written as one statement (UPDATE t SET n = n + 1 ...), use
 // SELECT ... FOR UPDATE, or rely on unique constraints.
@@ -121,6 +122,13 @@ class ChangeListener {
 enum class TxMode {
   kReadOnly,   // sees a consistent snapshot; writes are refused
   kReadWrite,  // takes the write lock up front on SQLite (BEGIN IMMEDIATE)
+  // Read-only, without a snapshot shared by the statements: each statement
+  // runs in a read-only transaction of its own that begins and ends with it
+  // (PostgreSQL: BEGIN, the statement and ROLLBACK in one round trip;
+  // SQLite: the implicit read transaction of a statement in autocommit).
+  // Writes are refused as in kReadOnly; Commit ends it. For a read of one
+  // statement, or of one statement plus rows that never change.
+  kReadOnlyPerStatement,
 };
 
 class Database {

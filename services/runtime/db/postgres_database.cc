@@ -193,8 +193,9 @@ class PostgresDatabase;
 class PostgresTransaction : public Transaction {
  public:
   PostgresTransaction(PostgresDatabase* owner, SessionPtr session, const char* begin,
-                      bool fresh)
-      : owner_(owner), session_(std::move(session)), begin_(begin), fresh_(fresh) {}
+                      bool per_statement, bool fresh)
+      : owner_(owner), session_(std::move(session)), begin_(begin),
+        per_statement_(per_statement), fresh_(fresh) {}
   ~PostgresTransaction() override { End(); }
 
   absl::StatusOr<std::vector<Row>> Query(std::string_view sql,
@@ -284,7 +285,7 @@ class PostgresTransaction : public Transaction {
     if (found != session_->prepared.end() && found->second.types == types) {
       ready = &found->second;
     }
-    if (begun_ && ready != nullptr) {
+    if (begun_ && ready != nullptr && !per_statement_) {
       res.reset(PQexecPrepared(conn(), ready->name.c_str(), n, param_values, nullptr, nullptr,
                                /*resultFormat=*/0));
     } else {
@@ -329,11 +330,12 @@ class PostgresTransaction : public Transaction {
   }
 
   // Runs a statement in one round trip (libpq pipeline mode) together with
-  // what has to go before it: BEGIN for the transaction's first statement,
-  // and the preparation of a statement this session has not prepared yet
-  // (while it holds fewer than kMaxPrepared). Returns the statement's
-  // result. Before BEGIN took effect, a pooled connection that turns out to
-  // be dead is replaced by a fresh one, once.
+  // what has to go with it: BEGIN for the transaction's first statement (for
+  // every statement of a per-statement read, and ROLLBACK after it), and the
+  // preparation of any of these this session has not prepared yet (while it
+  // holds fewer than kMaxPrepared). Returns the statement's result. Before
+  // BEGIN took effect, a pooled connection that turns out to be dead is
+  // replaced by a fresh one, once.
   absl::StatusOr<Result> RunPipeline(const std::string& sql, const std::vector<Oid>& types,
                                      const char* const* values);
 
@@ -365,6 +367,9 @@ class PostgresTransaction : public Transaction {
   PostgresDatabase* const owner_;
   SessionPtr session_;
   const char* const begin_;  // the BEGIN statement of the mode
+  // kReadOnlyPerStatement: every statement goes as BEGIN, statement,
+  // ROLLBACK; no transaction stays open between statements.
+  const bool per_statement_;
   bool fresh_;               // the connection was opened for this transaction
   bool begun_ = false;       // BEGIN has reached the server
   absl::Status ended_;       // OK while the transaction is open
@@ -388,13 +393,13 @@ class PostgresDatabase : public Database {
   absl::StatusOr<std::unique_ptr<ChangeListener>> Listen(std::string_view channel) override;
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
-    const char* begin = mode == TxMode::kReadOnly
-                            ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                            : "BEGIN ISOLATION LEVEL READ COMMITTED";
+    const char* begin = mode == TxMode::kReadWrite
+                            ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     bool fresh = false;
     SECCOORD_ASSIGN_OR_RETURN(SessionPtr session, AcquireConn(false, &fresh));
-    return std::unique_ptr<Transaction>(
-        new PostgresTransaction(this, std::move(session), begin, fresh));
+    return std::unique_ptr<Transaction>(new PostgresTransaction(
+        this, std::move(session), begin, mode == TxMode::kReadOnlyPerStatement, fresh));
   }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
@@ -516,66 +521,104 @@ class PostgresDatabase : public Database {
 absl::StatusOr<Result> PostgresTransaction::RunPipeline(const std::string& sql,
                                                         const std::vector<Oid>& types,
                                                         const char* const* values) {
-  const int n = static_cast<int>(types.size());
-  const Oid* param_types = n ? types.data() : nullptr;
+  static const std::string* const kRollback = new std::string("ROLLBACK");
+  static const std::vector<Oid>* const kNoTypes = new std::vector<Oid>();
+  const std::string begin(begin_);
   for (int attempt = 0;; ++attempt) {
     PGconn* c = conn();
     Session& session = *session_;
+    // The statements of the pipeline: BEGIN for the first statement of a
+    // transaction, the statement, and for a per-statement read its ROLLBACK.
+    struct Step {
+      const std::string* sql;
+      const std::vector<Oid>* types;
+      const char* const* values;
+      const Session::Prepared* ready = nullptr;  // prepared before
+      std::string prepare_as;                    // prepared now, under this name
+      const PGresult* prepare_result = nullptr;
+      const PGresult* result = nullptr;
+    };
     const bool with_begin = !begun_;
-    auto found = session.prepared.find(sql);
-    const Session::Prepared* ready =
-        found != session.prepared.end() && found->second.types == types ? &found->second
-                                                                         : nullptr;
-    // Prepared only when the session has room, and never twice under one
-    // text (a call with other parameter types runs unnamed).
-    const bool prepare = ready == nullptr && found == session.prepared.end() &&
-                         session.prepared.size() < kMaxPrepared;
-    const std::string name =
-        prepare ? absl::StrCat("s", session.prepared_count + 1) : std::string();
+    std::vector<Step> steps;
+    steps.reserve(3);
+    if (with_begin) steps.push_back({&begin, kNoTypes, nullptr});
+    const size_t main = steps.size();
+    steps.push_back({&sql, &types, values});
+    if (per_statement_) steps.push_back({kRollback, kNoTypes, nullptr});
 
     bool sent = PQenterPipelineMode(c) == 1;
-    if (sent && with_begin) {
-      sent = PQsendQueryParams(c, begin_, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-    }
-    if (sent && prepare) {
-      sent = PQsendPrepare(c, name.c_str(), sql.c_str(), n, param_types) == 1;
-    }
-    if (sent) {
-      if (prepare || ready != nullptr) {
-        const char* statement = prepare ? name.c_str() : ready->name.c_str();
-        sent = PQsendQueryPrepared(c, statement, n, values, nullptr, nullptr, 0) == 1;
-      } else {
-        sent = PQsendQueryParams(c, sql.c_str(), n, param_types, values, nullptr, nullptr, 0) ==
-               1;
+    size_t expected = 0;
+    for (Step& step : steps) {
+      const int n = static_cast<int>(step.types->size());
+      const Oid* param_types = n ? step.types->data() : nullptr;
+      auto found = session.prepared.find(*step.sql);
+      if (found != session.prepared.end() && found->second.types == *step.types) {
+        step.ready = &found->second;
+      } else if (found == session.prepared.end() &&
+                 session.prepared.size() < kMaxPrepared) {
+        // Prepared only when the session has room, and never twice under
+        // one text (a call with other parameter types runs unnamed).
+        step.prepare_as = absl::StrCat("s", ++session.prepared_count);
+        if (sent) {
+          sent = PQsendPrepare(c, step.prepare_as.c_str(), step.sql->c_str(), n,
+                               param_types) == 1;
+        }
+        ++expected;
       }
+      if (sent) {
+        if (step.ready != nullptr || !step.prepare_as.empty()) {
+          const char* name =
+              step.ready != nullptr ? step.ready->name.c_str() : step.prepare_as.c_str();
+          sent = PQsendQueryPrepared(c, name, n, step.values, nullptr, nullptr, 0) == 1;
+        } else {
+          sent = PQsendQueryParams(c, step.sql->c_str(), n, param_types, step.values, nullptr,
+                                   nullptr, 0) == 1;
+        }
+      }
+      ++expected;
     }
     sent = sent && PQpipelineSync(c) == 1;
     std::vector<Result> results;
     const bool synced = sent && ReadPipeline(c, &results);
-    const size_t expected = (with_begin ? 1 : 0) + (prepare ? 1 : 0) + 1;
 
+    // Pair the results with the steps; a preparation that worked is kept.
     size_t next = 0;
-    const PGresult* begin_result = nullptr;
-    if (with_begin) begin_result = next < results.size() ? results[next++].get() : nullptr;
-    const bool begin_ok = !with_begin || (begin_result != nullptr &&
-                                          PQresultStatus(begin_result) == PGRES_COMMAND_OK);
-    if (with_begin && begin_ok) begun_ = true;
-    const PGresult* prepare_result = nullptr;
-    if (prepare) prepare_result = next < results.size() ? results[next++].get() : nullptr;
-    const bool prepare_ok =
-        !prepare || (prepare_result != nullptr &&
-                     PQresultStatus(prepare_result) == PGRES_COMMAND_OK);
-    if (prepare && prepare_ok) {
-      session.prepared[sql] = Session::Prepared{name, types};
-      ++session.prepared_count;
+    for (Step& step : steps) {
+      if (!step.prepare_as.empty()) {
+        step.prepare_result = next < results.size() ? results[next++].get() : nullptr;
+        if (step.prepare_result != nullptr &&
+            PQresultStatus(step.prepare_result) == PGRES_COMMAND_OK) {
+          session.prepared[*step.sql] = Session::Prepared{step.prepare_as, *step.types};
+        }
+      }
+      step.result = next < results.size() ? results[next++].get() : nullptr;
     }
-    if (synced && results.size() == expected && begin_ok && prepare_ok) {
-      return std::move(results[next]);
+    auto ok = [](const PGresult* r) {
+      return r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+    };
+    // Hands over the result `r` (one of `results`).
+    auto take = [&results](const PGresult* r) -> Result {
+      for (Result& result : results) {
+        if (result.get() == r) return std::move(result);
+      }
+      return Result();
+    };
+    auto prepared_ok = [&](const Step& step) {
+      return step.prepare_as.empty() || ok(step.prepare_result);
+    };
+    const Step& statement = steps[main];
+    const bool begin_ok = !with_begin || (prepared_ok(steps[0]) && ok(steps[0].result));
+    if (with_begin && begin_ok && !per_statement_) begun_ = true;
+    if (synced && results.size() == expected && begin_ok && prepared_ok(statement) &&
+        (!per_statement_ || (prepared_ok(steps.back()) && ok(steps.back().result)))) {
+      return take(statement.result);
     }
 
     bool broken = !synced || PQstatus(c) != CONNECTION_OK;
     if (!begin_ok) {
-      absl::Status error = PgError(c, begin_result, "begin", "", &broken);
+      const PGresult* failed =
+          !prepared_ok(steps[0]) ? steps[0].prepare_result : steps[0].result;
+      absl::Status error = PgError(c, failed, "begin", "", &broken);
       if (broken && !fresh_ && attempt == 0) {
         // A pooled connection died since it was last used (server restart,
         // idle timeout): once more on a fresh connection.
@@ -595,18 +638,28 @@ absl::StatusOr<Result> PostgresTransaction::RunPipeline(const std::string& sql,
       if (!broken && PQpipelineStatus(c) != PQ_PIPELINE_OFF) broken = true;
       return Fail(std::move(error), broken);
     }
-    if (!prepare_ok) {
+    if (!prepared_ok(statement)) {
       // As if the statement itself had failed to parse.
-      absl::Status error = PgError(c, prepare_result, "execute", sql, &broken);
+      absl::Status error = PgError(c, statement.prepare_result, "execute", sql, &broken);
       if (!broken && PQpipelineStatus(c) != PQ_PIPELINE_OFF) broken = true;
       return Fail(std::move(error), broken);
     }
     // BEGIN (if any) took effect: the statement's own outcome is the
     // answer; a connection that broke now is not retried, as the statement
     // may have run.
-    if (next < results.size()) return std::move(results[next]);
-    absl::Status error = PgError(c, nullptr, "execute", sql, &broken);
-    return Fail(std::move(error), true);
+    if (statement.result == nullptr) {
+      absl::Status error = PgError(c, nullptr, "execute", sql, &broken);
+      return Fail(std::move(error), true);
+    }
+    const ExecStatusType status = PQresultStatus(statement.result);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      // The statement ran but the pipeline did not end cleanly (the
+      // connection broke, or a per-statement read's ROLLBACK failed): the
+      // answer stands, the connection is not used again.
+      broken_ = true;
+    }
+    // A failed statement is reported by Run, which ends the transaction.
+    return take(statement.result);
   }
 }
 

@@ -7,13 +7,20 @@
 // oid), bool (as 0/1) and integral numeric (e.g. SUM) come back as int64_t,
 // everything else as text, SQL NULL as std::monostate.
 // kReadOnly: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-// kReadWrite: BEGIN ISOLATION LEVEL READ COMMITTED.
+// kReadWrite: BEGIN ISOLATION LEVEL READ COMMITTED;
+// kReadOnlyPerStatement: each statement as BEGIN ... READ ONLY, the
+// statement, ROLLBACK.
 // Round trips: BEGIN travels with the transaction's first statement (libpq
 // pipeline mode; the snapshot is the first statement's either way), a
 // transaction that ran nothing sends nothing, and the ROLLBACK that ends a
 // transaction without a commit is not waited for (its answer is read when
 // the connection is next taken from the pool). So a read-only transaction
-// of one statement costs one round trip; COMMIT is always waited for.
+// of one statement costs one round trip, and a kReadOnlyPerStatement
+// statement one round trip and one wake-up of the server; COMMIT is always
+// waited for. Statements (BEGIN included) are prepared once per connection
+// (named, up to 256 per connection), the preparation riding in the same
+// round trip; a statement run with other parameter types than it was
+// prepared with runs unnamed.
 // A connection that broke is closed and dropped from the pool; the first
 // statement of a transaction is retried once on a fresh connection when a
 // pooled one turns out to be dead before BEGIN took effect.

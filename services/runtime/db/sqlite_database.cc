@@ -375,7 +375,7 @@ class SqliteTransaction : public Transaction {
     SECCOORD_RETURN_IF_ERROR(CheckOpen());
     std::vector<Row> rows;
     absl::Status status = Run(*conn_, sql, params,
-                              mode_ == TxMode::kReadOnly, &rows, nullptr);
+                              mode_ != TxMode::kReadWrite, &rows, nullptr);
     if (!status.ok()) return Fail(std::move(status));
     return rows;
   }
@@ -385,15 +385,17 @@ class SqliteTransaction : public Transaction {
     SECCOORD_RETURN_IF_ERROR(CheckOpen());
     int64_t changes = 0;
     absl::Status status = Run(*conn_, sql, params,
-                              mode_ == TxMode::kReadOnly, nullptr, &changes);
+                              mode_ != TxMode::kReadWrite, nullptr, &changes);
     if (!status.ok()) return Fail(std::move(status));
     return changes;
   }
 
   absl::Status Commit() override {
     SECCOORD_RETURN_IF_ERROR(CheckOpen());
-    absl::Status status = Run(*conn_, "COMMIT", {}, false, nullptr, nullptr);
-    if (!status.ok()) return Fail(std::move(status));
+    if (mode_ != TxMode::kReadOnlyPerStatement) {  // else no transaction is open
+      absl::Status status = Run(*conn_, "COMMIT", {}, false, nullptr, nullptr);
+      if (!status.ok()) return Fail(std::move(status));
+    }
     ended_ = absl::FailedPreconditionError("sqlite: transaction already committed");
     End();
     return absl::OkStatus();
@@ -447,9 +449,13 @@ class SqliteDatabase : public Database {
       if (held) held->Release();
       return conn.status();
     }
+    // kReadOnlyPerStatement opens no transaction: each statement runs in
+    // autocommit, in an implicit read transaction of its own.
     absl::Status status =
-        Run(**conn, mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN",
-            {}, false, nullptr, nullptr, /*beginning=*/true);
+        mode == TxMode::kReadOnlyPerStatement
+            ? absl::OkStatus()
+            : Run(**conn, mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN",
+                  {}, false, nullptr, nullptr, /*beginning=*/true);
     if (!status.ok()) {
       ReleaseConn(std::move(*conn));
       if (held) held->Release();
