@@ -17,8 +17,7 @@ export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
 BIN="$SECCOORD_BIN"
 CONFIG="$SECCOORD_VAR/seccoord.yaml"
 SECOND_CONFIG="$SECCOORD_VAR/second.yaml"
-failures=0
-passes=0
+source "$(dirname "$0")/e2e_lib.sh"
 
 cleanup() {
   "$ROOT/scripts/down" >/dev/null 2>&1 || true
@@ -28,24 +27,7 @@ trap cleanup EXIT
 
 cli() { "$BIN/seccoord" --config "$CONFIG" "$@"; }
 cli2() { "$BIN/seccoord" --config "$SECOND_CONFIG" "$@"; }
-ok() { echo "PASS: $1"; passes=$((passes + 1)); }
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
 
-# expect_ok NAME PATTERN CMD...: the command succeeds and prints PATTERN.
-expect_ok() {
-  local name="$1" pattern="$2"; shift 2
-  local out
-  if out="$("$@" 2>&1)" && grep -q -- "$pattern" <<<"$out"; then ok "$name"
-  else fail "$name"; echo "$out" | head -n 20; fi
-}
-# expect_fail NAME PATTERN CMD...: the command fails and prints PATTERN.
-expect_fail() {
-  local name="$1" pattern="$2"; shift 2
-  local out
-  if out="$("$@" 2>&1)"; then fail "$name (succeeded)"; echo "$out" | head -n 10
-  elif grep -q -- "$pattern" <<<"$out"; then ok "$name"
-  else fail "$name"; echo "$out" | head -n 10; fi
-}
 # count_assets CLI...: the number of assets a list shows (every lifecycle),
 # or "failed" when the list itself fails.
 count_assets() {
@@ -239,5 +221,4 @@ else fail "scripts/down leaves no process (scripts/down failed)"; fi
 if grep -q '"method"' "$SECCOORD_VAR/log/assetd.log"; then ok "one JSON log line per RPC"
 else fail "one JSON log line per RPC"; fi
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+e2e_summary

@@ -13,8 +13,7 @@ export SECCOORD_SKIP_BUILD=1
 export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
 BIN="$SECCOORD_BIN"
 CONFIG="$SECCOORD_VAR/seccoord.yaml"
-failures=0
-passes=0
+source "$(dirname "$0")/e2e_lib.sh"
 
 cleanup() {
   "$ROOT/scripts/down" >/dev/null 2>&1 || true
@@ -23,24 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 cli() { "$BIN/seccoord" --config "$CONFIG" "$@"; }
-ok() { echo "PASS: $1"; passes=$((passes + 1)); }
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
 
-# expect_ok NAME PATTERN CMD...: the command succeeds and prints PATTERN.
-expect_ok() {
-  local name="$1" pattern="$2"; shift 2
-  local out
-  if out="$("$@" 2>&1)" && grep -q -- "$pattern" <<<"$out"; then ok "$name"
-  else fail "$name"; echo "$out" | head -n 20; fi
-}
-# expect_fail NAME PATTERN CMD...: the command fails and prints PATTERN.
-expect_fail() {
-  local name="$1" pattern="$2"; shift 2
-  local out
-  if out="$("$@" 2>&1)"; then fail "$name (succeeded)"; echo "$out" | head -n 10
-  elif grep -q -- "$pattern" <<<"$out"; then ok "$name"
-  else fail "$name"; echo "$out" | head -n 10; fi
-}
 
 if ! (cd "$ROOT" && scripts/up) >"$SECCOORD_VAR/up.out" 2>&1; then
   cat "$SECCOORD_VAR/up.out"; cat "$SECCOORD_VAR"/log/*.log 2>/dev/null | tail -n 30
@@ -115,5 +97,4 @@ else fail "scripts/down stops the server"; fi
 if grep -q '"method"' "$SECCOORD_VAR/log/policyd.log"; then ok "one JSON log line per RPC"
 else fail "one JSON log line per RPC"; fi
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+e2e_summary
