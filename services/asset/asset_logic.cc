@@ -396,15 +396,6 @@ class AssetIndex {
 
 }  // namespace
 
-Clock Clock::System() {
-  return Clock{[] {
-                 return std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-               },
-               [] { return TodayInJapan(); }};
-}
-
 std::vector<std::string> ChangedFields(const v1::Asset& before, const v1::Asset& after) {
   std::vector<std::string> out;
   DiffMessages(before, after, "", {"id", "etag", "create_time_us", "update_time_us"}, &out);

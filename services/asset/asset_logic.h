@@ -42,6 +42,7 @@
 #include "services/asset/asset_csv.h"
 #include "services/asset/asset_store.h"
 #include "services/runtime/auth/caller.h"
+#include "services/runtime/clock.h"
 #include "services/runtime/mutation.h"
 
 namespace seccoord::asset {
@@ -59,12 +60,8 @@ inline constexpr int kDefaultPageSize = 100;
 // The organisation whose summary GetFindingsSummary returns by default.
 inline constexpr char kUnionOrganization[] = "kasama-union";
 
-// Time sources, injectable for tests.
-struct Clock {
-  std::function<int64_t()> now_us;   // UTC microseconds since the epoch
-  std::function<CivilDate()> today;  // today in Japan
-  static Clock System();
-};
+// Time sources, injectable for tests (shared by every service).
+using Clock = runtime::Clock;
 
 // The fields that differ between two assets, by name ("name",
 // "controls.mfa", "connections", "disposal.witness", …); id, etag and the

@@ -143,15 +143,6 @@ absl::StatusOr<int64_t> DecodePageToken(const std::string& token) {
 
 }  // namespace
 
-Clock Clock::System() {
-  return Clock{[] {
-                 return std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-               },
-               [] { return TodayInJapan(); }};
-}
-
 bool MayReadPublished(const Caller& caller, v1::Visibility visibility) {
   return caller.Has(PublishedPermission(visibility));
 }

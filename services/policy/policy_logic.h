@@ -40,6 +40,7 @@
 #include "seccoord/v1/policy.pb.h"
 #include "services/policy/policy_store.h"
 #include "services/runtime/auth/caller.h"
+#include "services/runtime/clock.h"
 #include "services/runtime/event_notifier.h"
 #include "services/runtime/mutation.h"
 
@@ -56,12 +57,8 @@ inline constexpr size_t kMaxCommentBytes = 4000;
 inline constexpr int kMaxPageSize = 100;
 inline constexpr int kDefaultPageSize = 50;
 
-// Time sources, injectable for tests.
-struct Clock {
-  std::function<int64_t()> now_us;       // UTC microseconds since the epoch
-  std::function<CivilDate()> today;      // today in Japan
-  static Clock System();
-};
+// Time sources, injectable for tests (shared by every service).
+using Clock = runtime::Clock;
 
 class PolicyLogic {
  public:
