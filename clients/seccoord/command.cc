@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "clients/seccoord/assessment_commands.h"
 #include "clients/seccoord/asset_commands.h"
 #include "clients/seccoord/audit_commands.h"
 #include "clients/seccoord/channel.h"
@@ -31,6 +32,7 @@ namespace {
 constexpr RegisterFn kCommandGroups[] = {
     &RegisterPolicyCommands,
     &RegisterAssetCommands,
+    &RegisterAssessmentCommands,
     &RegisterAuditCommands,
     &RegisterHealthCommands,
 };

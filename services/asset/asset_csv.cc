@@ -1,8 +1,5 @@
 #include "services/asset/asset_csv.h"
 
-#include <iconv.h>
-
-#include <cerrno>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,9 +7,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/civil_date.h"
+#include "common/code_values.h"
+#include "common/csv.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
 #include "common/utf8.h"
@@ -21,7 +19,6 @@
 namespace seccoord::asset {
 namespace {
 
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
 // Fields kept per record beyond which only the count matters: no valid record
 // has more than the layout's columns, and a line of a million commas must not
 // cost a million strings.
@@ -29,80 +26,35 @@ constexpr int kMaxStoredFields = 256;
 
 std::string S(std::string_view text) { return std::string(text); }
 
+absl::Status LineError(int line, std::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat("line ", line, ": ", S(reason)));
+}
+
+// The file's bytes as UTF-8 text (common/csv.h), with the encoding named as
+// the API names it.
+struct Decoded {
+  std::string text;  // UTF-8 without BOM
+  v1::CsvEncoding encoding;
+};
+
+absl::StatusOr<Decoded> Decode(std::string_view bytes, v1::CsvEncoding requested) {
+  CsvEncoding encoding = CsvEncoding::kAuto;
+  switch (requested) {
+    case v1::CSV_ENCODING_UTF8: encoding = CsvEncoding::kUtf8; break;
+    case v1::CSV_ENCODING_CP932: encoding = CsvEncoding::kCp932; break;
+    case v1::CSV_ENCODING_UNSPECIFIED:
+    case v1::CSV_ENCODING_AUTO: encoding = CsvEncoding::kAuto; break;
+    default:
+      return InvalidField("encoding", absl::StrCat("unknown value ", static_cast<int>(requested)));
+  }
+  SECCOORD_ASSIGN_OR_RETURN(DecodedCsv decoded, DecodeCsv(bytes, encoding));
+  return Decoded{std::move(decoded.text), decoded.encoding == CsvEncoding::kCp932
+                                              ? v1::CSV_ENCODING_CP932
+                                              : v1::CSV_ENCODING_UTF8};
+}
+
 // ---------------------------------------------------------------------------
 // Value vocabulary
-
-// A coded value as compared: full-width folded to ASCII, surrounding
-// whitespace (ASCII and 　) dropped, ASCII upper-cased, '-' and ' ' read as
-// '_' so "terms-based" and "Information System" match.
-std::string NormalizeCode(std::string_view text) {
-  const std::string folded = FoldFullWidthAscii(text);
-  std::string out = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(folded));
-  for (char& c : out) {
-    if (c == '-' || c == ' ') c = '_';
-  }
-  return out;
-}
-
-struct Choice {
-  int value;
-  std::string_view name;   // short proto name, written by WriteAssetCsv
-  std::string_view label;  // Japanese label
-  std::vector<std::string_view> aliases;
-};
-
-struct EnumSpec {
-  std::vector<std::string_view> prefixes;  // stripped before matching
-  std::vector<Choice> choices;
-};
-
-std::string Expected(const EnumSpec& spec) {
-  std::vector<std::string> names;
-  std::vector<std::string> labels;
-  for (const Choice& c : spec.choices) {
-    names.push_back(S(c.name));
-    if (!c.label.empty() && c.label != c.name) labels.push_back(S(c.label));
-  }
-  std::string out = absl::StrCat("expected ", absl::StrJoin(names, ", "));
-  if (!labels.empty()) absl::StrAppend(&out, " or ", absl::StrJoin(labels, ", "));
-  return out;
-}
-
-absl::StatusOr<int> ParseChoice(const EnumSpec& spec, std::string_view text) {
-  std::string code = NormalizeCode(text);
-  if (code.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("empty value; ", Expected(spec)));
-  }
-  for (std::string_view prefix : spec.prefixes) {
-    const std::string p = NormalizeCode(prefix);
-    if (code.size() > p.size() && code.compare(0, p.size(), p) == 0) {
-      code.erase(0, p.size());
-      break;
-    }
-  }
-  for (const Choice& c : spec.choices) {
-    if (code == NormalizeCode(c.name) || code == NormalizeCode(c.label)) return c.value;
-    for (std::string_view alias : c.aliases) {
-      if (code == NormalizeCode(alias)) return c.value;
-    }
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown value \"", S(text), "\"; ", Expected(spec)));
-}
-
-std::string_view NameIn(const EnumSpec& spec, int value) {
-  for (const Choice& c : spec.choices) {
-    if (c.value == value) return c.name;
-  }
-  return "";
-}
-
-std::string_view LabelIn(const EnumSpec& spec, int value) {
-  for (const Choice& c : spec.choices) {
-    if (c.value == value) return c.label;
-  }
-  return "";
-}
 
 const EnumSpec& CategorySpec() {
   static const EnumSpec* const spec = new EnumSpec{
@@ -233,323 +185,6 @@ int ColumnOfHeader(std::string_view cell) {
 }
 
 // ---------------------------------------------------------------------------
-// Decoding
-
-// Calls fn(line_number, content) for each physical line of `bytes`; a line
-// ends at LF, CRLF or a lone CR, and a final terminator opens no new line.
-// In CP932 neither CR nor LF occurs inside a double-byte character (trail
-// bytes are 0x40..0xFC), so the split is right for both encodings.
-template <typename Fn>
-void ForEachLine(std::string_view bytes, Fn fn) {
-  int line = 1;
-  size_t start = 0;
-  size_t i = 0;
-  while (i < bytes.size()) {
-    const char c = bytes[i];
-    if (c == '\n' || c == '\r') {
-      fn(line, bytes.substr(start, i - start));
-      ++line;
-      i += (c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') ? 2 : 1;
-      start = i;
-    } else {
-      ++i;
-    }
-  }
-  if (start < bytes.size()) fn(line, bytes.substr(start));
-}
-
-bool IsAscii(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c >= 0x80) return false;
-  }
-  return true;
-}
-
-// The first line that is not valid UTF-8, or 0.
-int FirstInvalidUtf8Line(std::string_view bytes) {
-  int bad = 0;
-  ForEachLine(bytes, [&](int line, std::string_view content) {
-    if (bad == 0 && !IsValidUtf8(content)) bad = line;
-  });
-  return bad;
-}
-
-// glibc iconv from CP932 to UTF-8; one descriptor per parse.
-class Cp932Decoder {
- public:
-  Cp932Decoder() : cd_(iconv_open("UTF-8", "CP932")) {}
-  ~Cp932Decoder() {
-    if (ok()) iconv_close(cd_);
-  }
-  Cp932Decoder(const Cp932Decoder&) = delete;
-  Cp932Decoder& operator=(const Cp932Decoder&) = delete;
-
-  bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
-
-  // Appends the UTF-8 form of `in` to *out. On bytes that are not CP932,
-  // returns false with *bad_offset at the first of them.
-  bool Decode(std::string_view in, std::string* out, size_t* bad_offset) {
-    iconv(cd_, nullptr, nullptr, nullptr, nullptr);  // reset shift state
-    // A CP932 byte becomes at most 3 bytes of UTF-8 (half-width katakana,
-    // and each double-byte character is at most 3 bytes too).
-    std::string buffer(in.size() * 3 + 4, '\0');
-    // glibc's iconv takes char** but does not write through the input.
-    char* in_ptr = const_cast<char*>(in.data());
-    size_t in_left = in.size();
-    char* out_ptr = buffer.data();
-    size_t out_left = buffer.size();
-    const size_t rc = iconv(cd_, &in_ptr, &in_left, &out_ptr, &out_left);
-    if (rc == static_cast<size_t>(-1)) {
-      *bad_offset = in.size() - in_left;
-      return false;
-    }
-    out->append(buffer.data(), buffer.size() - out_left);
-    return true;
-  }
-
- private:
-  iconv_t cd_;
-};
-
-absl::Status LineError(int line, std::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat("line ", line, ": ", S(reason)));
-}
-
-absl::StatusOr<std::string> DecodeCp932(std::string_view bytes) {
-  Cp932Decoder decoder;
-  if (!decoder.ok()) {
-    return absl::InternalError("CP932 decoding is unavailable (iconv_open failed)");
-  }
-  std::string out;
-  out.reserve(bytes.size() * 3 / 2);
-  // Line by line (the same split as ForEachLine), so that an undecodable byte
-  // is reported with its line; terminators are copied through unchanged.
-  int line = 1;
-  size_t i = 0;
-  while (i < bytes.size()) {
-    size_t end = bytes.find_first_of("\r\n", i);
-    if (end == std::string_view::npos) end = bytes.size();
-    const std::string_view content = bytes.substr(i, end - i);
-    size_t bad = 0;
-    if (!decoder.Decode(content, &out, &bad)) {
-      std::string shown;
-      for (size_t k = bad; k < content.size() && k < bad + 2; ++k) {
-        absl::StrAppend(&shown, k == bad ? "" : " ",
-                        absl::StrFormat("0x%02X", static_cast<unsigned char>(content[k])));
-      }
-      return LineError(line, absl::StrCat("bytes ", shown, " at byte ", bad + 1,
-                                          " are not valid Shift_JIS/CP932"));
-    }
-    size_t next = end;
-    if (next < bytes.size()) {
-      next += (bytes[next] == '\r' && next + 1 < bytes.size() && bytes[next + 1] == '\n') ? 2 : 1;
-    }
-    out.append(bytes.data() + end, next - end);
-    i = next;
-    ++line;
-  }
-  return out;
-}
-
-struct Decoded {
-  std::string text;  // UTF-8 without BOM
-  v1::CsvEncoding encoding;
-};
-
-absl::StatusOr<Decoded> Decode(std::string_view bytes, v1::CsvEncoding requested) {
-  const bool bom = bytes.substr(0, kBom.size()) == kBom;
-  switch (requested) {
-    case v1::CSV_ENCODING_UTF8: {
-      if (bom) bytes.remove_prefix(kBom.size());
-      if (const int bad = FirstInvalidUtf8Line(bytes)) {
-        return LineError(bad, "is not valid UTF-8 (the file was read as UTF-8; a file "
-                              "saved by Excel as 「CSV (コンマ区切り)」 is CP932)");
-      }
-      return Decoded{std::string(bytes), v1::CSV_ENCODING_UTF8};
-    }
-    case v1::CSV_ENCODING_CP932: {
-      if (bom) {
-        return LineError(1, "the file starts with a UTF-8 byte order mark but CP932 was "
-                            "requested; import it as UTF-8");
-      }
-      SECCOORD_ASSIGN_OR_RETURN(std::string text, DecodeCp932(bytes));
-      return Decoded{std::move(text), v1::CSV_ENCODING_CP932};
-    }
-    case v1::CSV_ENCODING_UNSPECIFIED:
-    case v1::CSV_ENCODING_AUTO:
-      break;
-    default:
-      return InvalidField("encoding", absl::StrCat("unknown value ", static_cast<int>(requested)));
-  }
-  if (bom) {
-    bytes.remove_prefix(kBom.size());
-    if (const int bad = FirstInvalidUtf8Line(bytes)) {
-      return LineError(bad, "is not valid UTF-8 although the file starts with a UTF-8 "
-                            "byte order mark (mixed encodings)");
-    }
-    return Decoded{std::string(bytes), v1::CSV_ENCODING_UTF8};
-  }
-  int first_utf8 = 0;
-  int first_invalid = 0;
-  ForEachLine(bytes, [&](int line, std::string_view content) {
-    if (IsAscii(content)) return;
-    if (IsValidUtf8(content)) {
-      if (first_utf8 == 0) first_utf8 = line;
-    } else if (first_invalid == 0) {
-      first_invalid = line;
-    }
-  });
-  if (first_invalid == 0) return Decoded{std::string(bytes), v1::CSV_ENCODING_UTF8};
-  if (first_utf8 != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "mixed encodings: line ", first_utf8, " is UTF-8, line ", first_invalid,
-        " is not (save the whole file in one encoding)"));
-  }
-  SECCOORD_ASSIGN_OR_RETURN(std::string text, DecodeCp932(bytes));
-  return Decoded{std::move(text), v1::CSV_ENCODING_CP932};
-}
-
-// ---------------------------------------------------------------------------
-// RFC 4180 records
-
-struct Record {
-  int line = 0;                     // physical line where the record starts
-  std::vector<std::string> fields;  // at most kMaxStoredFields
-  int field_count = 0;              // all fields, stored or not
-};
-
-class CsvReader {
- public:
-  explicit CsvReader(std::string_view text) : text_(text) {}
-
-  // Names used for "column" in errors once the header is known.
-  void set_header(const std::vector<std::string>* header) { header_ = header; }
-
-  // Reads the next record into *record; false at the end of the input.
-  absl::StatusOr<bool> Next(Record* record) {
-    if (pos_ >= text_.size()) return false;
-    record->line = line_;
-    record->fields.clear();
-    record->field_count = 0;
-    while (true) {
-      std::string field;
-      bool end_of_record = false;
-      if (pos_ < text_.size() && text_[pos_] == '"') {
-        SECCOORD_RETURN_IF_ERROR(ReadQuoted(record->field_count, &field, &end_of_record));
-      } else {
-        ReadUnquoted(&field, &end_of_record);
-      }
-      if (record->field_count < kMaxStoredFields) record->fields.push_back(std::move(field));
-      ++record->field_count;
-      if (end_of_record) return true;
-    }
-  }
-
- private:
-  void Append(std::string* field, char c) {
-    // Keep one byte past the limit so the row check sees the excess without
-    // holding a huge cell.
-    if (field->size() <= kMaxCsvFieldBytes) field->push_back(c);
-  }
-
-  // Consumes a line break at pos_ if there is one.
-  bool TakeLineBreak() {
-    if (text_[pos_] == '\r') {
-      pos_ += (pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') ? 2 : 1;
-    } else if (text_[pos_] == '\n') {
-      ++pos_;
-    } else {
-      return false;
-    }
-    ++line_;
-    return true;
-  }
-
-  void ReadUnquoted(std::string* field, bool* end_of_record) {
-    while (pos_ < text_.size()) {
-      const char c = text_[pos_];
-      if (c == ',') {
-        ++pos_;
-        return;
-      }
-      if (TakeLineBreak()) {
-        *end_of_record = true;
-        return;
-      }
-      Append(field, c);
-      ++pos_;
-    }
-    *end_of_record = true;
-  }
-
-  absl::Status ReadQuoted(int index, std::string* field, bool* end_of_record) {
-    const int start_line = line_;
-    ++pos_;  // opening quote
-    while (true) {
-      if (pos_ >= text_.size()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "line ", start_line, ColumnSuffix(index),
-            ": unterminated quoted field (the quote opened on this line never closes)"));
-      }
-      const char c = text_[pos_];
-      if (c == '"') {
-        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
-          Append(field, '"');
-          pos_ += 2;
-          continue;
-        }
-        ++pos_;  // closing quote
-        break;
-      }
-      // Line breaks inside quotes are data, kept byte for byte; they still
-      // advance the physical line count.
-      if (c == '\n' || (c == '\r' && !(pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n'))) {
-        ++line_;
-      }
-      Append(field, c);
-      ++pos_;
-    }
-    if (pos_ >= text_.size()) {
-      *end_of_record = true;
-      return absl::OkStatus();
-    }
-    if (text_[pos_] == ',') {
-      ++pos_;
-      return absl::OkStatus();
-    }
-    if (TakeLineBreak()) {
-      *end_of_record = true;
-      return absl::OkStatus();
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line ", line_, ColumnSuffix(index),
-        ": text after the closing quote of a quoted field (a quote inside a quoted field "
-        "must be doubled: \"\")"));
-  }
-
-  std::string ColumnSuffix(int index) const {
-    if (header_ != nullptr && index < static_cast<int>(header_->size())) {
-      return absl::StrCat(", column ", (*header_)[index]);
-    }
-    return absl::StrCat(", field ", index + 1);
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-  int line_ = 1;
-  const std::vector<std::string>* header_ = nullptr;
-};
-
-bool IsBlankRecord(const Record& record) {
-  if (record.field_count > static_cast<int>(record.fields.size())) return false;
-  for (const std::string& f : record.fields) {
-    const std::string folded = FoldFullWidthAscii(f);
-    if (!absl::StripAsciiWhitespace(folded).empty()) return false;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------
 // Cells
 
 std::string Trimmed(std::string_view text) {
@@ -648,7 +283,7 @@ std::string FormatConnections(const google::protobuf::RepeatedPtrField<v1::Conne
 
 // Converts one data record into an asset, appending to *errors every cell
 // that does not parse.
-std::optional<v1::Asset> ConvertRecord(const Record& record, const std::vector<int>& column_of,
+std::optional<v1::Asset> ConvertRecord(const CsvRecord& record, const std::vector<int>& column_of,
                                        const std::vector<std::string>& header,
                                        std::vector<v1::RowError>* errors) {
   const size_t errors_before = errors->size();
@@ -778,19 +413,6 @@ std::optional<v1::Asset> ConvertRecord(const Record& record, const std::vector<i
 // ---------------------------------------------------------------------------
 // Writing
 
-void AppendField(std::string_view value, std::string* out) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(value.data(), value.size());
-    return;
-  }
-  out->push_back('"');
-  for (char c : value) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 std::string_view Bool(bool b) { return b ? "true" : "false"; }
 
 }  // namespace
@@ -808,10 +430,10 @@ absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEnco
   }
   CsvParseResult result;
   result.encoding = decoded.encoding;
-  CsvReader reader(decoded.text);
+  CsvReader reader(decoded.text, CsvReadOptions{kMaxCsvFieldBytes, kMaxStoredFields});
 
   // Header.
-  Record header_record;
+  CsvRecord header_record;
   SECCOORD_ASSIGN_OR_RETURN(bool has_header, reader.Next(&header_record));
   if (!has_header) return absl::InvalidArgumentError("empty file: a header row is required");
   if (header_record.field_count > static_cast<int>(header_record.fields.size())) {
@@ -849,15 +471,15 @@ absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEnco
                                        ") is missing from the header"));
     }
   }
-  reader.set_header(&header);
+  reader.set_column_names(&header);
 
   // Data rows.
   int data_rows = 0;
-  Record record;
+  CsvRecord record;
   while (true) {
     SECCOORD_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
     if (!more) break;
-    if (IsBlankRecord(record)) continue;
+    if (IsBlankCsvRecord(record)) continue;
     ++data_rows;
     if (max_rows > 0 && data_rows > max_rows) {
       return absl::ResourceExhaustedError(absl::StrCat(
@@ -872,7 +494,7 @@ absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEnco
 
 std::string WriteAssetCsv(const std::vector<v1::Asset>& assets, bool bom) {
   std::string out;
-  if (bom) out.append(kBom.data(), kBom.size());
+  if (bom) out.append(kUtf8Bom.data(), kUtf8Bom.size());
   std::vector<std::string> names;
   for (const CsvColumn& c : Columns()) names.push_back(S(c.english));
   absl::StrAppend(&out, absl::StrJoin(names, ","), "\r\n");
@@ -910,7 +532,7 @@ std::string WriteAssetCsv(const std::vector<v1::Asset>& assets, bool bom) {
     };
     for (int i = 0; i < kColumnCount; ++i) {
       if (i > 0) out.push_back(',');
-      AppendField(cells[i], &out);
+      AppendCsvField(cells[i], &out);
     }
     out.append("\r\n");
   }

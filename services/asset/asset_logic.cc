@@ -16,6 +16,7 @@
 #include "google/protobuf/descriptor.h"
 #include "services/asset/compliance_rules.h"
 #include "services/runtime/mutation.h"
+#include "services/runtime/paging.h"
 #include "services/runtime/request_log.h"
 
 namespace seccoord::asset {
@@ -234,28 +235,11 @@ absl::StatusOr<v1::Asset> LoadAsset(AssetStore::Tx& tx, const std::string& id) {
 }
 
 absl::StatusOr<int> PageSize(int32_t requested) {
-  if (requested < 0 || requested > kMaxPageSize) {
-    return InvalidField("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize,
-                                                  " (0 = ", kDefaultPageSize, ")"));
-  }
-  return requested == 0 ? kDefaultPageSize : requested;
+  return runtime::PageSize(requested, kMaxPageSize, kDefaultPageSize);
 }
 
-// Page tokens are opaque to clients: web-safe base64 of "<kind>:<cursor>".
-std::string EncodePageToken(std::string_view kind, const std::string& cursor) {
-  return absl::WebSafeBase64Escape(absl::StrCat(std::string(kind), ":", cursor));
-}
-
-absl::StatusOr<std::string> DecodePageToken(std::string_view kind, const std::string& token) {
-  if (token.empty()) return std::string();
-  std::string decoded;
-  const std::string prefix = absl::StrCat(std::string(kind), ":");
-  if (token.size() > 256 || !absl::WebSafeBase64Unescape(token, &decoded) ||
-      decoded.rfind(prefix, 0) != 0) {
-    return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
-  }
-  return decoded.substr(prefix.size());
-}
+using runtime::DecodePageToken;
+using runtime::EncodePageToken;
 
 // Appends the field names that differ between a and b (same message type).
 void DiffMessages(const google::protobuf::Message& a, const google::protobuf::Message& b,

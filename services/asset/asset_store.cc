@@ -7,22 +7,17 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "services/runtime/db/proto_column.h"
 
 namespace seccoord::asset {
 namespace {
 
-// Protos are stored as base64 of their serialization (TEXT on both drivers:
-// the drivers bind text and integers only, and text must not hold NUL).
 std::string EncodeProto(const google::protobuf::Message& message) {
-  return absl::Base64Escape(message.SerializeAsString());
+  return db::EncodeProtoColumn(message);
 }
 
 absl::Status DecodeProto(const std::string& text, google::protobuf::Message* message) {
-  std::string bytes;
-  if (!absl::Base64Unescape(text, &bytes) || !message->ParseFromString(bytes)) {
-    return absl::DataLossError("stored asset record does not decode");
-  }
-  return absl::OkStatus();
+  return db::DecodeProtoColumn(text, message, "asset record");
 }
 
 constexpr char kHistoryColumns[] =

@@ -103,7 +103,8 @@ TEST(MethodAccessTableTest, HealthAndReflectionAreOutsideTheTable) {
 TEST(MethodAccessTableTest, MutationsAreMarked) {
   const std::vector<std::string> mutating_verbs = {
       "Create", "Update", "Submit", "Approve", "Publish", "Withdraw",
-      "Acknowledge", "Add", "Retire", "Import", "Review", "Answer", "Close"};
+      "Acknowledge", "Add", "Retire", "Import", "Review", "Answer", "Close",
+      "Reopen", "Send"};
   for (const auto& [method, access] : MethodAccessTable()) {
     std::string name = method.substr(method.rfind('/') + 1);
     bool mutating = false;
@@ -157,6 +158,7 @@ const std::vector<MatrixRow>& DesignTable() {
       {Permission::kWriteAssets, true, true, false, false, false},
       {Permission::kWriteAssessment, true, true, false, false, false},
       {Permission::kReviewAssessment, false, false, true, false, false},
+      {Permission::kReadChecklists, true, true, true, false, false},
       {Permission::kReadAssessmentDetail, true, true, true, false, false},
       {Permission::kReadStatus, true, true, true, true, false},
       {Permission::kReadAudit, false, true, true, false, false},

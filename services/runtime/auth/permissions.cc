@@ -20,17 +20,18 @@ const std::map<Role, std::set<Permission>>& RoleMatrix() {
        {SECCOORD_ALL_PUBLISHED, P::kReadDrafts, P::kCommentDrafts,
         P::kEditDrafts, P::kAcknowledge, P::kReadAssets,
         P::kReadFindingsSummary, P::kWriteAssets, P::kWriteAssessment,
-        P::kReadAssessmentDetail, P::kReadStatus}},
+        P::kReadChecklists, P::kReadAssessmentDetail, P::kReadStatus}},
       {Role::kUnionAdmin,
        {SECCOORD_ALL_PUBLISHED, P::kReadDrafts, P::kCommentDrafts,
         P::kEditDrafts, P::kApprovePublish, P::kAcknowledge, P::kReadAssets,
         P::kReadFindingsSummary, P::kWriteAssets, P::kWriteAssessment,
-        P::kReadAssessmentDetail, P::kReadStatus, P::kReadAudit}},
+        P::kReadChecklists, P::kReadAssessmentDetail, P::kReadStatus,
+        P::kReadAudit}},
       {Role::kAdvisor,
        {SECCOORD_ALL_PUBLISHED, P::kReadDrafts, P::kCommentDrafts,
         P::kAcknowledge, P::kReadAssets, P::kReadFindingsSummary,
-        P::kReviewAssessment, P::kReadAssessmentDetail, P::kReadStatus,
-        P::kReadAudit}},
+        P::kReviewAssessment, P::kReadChecklists, P::kReadAssessmentDetail,
+        P::kReadStatus, P::kReadAudit}},
       {Role::kMember,
        {P::kPublicRead, P::kReadPublicRevisions, P::kReadMembersRevisions,
         P::kAcknowledge, P::kReadStatus}},
@@ -64,7 +65,8 @@ const std::vector<Permission>& AllPermissions() {
       P::kAcknowledge,         P::kReadAssets,
       P::kReadFindingsSummary, P::kWriteAssets,
       P::kWriteAssessment,     P::kReviewAssessment,
-      P::kReadAssessmentDetail, P::kReadStatus,
+      P::kReadChecklists,      P::kReadAssessmentDetail,
+      P::kReadStatus,
       P::kReadAudit};
   return *permissions;
 }
@@ -104,6 +106,7 @@ std::string_view PermissionName(Permission permission) {
     case P::kWriteAssets: return "write_assets";
     case P::kWriteAssessment: return "write_assessment";
     case P::kReviewAssessment: return "review_assessment";
+    case P::kReadChecklists: return "read_checklists";
     case P::kReadAssessmentDetail: return "read_assessment_detail";
     case P::kReadStatus: return "read_status";
     case P::kReadAudit: return "read_audit";
@@ -186,38 +189,46 @@ const std::map<std::string, MethodAccess, std::less<>>& MethodAccessTable() {
            {P::kWriteAssets, kMutation}},
 
           // ---- AssessmentService.
-          // Checklist questions are no secret; everyone who reads the status
-          // (whose chapters they explain) may read them.
+          // Checklists: those who fill in or review an inspection
+          // (DESIGN.md "read checklists").
           {"/seccoord.v1.AssessmentService/GetChecklist",
-           {P::kReadStatus, kRead}},
+           {P::kReadChecklists, kRead}},
           {"/seccoord.v1.AssessmentService/ListChecklists",
-           {P::kReadStatus, kRead}},
-          {"/seccoord.v1.AssessmentService/GetOrganizationStatus",
-           {P::kReadStatus, kRead}},
-          {"/seccoord.v1.AssessmentService/GetFederationStatus",
-           {P::kReadStatus, kRead}},
+           {P::kReadChecklists, kRead}},
+          // Detail: the domain shows union staff their own organisation's
+          // assessments only (another's is NOT_FOUND), advisors all.
           {"/seccoord.v1.AssessmentService/GetAssessment",
            {P::kReadAssessmentDetail, kRead}},
           {"/seccoord.v1.AssessmentService/ListAssessments",
+           {P::kReadAssessmentDetail, kRead}},
+          {"/seccoord.v1.AssessmentService/GetAdvice",
            {P::kReadAssessmentDetail, kRead}},
           {"/seccoord.v1.AssessmentService/ListAdvice",
            {P::kReadAssessmentDetail, kRead}},
           // Events for reviewers (submitted) and the union (advice sent).
           {"/seccoord.v1.AssessmentService/WatchAssessmentEvents",
            {P::kReadAssessmentDetail, kRead}},
+          // The assessed organisation fills in, submits and answers advice
+          // (the domain checks "own organisation")...
           {"/seccoord.v1.AssessmentService/CreateAssessment",
            {P::kWriteAssessment, kMutation}},
           {"/seccoord.v1.AssessmentService/UpdateAnswers",
            {P::kWriteAssessment, kMutation}},
           {"/seccoord.v1.AssessmentService/SubmitAssessment",
            {P::kWriteAssessment, kMutation}},
-          // The assessed organisation answers advice...
           {"/seccoord.v1.AssessmentService/AnswerAdvice",
            {P::kWriteAssessment, kMutation}},
-          // ...and the advisor reviews and closes it.
+          // ...and the advisor reviews, reopens, advises, closes and reopens
+          // advice (the domain checks "never one's own organisation").
           {"/seccoord.v1.AssessmentService/ReviewAssessment",
            {P::kReviewAssessment, kMutation}},
+          {"/seccoord.v1.AssessmentService/ReopenAssessment",
+           {P::kReviewAssessment, kMutation}},
+          {"/seccoord.v1.AssessmentService/SendAdvice",
+           {P::kReviewAssessment, kMutation}},
           {"/seccoord.v1.AssessmentService/CloseAdvice",
+           {P::kReviewAssessment, kMutation}},
+          {"/seccoord.v1.AssessmentService/ReopenAdvice",
            {P::kReviewAssessment, kMutation}},
 
           // ---- AuditService (served by every server).

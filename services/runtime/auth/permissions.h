@@ -93,9 +93,12 @@ enum class Permission {
   // Review an assessment and send or close advice (the domain checks "never
   // one's own organisation").
   kReviewAssessment,
+  // Read the self-inspection checklists (their questions and the articles
+  // they check).
+  kReadChecklists,
   // Read assessment detail: item results, notes, advice, assessment events.
   kReadAssessmentDetail,
-  // Read the aggregated status and the checklists.
+  // Read the aggregated status and the federation view (figures only).
   kReadStatus,
   // List and verify the audit chain.
   kReadAudit,

@@ -52,24 +52,25 @@ ABSL_FLAG(int32_t, max_message_bytes, seccoord::runtime::kDefaultMaxMessageBytes
           "largest message received or sent, in bytes");
 
 namespace seccoord::runtime {
-namespace {
 
-constexpr char kAuditServiceName[] = "seccoord.v1.AuditService";
-
-absl::StatusOr<std::string> ReadFileNamedBy(absl::string_view flag,
+absl::StatusOr<std::string> ReadFileNamedBy(std::string_view flag,
                                             const std::string& path) {
   if (path.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, " is required"));
+    return absl::InvalidArgumentError(absl::StrCat("--", std::string(flag), " is required"));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
-        absl::StrCat("--", flag, ": cannot read ", path));
+        absl::StrCat("--", std::string(flag), ": cannot read ", path));
   }
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
+
+namespace {
+
+constexpr char kAuditServiceName[] = "seccoord.v1.AuditService";
 
 // gRPC's process-wide switches, set once before the first builder.
 void EnableServerPlugins() {

@@ -60,6 +60,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -216,6 +217,11 @@ class RunningServer {
 // names, values scalars). INVALID_ARGUMENT naming the key for an unknown flag
 // or a bad value. Call before absl::ParseCommandLine so the command line wins.
 absl::Status ApplyConfigFile(const std::string& path);
+
+// The contents of the file `path` that flag --`flag` names: INVALID_ARGUMENT
+// "--flag is required" when empty, NOT_FOUND "--flag: cannot read PATH".
+// For the TLS files of the server and of a service's peer clients.
+absl::StatusOr<std::string> ReadFileNamedBy(std::string_view flag, const std::string& path);
 
 // The options the shared flags say, with the spec's defaults filled in.
 ServerOptions OptionsFromFlags(const ServerSpec& spec);

@@ -1,0 +1,175 @@
+#include "services/assessment/assessment_service.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "services/runtime/server/serve.h"
+
+namespace seccoord::assessment {
+namespace {
+
+constexpr char kService[] = "/seccoord.v1.AssessmentService/";
+constexpr int kWatchBatch = 200;
+constexpr std::chrono::milliseconds kWatchPoll{500};
+
+std::string Method(std::string_view name) { return absl::StrCat(kService, std::string(name)); }
+
+std::string AssessmentTarget(const std::string& id) {
+  return id.empty() ? std::string("assessments") : absl::StrCat("assessments/", id);
+}
+
+std::string AdviceTarget(const std::string& id) {
+  return id.empty() ? std::string("advice") : absl::StrCat("advice/", id);
+}
+
+}  // namespace
+
+using runtime::Caller;
+using runtime::ServeMutation;
+using runtime::ServeRead;
+
+AssessmentServiceImpl::AssessmentServiceImpl(db::Database& db, runtime::RpcGuard& guard,
+                                             PolicyPeer& policy, AssetPeer& assets, Clock clock)
+    : store_(db),
+      logic_(store_, policy, assets, std::move(clock), &notifier_,
+             runtime::AuditInTransaction(guard)),
+      guard_(guard) {
+  // Replicas on one PostgreSQL database wake each other's watchers.
+  notifier_.FollowDatabase(db, kAssessmentEventsChannel);
+}
+
+grpc::Status AssessmentServiceImpl::GetChecklist(grpc::ServerContext* context,
+    const v1::GetChecklistRequest* request, v1::Checklist* response) {
+  return ServeRead<v1::Checklist>(
+      guard_, context, Method("GetChecklist"), request->version().empty() ? std::string("checklists") : absl::StrCat("checklists/", request->version()),
+      [&](const Caller& caller) { return logic_.GetChecklist(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::ListChecklists(grpc::ServerContext* context,
+    const v1::ListChecklistsRequest* request, v1::ListChecklistsResponse* response) {
+  return ServeRead<v1::ListChecklistsResponse>(
+      guard_, context, Method("ListChecklists"), "checklists",
+      [&](const Caller& caller) { return logic_.ListChecklists(caller); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::CreateAssessment(grpc::ServerContext* context,
+    const v1::CreateAssessmentRequest* request, v1::Assessment* response) {
+  return ServeMutation<v1::Assessment>(
+      guard_, context, Method("CreateAssessment"), "assessments", request->request_id(),
+      [&](const Caller& caller) { return logic_.CreateAssessment(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::GetAssessment(grpc::ServerContext* context,
+    const v1::GetAssessmentRequest* request, v1::Assessment* response) {
+  return ServeRead<v1::Assessment>(
+      guard_, context, Method("GetAssessment"), AssessmentTarget(request->assessment_id()),
+      [&](const Caller& caller) { return logic_.GetAssessment(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::ListAssessments(grpc::ServerContext* context,
+    const v1::ListAssessmentsRequest* request, v1::ListAssessmentsResponse* response) {
+  return ServeRead<v1::ListAssessmentsResponse>(
+      guard_, context, Method("ListAssessments"), "assessments",
+      [&](const Caller& caller) { return logic_.ListAssessments(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::UpdateAnswers(grpc::ServerContext* context,
+    const v1::UpdateAnswersRequest* request, v1::Assessment* response) {
+  return ServeMutation<v1::Assessment>(
+      guard_, context, Method("UpdateAnswers"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      [&](const Caller& caller) { return logic_.UpdateAnswers(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::SubmitAssessment(grpc::ServerContext* context,
+    const v1::SubmitAssessmentRequest* request, v1::Assessment* response) {
+  return ServeMutation<v1::Assessment>(
+      guard_, context, Method("SubmitAssessment"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      [&](const Caller& caller) { return logic_.SubmitAssessment(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::ReviewAssessment(grpc::ServerContext* context,
+    const v1::ReviewAssessmentRequest* request, v1::Assessment* response) {
+  return ServeMutation<v1::Assessment>(
+      guard_, context, Method("ReviewAssessment"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      [&](const Caller& caller) { return logic_.ReviewAssessment(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::ReopenAssessment(grpc::ServerContext* context,
+    const v1::ReopenAssessmentRequest* request, v1::Assessment* response) {
+  return ServeMutation<v1::Assessment>(
+      guard_, context, Method("ReopenAssessment"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      [&](const Caller& caller) { return logic_.ReopenAssessment(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::SendAdvice(grpc::ServerContext* context,
+    const v1::SendAdviceRequest* request, v1::Advice* response) {
+  return ServeMutation<v1::Advice>(
+      guard_, context, Method("SendAdvice"), absl::StrCat(AssessmentTarget(request->assessment_id()), "/advice"), request->request_id(),
+      [&](const Caller& caller) { return logic_.SendAdvice(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::GetAdvice(grpc::ServerContext* context,
+    const v1::GetAdviceRequest* request, v1::Advice* response) {
+  return ServeRead<v1::Advice>(
+      guard_, context, Method("GetAdvice"), AdviceTarget(request->advice_id()),
+      [&](const Caller& caller) { return logic_.GetAdvice(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::ListAdvice(grpc::ServerContext* context,
+    const v1::ListAdviceRequest* request, v1::ListAdviceResponse* response) {
+  return ServeRead<v1::ListAdviceResponse>(
+      guard_, context, Method("ListAdvice"), request->assessment_id().empty() ? std::string("advice") : absl::StrCat(AssessmentTarget(request->assessment_id()), "/advice"),
+      [&](const Caller& caller) { return logic_.ListAdvice(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::AnswerAdvice(grpc::ServerContext* context,
+    const v1::AnswerAdviceRequest* request, v1::Advice* response) {
+  return ServeMutation<v1::Advice>(
+      guard_, context, Method("AnswerAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
+      [&](const Caller& caller) { return logic_.AnswerAdvice(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::CloseAdvice(grpc::ServerContext* context,
+    const v1::CloseAdviceRequest* request, v1::Advice* response) {
+  return ServeMutation<v1::Advice>(
+      guard_, context, Method("CloseAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
+      [&](const Caller& caller) { return logic_.CloseAdvice(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::ReopenAdvice(grpc::ServerContext* context,
+    const v1::ReopenAdviceRequest* request, v1::Advice* response) {
+  return ServeMutation<v1::Advice>(
+      guard_, context, Method("ReopenAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
+      [&](const Caller& caller) { return logic_.ReopenAdvice(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::WatchAssessmentEvents(
+    grpc::ServerContext* context, const v1::WatchAssessmentEventsRequest* request,
+    grpc::ServerWriter<v1::AssessmentEvent>* writer) {
+  auto caller = guard_.Authorize(context, Method("WatchAssessmentEvents"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status valid = logic_.ValidateWatch(*caller, *request);
+  if (!valid.ok()) return guard_.Finish(*caller, "events", valid);
+  // Events are rows: read those after the cursor, send them, then wait for
+  // a commit (or the poll interval) and read again. The cursor only moves
+  // forward, so a client that resumes with its last sequence misses nothing.
+  int64_t cursor = request->since_sequence();
+  while (!context->IsCancelled()) {
+    const uint64_t generation = notifier_.generation();
+    int64_t scanned_to = cursor;
+    auto events = logic_.VisibleEventsAfter(*caller, cursor, kWatchBatch, &scanned_to);
+    if (!events.ok()) return guard_.Finish(*caller, "events", events.status());
+    for (const auto& event : *events) {
+      if (!writer->Write(event)) return grpc::Status::OK;  // client went away
+    }
+    const bool caught_up = scanned_to == cursor;
+    cursor = scanned_to;
+    if (!caught_up) continue;  // there may be more backlog
+    if (request->backlog_only()) return grpc::Status::OK;
+    notifier_.WaitForChange(generation, kWatchPoll);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace seccoord::assessment

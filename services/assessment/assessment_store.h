@@ -1,0 +1,181 @@
+// AssessmentStore: the only place with SQL for the assessment service.
+//
+// Schema (component "assessment"):
+//   assessment_checklists   one row per checklist version: its content hash,
+//                           whether it is the default, and the checklist as
+//                           base64 of its serialized proto. Content never
+//                           changes once stored (the loader refuses a file
+//                           that differs); only is_default moves;
+//   assessments             one row per assessment: the columns lists filter
+//                           and order on (organization, fiscal_year, round,
+//                           state), the etag and version used by conditional
+//                           writes, and the whole assessment (answers
+//                           included) as base64 proto, which reads return;
+//                           (organization, fiscal_year, round) is unique;
+//   assessment_submissions  one immutable row per submission: its SHA-256 and
+//                           the snapshot (base64 proto);
+//   assessment_advice       one row per advice item (number orders them),
+//                           with its thread inside the body;
+//   assessment_events       the watch stream: one row per event, sequence =
+//                           resume token;
+//   assessment_counters     named counters: "events", "advice".
+// Written once in portable SQL for both drivers.
+//
+// The domain runs its rules inside one transaction through an
+// AssessmentStore::Tx: typed reads and writes, no SQL outside this file.
+// Updates carry the etag the domain read, so a concurrent change turns into
+// ABORTED rather than a lost update; counters are bumped by one UPDATE …
+// RETURNING, which serialises writers on PostgreSQL so sequences follow
+// commit order.
+//
+// Thread-safety: AssessmentStore is safe from many threads; a Tx belongs to
+// the thread running the Read callback or the mutation body.
+#ifndef SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_
+#define SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "seccoord/v1/assessment.pb.h"
+#include "services/runtime/db/database.h"
+#include "services/runtime/db/migrations.h"
+
+namespace seccoord::assessment {
+
+// Schema of the assessment service (component "assessment").
+std::vector<db::Migration> AssessmentMigrations();
+
+// The change channel a commit that appended assessment events signals, so
+// replicas sharing a PostgreSQL database wake their watchers.
+inline constexpr char kAssessmentEventsChannel[] = "seccoord_assessment_events";
+
+// "ADV-000012" for 12.
+std::string FormatAdviceId(int64_t number);
+// 12 for "ADV-000012"; nullopt unless the id is "ADV-" and six or more digits.
+std::optional<int64_t> ParseAdviceId(const std::string& id);
+
+// Filters of an assessment list; "" / 0 / UNSPECIFIED = any.
+struct AssessmentFilter {
+  std::string organization;
+  int fiscal_year = 0;
+  v1::AssessmentState state = v1::ASSESSMENT_STATE_UNSPECIFIED;
+};
+
+// Where a page of assessments starts: after this (organization, fiscal
+// year, round), in that order.
+struct AssessmentKey {
+  std::string organization;
+  int fiscal_year = 0;
+  int round = 0;
+};
+
+// Filters of an advice list; "" / UNSPECIFIED = any.
+struct AdviceFilter {
+  std::string assessment_id;
+  std::string organization;
+  v1::AdviceState state = v1::ADVICE_STATE_UNSPECIFIED;
+};
+
+class AssessmentStore {
+ public:
+  // Typed access within one transaction.
+  class Tx {
+   public:
+    explicit Tx(db::Transaction& tx) : tx_(tx) {}
+
+    // ---- checklists
+    absl::StatusOr<std::optional<v1::Checklist>> GetChecklist(const std::string& version);
+    // Every checklist, without items, newest version first.
+    absl::StatusOr<std::vector<v1::Checklist>> ListChecklists();
+    // The version marked default ("" when none).
+    absl::StatusOr<std::string> DefaultChecklistVersion();
+    // Stores a new checklist. ALREADY_EXISTS when the version is taken.
+    absl::Status InsertChecklist(const v1::Checklist& checklist, int64_t time_us);
+    // Marks `version` as the only default.
+    absl::Status SetDefaultChecklist(const std::string& version);
+
+    // ---- assessments
+    absl::StatusOr<std::optional<v1::Assessment>> GetAssessment(const std::string& id);
+    // Highest round of the organisation's fiscal year (0 when none).
+    absl::StatusOr<int> MaxRound(const std::string& organization, int fiscal_year);
+    // The organisation's assessments of a fiscal year that are not ACCEPTED.
+    absl::StatusOr<std::vector<v1::Assessment>> OpenAssessments(const std::string& organization,
+                                                                int fiscal_year);
+    // The organisation's ACCEPTED assessment of the latest fiscal year and
+    // round, if any.
+    absl::StatusOr<std::optional<v1::Assessment>> LastAccepted(const std::string& organization);
+    // Assessments matching `filter` after `after`, ordered by organization,
+    // fiscal year and round, at most `limit`.
+    absl::StatusOr<std::vector<v1::Assessment>> ListAssessments(const AssessmentFilter& filter,
+                                                                const AssessmentKey& after,
+                                                                int limit);
+    // Inserts a new assessment at `version`. ALREADY_EXISTS when its id or
+    // its (organization, fiscal year, round) is taken.
+    absl::Status InsertAssessment(const v1::Assessment& assessment, int64_t version);
+    // Replaces the row if its etag is still expected_etag; ABORTED otherwise.
+    absl::Status UpdateAssessment(const v1::Assessment& assessment, int64_t version,
+                                  const std::string& expected_etag);
+    // The stored version of an assessment (0 when none).
+    absl::StatusOr<int64_t> AssessmentVersion(const std::string& id);
+
+    // ---- submissions (immutable)
+    absl::Status InsertSubmission(const std::string& assessment_id, const v1::SubmissionRef& ref,
+                                  const v1::Assessment& snapshot);
+    absl::StatusOr<std::optional<v1::Assessment>> GetSubmission(const std::string& assessment_id,
+                                                                int64_t number);
+
+    // ---- advice
+    // The next advice number (ADV-000001, …).
+    absl::StatusOr<int64_t> NextAdviceNumber();
+    absl::Status InsertAdvice(const v1::Advice& advice, int64_t number);
+    absl::StatusOr<std::optional<v1::Advice>> GetAdvice(const std::string& id);
+    // Replaces the row if its etag is still expected_etag; ABORTED otherwise.
+    absl::Status UpdateAdvice(const v1::Advice& advice, const std::string& expected_etag);
+    // Advice matching `filter` with number > after_number, ascending, at
+    // most `limit`.
+    absl::StatusOr<std::vector<v1::Advice>> ListAdvice(const AdviceFilter& filter,
+                                                       int64_t after_number, int limit);
+
+    // ---- events
+    // Appends an event; returns it with its sequence set. Signals
+    // kAssessmentEventsChannel on commit.
+    absl::StatusOr<v1::AssessmentEvent> AppendEvent(v1::AssessmentEvent event);
+    // Events with sequence > after ("" organization = all, else only that
+    // organisation's), ascending, at most limit. *scanned_to (optional) is
+    // set to the highest sequence examined, so a filtered reader moves on
+    // past events it may not see.
+    absl::StatusOr<std::vector<v1::AssessmentEvent>> EventsAfter(int64_t after,
+                                                                 const std::string& organization,
+                                                                 int limit, int64_t* scanned_to);
+
+   private:
+    absl::StatusOr<int64_t> NextCounter(const std::string& name);
+
+    db::Transaction& tx_;
+  };
+
+  explicit AssessmentStore(db::Database& db) : db_(db) {}
+
+  // The database, for runtime::RunMutation (which opens the write
+  // transaction a mutation, its request log record and its audit entry
+  // share); reads and writes go through Tx.
+  db::Database& database() { return db_; }
+
+  // Runs fn in a read-only transaction.
+  absl::Status Read(const std::function<absl::Status(Tx&)>& fn);
+  // Runs fn in a read-write transaction and commits it (start-up work such
+  // as storing checklists; mutations go through RunMutation).
+  absl::Status Write(const std::function<absl::Status(Tx&)>& fn);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace seccoord::assessment
+
+#endif  // SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_

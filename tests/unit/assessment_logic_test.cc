@@ -1,0 +1,797 @@
+// AssessmentLogic over the real AssessmentStore, on SQLite and on
+// PostgreSQL, with in-memory fakes of the two peers behind the same
+// interfaces (the real peers run in tests/integration/assessment_service_test):
+// checklists installed once and immutable; creation with its policy binding
+// (in force, none in force, past year, policy down → bound at submission);
+// answers with etags and request ids; every bad input naming its field and
+// changing nothing; baseline carry-over; submission rules and snapshots;
+// review by another organisation naming the latest submission; advice and
+// its thread; visibility; the event stream.
+#include "services/assessment/assessment_logic.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/proto_convert.h"
+#include "services/assessment/checklist.h"
+#include "services/assessment/workflow.h"
+#include "services/runtime/db/migrations.h"
+#include "services/runtime/request_log.h"
+#include "tests/support/test_database.h"
+
+namespace seccoord::assessment {
+namespace {
+
+using runtime::Caller;
+using runtime::Role;
+
+Caller MakeCaller(const std::string& org, const std::string& user, Role role) {
+  Caller c;
+  c.principal.organization = org;
+  c.principal.user = user;
+  c.roles = {role};
+  return c;
+}
+
+const Caller kStaff = MakeCaller("kasama-union", "staff1", Role::kUnionStaff);
+const Caller kAdmin = MakeCaller("kasama-union", "admin1", Role::kUnionAdmin);
+const Caller kAdvisor = MakeCaller("kasama-city", "advisor1", Role::kAdvisor);
+// Staff of another organisation with its own inspection (a second union).
+const Caller kOtherStaff = MakeCaller("other-union", "staff9", Role::kUnionStaff);
+// An advisor whose organisation also runs an inspection: may not review it.
+const Caller kCityStaff = MakeCaller("kasama-city", "staff2", Role::kUnionStaff);
+
+int request_counter = 0;
+std::string NewRequestId() { return "req-" + std::to_string(++request_counter); }
+
+v1::Date D(int y, int m, int d) { return ToProtoDate(CivilDate{y, m, d}); }
+
+// The policy service as a table of revisions in force from a date on.
+class FakePolicyPeer : public PolicyPeer {
+ public:
+  absl::StatusOr<v1::Revision> RevisionInForce(const std::string& document_id,
+                                               const CivilDate& date) override {
+    ++calls;
+    if (!status.ok()) return status;
+    const v1::Revision* found = nullptr;
+    for (const auto& [from, revision] : revisions) {
+      if (from <= date) found = &revision;
+    }
+    if (found == nullptr) return absl::NotFoundError("no revision in force");
+    return *found;
+  }
+  void Publish(int64_t number, CivilDate effective, const std::string& hash) {
+    v1::Revision r;
+    r.set_document_id("basic-policy");
+    r.set_number(number);
+    r.set_content_hash(hash);
+    *r.mutable_effective_date() = ToProtoDate(effective);
+    revisions[effective] = r;
+  }
+  std::map<CivilDate, v1::Revision, std::less<>> revisions;
+  absl::Status status;
+  int calls = 0;
+};
+
+class FakeAssetPeer : public AssetPeer {
+ public:
+  absl::StatusOr<v1::FindingsSummary> FindingsSummary(const std::string& organization) override {
+    if (!status.ok()) return status;
+    v1::FindingsSummary s = summary;
+    s.set_organization(organization);
+    return s;
+  }
+  void SetCritical(const std::string& rule, int count) {
+    auto* rc = summary.add_by_rule();
+    rc->set_rule_id(rule);
+    rc->set_severity(v1::SEVERITY_CRITICAL);
+    rc->set_count(count);
+  }
+  v1::FindingsSummary summary;
+  absl::Status status;
+};
+
+v1::Checklist TestChecklist(const std::string& version = "t.1", bool is_default = true) {
+  v1::Checklist c;
+  c.set_version(version);
+  c.set_title("テスト点検票");
+  c.set_is_default(is_default);
+  c.mutable_derived_from()->set_document_id("basic-policy");
+  c.mutable_derived_from()->set_revision_number(1);
+  c.mutable_derived_from()->set_content_hash(std::string(64, 'a'));
+  auto add = [&](const std::string& id, bool required, std::vector<std::string> rules) {
+    auto* item = c.add_items();
+    item->set_id(id);
+    item->set_chapter(id[0] - '0');
+    item->set_chapter_title("章");
+    item->set_question("問い " + id);
+    item->set_article("第6");
+    item->set_required(required);
+    for (auto& r : rules) item->add_asset_rule_ids(r);
+  };
+  add("1-1", true, {});
+  add("1-2", true, {});
+  add("3-2", true, {"SENSITIVE_MFA_EXPORT"});
+  add("8-5", false, {});
+  return c;
+}
+
+class AssessmentLogicTest : public seccoord::testing::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(db::ApplyMigrations(db(), "assessment", AssessmentMigrations()).ok());
+    ASSERT_TRUE(db::ApplyMigrations(db(), "requests", runtime::RequestLogMigrations()).ok());
+    store_ = std::make_unique<AssessmentStore>(db());
+    Clock clock{[this] { return ++now_us_; }, [this] { return today_; }};
+    logic_ = std::make_unique<AssessmentLogic>(*store_, policy_, assets_, clock);
+    policy_.Publish(1, {2026, 4, 1}, std::string(64, 'b'));
+    ASSERT_TRUE(logic_->InstallChecklists({TestChecklist()}, "test").ok());
+  }
+
+  absl::StatusOr<v1::Assessment> Create(int fy = 2026, const Caller& caller = kStaff,
+                                        bool from_last = false, int round = 0) {
+    v1::CreateAssessmentRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_fiscal_year(fy);
+    r.set_from_last_accepted(from_last);
+    r.set_round(round);
+    return logic_->CreateAssessment(caller, r);
+  }
+
+  absl::StatusOr<v1::Assessment> Get(const std::string& id, const Caller& caller = kStaff) {
+    v1::GetAssessmentRequest r;
+    r.set_assessment_id(id);
+    return logic_->GetAssessment(caller, r);
+  }
+
+  absl::StatusOr<v1::Assessment> Answer(const v1::Assessment& a,
+                                        std::vector<v1::ItemAnswer> answers,
+                                        const Caller& caller = kStaff,
+                                        std::vector<std::string> confirm = {},
+                                        const std::string& request_id = "") {
+    v1::UpdateAnswersRequest r;
+    r.set_request_id(request_id.empty() ? NewRequestId() : request_id);
+    r.set_assessment_id(a.id());
+    r.set_etag(a.etag());
+    for (auto& x : answers) *r.add_answers() = x;
+    for (auto& c : confirm) r.add_confirm_item_ids(c);
+    return logic_->UpdateAnswers(caller, r);
+  }
+
+  static v1::ItemAnswer Item(const std::string& id, v1::ItemResult result,
+                             const std::string& note = "") {
+    v1::ItemAnswer a;
+    a.set_item_id(id);
+    a.set_result(result);
+    a.set_note(note);
+    if (result == v1::ITEM_RESULT_PARTIAL || result == v1::ITEM_RESULT_NOT_IMPLEMENTED) {
+      a.mutable_remediation()->set_action("改善する");
+      a.mutable_remediation()->set_owner("総務係");
+      *a.mutable_remediation()->mutable_due() = D(2028, 3, 31);
+    }
+    return a;
+  }
+
+  // An assessment with every required item answered.
+  v1::Assessment Complete(const Caller& caller = kStaff, int fy = 2026) {
+    auto a = Create(fy, caller);
+    EXPECT_TRUE(a.ok()) << a.status();
+    auto b = Answer(*a,
+                    {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED),
+                     Item("1-2", v1::ITEM_RESULT_PARTIAL),
+                     Item("3-2", v1::ITEM_RESULT_NOT_APPLICABLE)},
+                    caller);
+    EXPECT_TRUE(b.ok()) << b.status();
+    return *b;
+  }
+
+  absl::StatusOr<v1::Assessment> Submit(const v1::Assessment& a, const Caller& caller = kStaff) {
+    v1::SubmitAssessmentRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_assessment_id(a.id());
+    r.set_etag(a.etag());
+    return logic_->SubmitAssessment(caller, r);
+  }
+
+  absl::StatusOr<v1::Assessment> Review(const v1::Assessment& a, v1::ReviewDecision decision,
+                                        const std::string& comment = "",
+                                        std::vector<v1::AdviceDraft> advice = {},
+                                        const Caller& caller = kAdvisor, int64_t number = -1) {
+    v1::ReviewAssessmentRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_assessment_id(a.id());
+    r.set_submission_number(number >= 0 ? number : a.submissions_size());
+    r.set_decision(decision);
+    r.set_comment(comment);
+    for (auto& d : advice) *r.add_advice() = d;
+    return logic_->ReviewAssessment(caller, r);
+  }
+
+  static v1::AdviceDraft Draft(const std::string& item, const std::string& text) {
+    v1::AdviceDraft d;
+    d.set_item_id(item);
+    d.set_text(text);
+    return d;
+  }
+
+  absl::StatusOr<v1::ListAdviceResponse> AdviceOf(const std::string& id,
+                                                  const Caller& caller = kStaff) {
+    v1::ListAdviceRequest r;
+    r.set_assessment_id(id);
+    return logic_->ListAdvice(caller, r);
+  }
+
+  std::vector<v1::AssessmentEvent> Events(const Caller& caller, int64_t after = 0) {
+    int64_t scanned = 0;
+    auto e = logic_->VisibleEventsAfter(caller, after, 1000, &scanned);
+    EXPECT_TRUE(e.ok()) << e.status();
+    return e.ok() ? *e : std::vector<v1::AssessmentEvent>{};
+  }
+
+  // The stored assessment, as a later reader sees it.
+  v1::Assessment Stored(const std::string& id) {
+    auto a = Get(id, kAdvisor);
+    EXPECT_TRUE(a.ok()) << a.status();
+    v1::Assessment out = a.ok() ? *a : v1::Assessment();
+    out.clear_item_findings();
+    out.clear_findings_time_us();
+    out.clear_unavailable();
+    return out;
+  }
+
+  int64_t now_us_ = 1'780'000'000'000'000;
+  CivilDate today_{2026, 12, 1};
+  FakePolicyPeer policy_;
+  FakeAssetPeer assets_;
+  std::unique_ptr<AssessmentStore> store_;
+  std::unique_ptr<AssessmentLogic> logic_;
+};
+
+// ---------------------------------------------------------------- checklists
+
+TEST_P(AssessmentLogicTest, ChecklistsAreStoredOnceAndImmutable) {
+  auto got = logic_->GetChecklist(kStaff, {});
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->version(), "t.1");
+  EXPECT_TRUE(got->is_default());
+  EXPECT_EQ(got->items_size(), 4);
+  EXPECT_EQ(got->content_hash(), ChecklistContentHash(TestChecklist()));
+  // The same file again: fine.
+  EXPECT_TRUE(logic_->InstallChecklists({TestChecklist()}, "again").ok());
+  // A changed question under the stored version: refused, naming the item.
+  v1::Checklist changed = TestChecklist();
+  changed.mutable_items(2)->set_question("変えた問い");
+  absl::Status s = logic_->InstallChecklists({changed}, "data/checklists");
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("data/checklists"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("3-2"), std::string::npos) << s;
+  // Nothing changed.
+  got = logic_->GetChecklist(kStaff, {});
+  EXPECT_EQ(got->items(2).question(), "問い 3-2");
+  // A new version becomes the default.
+  ASSERT_TRUE(logic_->InstallChecklists({TestChecklist("t.1", false), TestChecklist("t.2", true)},
+                                        "dir")
+                  .ok());
+  auto list = logic_->ListChecklists(kStaff);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->checklists_size(), 2);
+  EXPECT_EQ(list->checklists(0).version(), "t.2");
+  EXPECT_TRUE(list->checklists(0).is_default());
+  EXPECT_EQ(list->checklists(0).item_count(), 4);
+  EXPECT_EQ(list->checklists(0).items_size(), 0);
+  v1::GetChecklistRequest unknown;
+  unknown.set_version("9.9");
+  auto missing = logic_->GetChecklist(kStaff, unknown);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("version: no checklist version 9.9"),
+            std::string::npos);
+}
+
+// ------------------------------------------------------------------ creation
+
+TEST_P(AssessmentLogicTest, CreateBindsTheRevisionInForceToday) {
+  auto a = Create();
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->id(), "kasama-union-2026-1");
+  EXPECT_EQ(a->state(), v1::ASSESSMENT_STATE_DRAFT);
+  EXPECT_EQ(a->round(), 1);
+  EXPECT_EQ(a->checklist_version(), "t.1");
+  EXPECT_FALSE(a->policy_unavailable());
+  EXPECT_EQ(a->policy().revision_number(), 1);
+  EXPECT_EQ(a->policy().content_hash(), std::string(64, 'b'));
+  EXPECT_EQ(FromProtoDate(a->policy().in_force_on()), (CivilDate{2026, 12, 1}));
+  EXPECT_EQ(FromProtoDate(a->policy().effective_date()), (CivilDate{2026, 4, 1}));
+  EXPECT_EQ(a->created_by(), "seccoord://kasama-union/staff1");
+}
+
+TEST_P(AssessmentLogicTest, PastYearIsBoundOnItsLastDayOrToNoneInForce) {
+  // 令和7年度 ended 2026-03-31, before revision 1 took effect.
+  auto past = Create(2025);
+  ASSERT_TRUE(past.ok()) << past.status();
+  EXPECT_TRUE(past->policy().none_in_force());
+  EXPECT_FALSE(past->policy_unavailable());
+  EXPECT_EQ(FromProtoDate(past->policy().in_force_on()), (CivilDate{2026, 3, 31}));
+  // With an older revision in force then, that one.
+  policy_.Publish(7, {2020, 4, 1}, std::string(64, 'c'));
+  auto older = Create(2024);
+  ASSERT_TRUE(older.ok()) << older.status();
+  EXPECT_EQ(older->policy().revision_number(), 7);
+  EXPECT_EQ(FromProtoDate(older->policy().in_force_on()), (CivilDate{2025, 3, 31}));
+}
+
+TEST_P(AssessmentLogicTest, PolicyDownCreatesUnboundAndBindsAtSubmission) {
+  policy_.status = absl::UnavailableError("connection refused");
+  auto a = Create();
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_TRUE(a->policy_unavailable());
+  EXPECT_FALSE(a->has_policy());
+  auto shown = Get(a->id());
+  ASSERT_TRUE(shown.ok());
+  ASSERT_EQ(shown->unavailable_size(), 1);
+  EXPECT_NE(shown->unavailable(0).find("policy binding"), std::string::npos);
+  auto answered = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED),
+                              Item("1-2", v1::ITEM_RESULT_IMPLEMENTED),
+                              Item("3-2", v1::ITEM_RESULT_NOT_APPLICABLE)});
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  // Still down: only this blocks the submission.
+  auto refused = Submit(*answered);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("policy"), std::string::npos);
+  EXPECT_EQ(Stored(a->id()).state(), v1::ASSESSMENT_STATE_DRAFT);
+  policy_.status = absl::OkStatus();
+  auto submitted = Submit(*answered);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_FALSE(submitted->policy_unavailable());
+  EXPECT_EQ(submitted->policy().revision_number(), 1);
+  EXPECT_EQ(submitted->state(), v1::ASSESSMENT_STATE_SUBMITTED);
+}
+
+TEST_P(AssessmentLogicTest, CreateRefusals) {
+  v1::CreateAssessmentRequest r;
+  r.set_request_id(NewRequestId());
+  r.set_fiscal_year(2150);
+  auto s = logic_->CreateAssessment(kStaff, r).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message().rfind("fiscal_year: 2150 is out of range", 0), 0u) << s;
+  r.set_fiscal_year(1999);
+  EXPECT_EQ(logic_->CreateAssessment(kStaff, r).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  r.set_fiscal_year(2026);
+  r.set_organization("mito-city");
+  EXPECT_EQ(logic_->CreateAssessment(kStaff, r).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  r.set_organization("");
+  r.set_checklist_version("0.0");
+  s = logic_->CreateAssessment(kStaff, r).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("checklist_version"), std::string::npos) << s;
+  // Nothing was stored by any of them.
+  v1::ListAssessmentsRequest all;
+  EXPECT_EQ(logic_->ListAssessments(kAdvisor, all)->assessments_size(), 0);
+}
+
+TEST_P(AssessmentLogicTest, OneOpenRoundPerYearAndRoundsAreUnique) {
+  auto first = Create();
+  ASSERT_TRUE(first.ok());
+  // The same round again: ALREADY_EXISTS naming the round.
+  auto again = Create(2026, kStaff, false, 1);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(again.status().message().rfind("round: kasama-union-2026-1 already exists", 0), 0u)
+      << again.status();
+  // The next round while the first is open: refused.
+  EXPECT_EQ(Create().status().code(), absl::StatusCode::kFailedPrecondition);
+  // Another year is another matter.
+  auto next_year = Create(2027);
+  ASSERT_TRUE(next_year.ok()) << next_year.status();
+  EXPECT_EQ(next_year->id(), "kasama-union-2027-1");
+}
+
+TEST_P(AssessmentLogicTest, RetriedCreateReturnsTheFirstResult) {
+  v1::CreateAssessmentRequest r;
+  r.set_request_id("retry-me");
+  r.set_fiscal_year(2026);
+  auto first = logic_->CreateAssessment(kStaff, r);
+  auto second = logic_->CreateAssessment(kStaff, r);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->id(), second->id());
+  v1::ListAssessmentsRequest all;
+  EXPECT_EQ(logic_->ListAssessments(kAdvisor, all)->assessments_size(), 1);
+}
+
+// ------------------------------------------------------------------- answers
+
+TEST_P(AssessmentLogicTest, AnswersNeedTheCurrentEtag) {
+  auto a = Create();
+  auto b = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED)});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_NE(b->etag(), a->etag());
+  EXPECT_EQ(b->answers(0).answered_by(), "seccoord://kasama-union/staff1");
+  EXPECT_GT(b->answers(0).answer_time_us(), 0);
+  auto stale = Answer(*a, {Item("1-2", v1::ITEM_RESULT_IMPLEMENTED)});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Stored(a->id()).answers_size(), 1);
+}
+
+TEST_P(AssessmentLogicTest, BadAnswersNameTheFieldAndChangeNothing) {
+  auto a = Create();
+  struct Case {
+    v1::ItemAnswer answer;
+    absl::StatusCode code;
+    std::string field;
+  };
+  v1::ItemAnswer unknown = Item("9-9", v1::ITEM_RESULT_IMPLEMENTED);
+  v1::ItemAnswer no_result = Item("1-1", v1::ITEM_RESULT_UNSPECIFIED);
+  v1::ItemAnswer bad_enum = Item("1-1", static_cast<v1::ItemResult>(42));
+  v1::ItemAnswer early_due = Item("1-2", v1::ITEM_RESULT_PARTIAL);
+  *early_due.mutable_remediation()->mutable_due() = D(2026, 3, 31);
+  v1::ItemAnswer impossible_due = Item("1-2", v1::ITEM_RESULT_PARTIAL);
+  *impossible_due.mutable_remediation()->mutable_due() = D(2026, 2, 30);
+  v1::ItemAnswer bad_hash = Item("1-1", v1::ITEM_RESULT_IMPLEMENTED);
+  bad_hash.add_evidence()->set_title("研修記録");
+  bad_hash.mutable_evidence(0)->set_sha256("xyz");
+  v1::ItemAnswer long_note = Item("1-1", v1::ITEM_RESULT_IMPLEMENTED, std::string(5000, 'x'));
+  v1::ItemAnswer bad_utf8 = Item("1-1", v1::ITEM_RESULT_IMPLEMENTED, "\xff\xfe");
+  v1::ItemAnswer many_evidence = Item("1-1", v1::ITEM_RESULT_IMPLEMENTED);
+  for (int i = 0; i < 21; ++i) many_evidence.add_evidence()->set_title("e");
+  const std::vector<Case> cases = {
+      {unknown, absl::StatusCode::kInvalidArgument, "answers[0].item_id: no item 9-9"},
+      {no_result, absl::StatusCode::kInvalidArgument, "answers[0].result: required"},
+      {bad_enum, absl::StatusCode::kInvalidArgument, "answers[0].result: unknown value 42"},
+      {early_due, absl::StatusCode::kInvalidArgument,
+       "answers[0].remediation.due: 2026-03-31 lies before 令和8年度"},
+      {impossible_due, absl::StatusCode::kInvalidArgument, "answers[0].remediation.due"},
+      {bad_hash, absl::StatusCode::kInvalidArgument, "answers[0].evidence[0].sha256"},
+      {long_note, absl::StatusCode::kResourceExhausted, "answers[0].note"},
+      {bad_utf8, absl::StatusCode::kInvalidArgument, "answers[0].note: is not valid UTF-8"},
+      {many_evidence, absl::StatusCode::kResourceExhausted, "answers[0].evidence"},
+  };
+  for (const auto& c : cases) {
+    auto s = Answer(*a, {c.answer}).status();
+    EXPECT_EQ(s.code(), c.code) << s;
+    EXPECT_EQ(s.message().rfind(c.field, 0), 0u) << s << " (expected " << c.field << ")";
+  }
+  auto twice = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED),
+                           Item("1-1", v1::ITEM_RESULT_PARTIAL)});
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(twice.status().message().rfind("answers[1].item_id", 0), 0u) << twice.status();
+  v1::Assessment stored = Stored(a->id());
+  EXPECT_EQ(stored.answers_size(), 0);
+  EXPECT_EQ(stored.etag(), a->etag());
+}
+
+TEST_P(AssessmentLogicTest, ImplementedWithCriticalFindingsNeedsANote) {
+  assets_.SetCritical("SENSITIVE_MFA_EXPORT", 2);
+  auto a = Create();
+  auto refused = Answer(*a, {Item("3-2", v1::ITEM_RESULT_IMPLEMENTED)});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("item 3-2"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("SENSITIVE_MFA_EXPORT"), std::string::npos);
+  EXPECT_EQ(Stored(a->id()).answers_size(), 0);
+  auto noted = Answer(*a, {Item("3-2", v1::ITEM_RESULT_IMPLEMENTED, "2台は撤去予定、持出し禁止を周知済")});
+  EXPECT_TRUE(noted.ok()) << noted.status();
+  // With the asset service down the check cannot be made: refused as
+  // UNAVAILABLE unless a note explains.
+  assets_.status = absl::UnavailableError("down");
+  auto down = Answer(*noted, {Item("3-2", v1::ITEM_RESULT_IMPLEMENTED)});
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable);
+  // Items without asset rules need no peer at all.
+  EXPECT_TRUE(Answer(*noted, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED)}).ok());
+}
+
+TEST_P(AssessmentLogicTest, GetShowsFindingsBesideItemsOrSaysTheyAreUnavailable) {
+  assets_.SetCritical("SENSITIVE_MFA_EXPORT", 3);
+  auto a = Create();
+  auto shown = Get(a->id());
+  ASSERT_TRUE(shown.ok());
+  ASSERT_EQ(shown->item_findings_size(), 1);
+  EXPECT_EQ(shown->item_findings(0).item_id(), "3-2");
+  EXPECT_EQ(shown->item_findings(0).count(), 3);
+  EXPECT_EQ(shown->item_findings(0).critical(), 3);
+  EXPECT_GT(shown->findings_time_us(), 0);
+  EXPECT_EQ(shown->unavailable_size(), 0);
+  assets_.status = absl::DeadlineExceededError("deadline");
+  shown = Get(a->id());
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  EXPECT_EQ(shown->item_findings_size(), 0);
+  ASSERT_EQ(shown->unavailable_size(), 1);
+  EXPECT_NE(shown->unavailable(0).find("asset findings"), std::string::npos);
+}
+
+// ------------------------------------------------------------ submit / review
+
+TEST_P(AssessmentLogicTest, SubmissionRulesAndSnapshot) {
+  auto a = Create();
+  auto partial_no_plan = Item("1-2", v1::ITEM_RESULT_PARTIAL);
+  partial_no_plan.clear_remediation();
+  auto b = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED), partial_no_plan});
+  ASSERT_TRUE(b.ok()) << b.status();
+  auto refused = Submit(*b);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("required items not answered: 3-2"),
+            std::string::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("remediation plan (action and due date): 1-2"),
+            std::string::npos)
+      << refused.status();
+  EXPECT_EQ(Stored(a->id()).state(), v1::ASSESSMENT_STATE_DRAFT);
+
+  v1::Assessment complete = Complete(kStaff, 2027);
+  auto submitted = Submit(complete);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->state(), v1::ASSESSMENT_STATE_SUBMITTED);
+  ASSERT_EQ(submitted->submissions_size(), 1);
+  const auto& ref = submitted->submissions(0);
+  EXPECT_EQ(ref.number(), 1);
+  EXPECT_EQ(ref.submitted_by(), "seccoord://kasama-union/staff1");
+  // The stored snapshot hashes to what the submission says.
+  std::optional<v1::Assessment> snapshot;
+  ASSERT_TRUE(store_
+                  ->Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+                    auto s = tx.GetSubmission(submitted->id(), 1);
+                    if (!s.ok()) return s.status();
+                    snapshot = *s;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(snapshot.has_value());
+  EXPECT_EQ(SubmissionSha256(*snapshot, 1), ref.sha256());
+  EXPECT_EQ(snapshot->answers_size(), 3);
+  // Answering a SUBMITTED assessment is refused.
+  auto late = Answer(*submitted, {Item("8-5", v1::ITEM_RESULT_IMPLEMENTED)});
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(late.status().message().rfind("state: ", 0), 0u);
+}
+
+TEST_P(AssessmentLogicTest, ReturnAdviseRespondResubmitAcceptClose) {
+  auto submitted = Submit(Complete());
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  // RETURN needs a comment.
+  auto no_comment = Review(*submitted, v1::REVIEW_DECISION_RETURN);
+  EXPECT_EQ(no_comment.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(no_comment.status().message().rfind("comment", 0), 0u);
+  // Advice on an item the checklist lacks: refused, nothing stored.
+  auto bad_item = Review(*submitted, v1::REVIEW_DECISION_RETURN, "直してください",
+                         {Draft("9-9", "x")});
+  EXPECT_EQ(bad_item.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_item.status().message().rfind("advice[0].item_id", 0), 0u);
+  EXPECT_EQ(Stored(submitted->id()).state(), v1::ASSESSMENT_STATE_SUBMITTED);
+  // The assessed organisation may not review itself.
+  auto self = Review(*submitted, v1::REVIEW_DECISION_ACCEPT, "", {}, kAdmin);
+  EXPECT_EQ(self.status().code(), absl::StatusCode::kPermissionDenied);
+
+  v1::AdviceDraft policy_review = Draft("", "基本方針第8に基づく見直しを検討してください");
+  policy_review.set_policy_review_needed(true);
+  policy_review.set_severity(v1::SEVERITY_CRITICAL);
+  auto returned = Review(*submitted, v1::REVIEW_DECISION_RETURN, "1-2の改善計画を具体化",
+                         {Draft("1-2", "期限を早めてください"), policy_review});
+  ASSERT_TRUE(returned.ok()) << returned.status();
+  EXPECT_EQ(returned->state(), v1::ASSESSMENT_STATE_RETURNED);
+  EXPECT_EQ(returned->review_comment(), "1-2の改善計画を具体化");
+  EXPECT_EQ(returned->reviewed_by(), "seccoord://kasama-city/advisor1");
+  auto advice = AdviceOf(returned->id());
+  ASSERT_TRUE(advice.ok());
+  ASSERT_EQ(advice->advice_size(), 2);
+  EXPECT_EQ(advice->advice(0).item_id(), "1-2");
+  EXPECT_EQ(advice->advice(0).severity(), v1::SEVERITY_WARNING);  // default
+  EXPECT_TRUE(advice->advice(1).policy_review_needed());
+  EXPECT_EQ(advice->advice(1).state(), v1::ADVICE_STATE_OPEN);
+
+  // Closing OPEN advice is refused; the union answers it first.
+  v1::CloseAdviceRequest close;
+  close.set_request_id(NewRequestId());
+  close.set_advice_id(advice->advice(0).id());
+  close.set_etag(advice->advice(0).etag());
+  EXPECT_EQ(logic_->CloseAdvice(kAdvisor, close).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The advisor may not answer; other staff cannot even see it.
+  v1::AnswerAdviceRequest answer;
+  answer.set_request_id(NewRequestId());
+  answer.set_advice_id(advice->advice(0).id());
+  answer.set_etag(advice->advice(0).etag());
+  answer.set_text("令和8年12月末に前倒しします");
+  EXPECT_EQ(logic_->AnswerAdvice(kOtherStaff, answer).status().code(),
+            absl::StatusCode::kNotFound);
+  auto answered = logic_->AnswerAdvice(kStaff, answer);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(answered->state(), v1::ADVICE_STATE_ANSWERED);
+  ASSERT_EQ(answered->thread_size(), 1);
+  EXPECT_EQ(answered->thread(0).kind(), v1::ADVICE_ENTRY_KIND_ANSWER);
+
+  // Stale etag on close.
+  EXPECT_EQ(logic_->CloseAdvice(kAdvisor, close).status().code(), absl::StatusCode::kAborted);
+  close.set_etag(answered->etag());
+  // Reopen with a comment, answer again, close.
+  v1::ReopenAdviceRequest reopen;
+  reopen.set_request_id(NewRequestId());
+  reopen.set_advice_id(answered->id());
+  reopen.set_etag(answered->etag());
+  EXPECT_EQ(logic_->ReopenAdvice(kAdvisor, reopen).status().code(),
+            absl::StatusCode::kInvalidArgument);  // comment required
+  reopen.set_comment("担当者も明記してください");
+  auto reopened = logic_->ReopenAdvice(kAdvisor, reopen);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(reopened->state(), v1::ADVICE_STATE_OPEN);
+  answer.set_request_id(NewRequestId());
+  answer.set_etag(reopened->etag());
+  answer.set_text("担当: 総務係長");
+  auto answered2 = logic_->AnswerAdvice(kStaff, answer);
+  ASSERT_TRUE(answered2.ok()) << answered2.status();
+  close.set_request_id(NewRequestId());
+  close.set_etag(answered2->etag());
+  auto closed = logic_->CloseAdvice(kAdvisor, close);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->state(), v1::ADVICE_STATE_CLOSED);
+  ASSERT_EQ(closed->thread_size(), 4);
+  EXPECT_EQ(closed->thread(0).kind(), v1::ADVICE_ENTRY_KIND_ANSWER);
+  EXPECT_EQ(closed->thread(1).kind(), v1::ADVICE_ENTRY_KIND_REOPEN);
+  EXPECT_EQ(closed->thread(2).kind(), v1::ADVICE_ENTRY_KIND_ANSWER);
+  EXPECT_EQ(closed->thread(3).kind(), v1::ADVICE_ENTRY_KIND_CLOSE);
+
+  // Resubmit; a review naming the first submission is ABORTED.
+  auto current = Stored(returned->id());
+  auto resubmitted = Submit(current);
+  ASSERT_TRUE(resubmitted.ok()) << resubmitted.status();
+  EXPECT_EQ(resubmitted->submissions_size(), 2);
+  EXPECT_NE(resubmitted->submissions(0).sha256(), "");
+  auto old = Review(*resubmitted, v1::REVIEW_DECISION_ACCEPT, "", {}, kAdvisor, 1);
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(old.status().message().rfind("submission_number: 1 is not the latest", 0), 0u);
+  auto accepted = Review(*resubmitted, v1::REVIEW_DECISION_ACCEPT, "確認しました");
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  EXPECT_EQ(accepted->state(), v1::ASSESSMENT_STATE_ACCEPTED);
+  // Locked.
+  EXPECT_EQ(Answer(*accepted, {Item("8-5", v1::ITEM_RESULT_IMPLEMENTED)}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Advice may still be sent on an accepted one.
+  v1::SendAdviceRequest send;
+  send.set_request_id(NewRequestId());
+  send.set_assessment_id(accepted->id());
+  *send.mutable_advice() = Draft("8-5", "次年度はSNS運用手順も点検してください");
+  EXPECT_TRUE(logic_->SendAdvice(kAdvisor, send).ok());
+  send.set_request_id(NewRequestId());
+  EXPECT_EQ(logic_->SendAdvice(kAdmin, send).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // The events, in order, as the union sees them.
+  std::vector<v1::AssessmentEventType> types;
+  for (const auto& e : Events(kStaff)) types.push_back(e.type());
+  const std::vector<v1::AssessmentEventType> expected = {
+      v1::ASSESSMENT_EVENT_TYPE_SUBMITTED,       v1::ASSESSMENT_EVENT_TYPE_RETURNED,
+      v1::ASSESSMENT_EVENT_TYPE_ADVICE_SENT,     v1::ASSESSMENT_EVENT_TYPE_ADVICE_SENT,
+      v1::ASSESSMENT_EVENT_TYPE_ADVICE_ANSWERED, v1::ASSESSMENT_EVENT_TYPE_ADVICE_REOPENED,
+      v1::ASSESSMENT_EVENT_TYPE_ADVICE_ANSWERED, v1::ASSESSMENT_EVENT_TYPE_ADVICE_CLOSED,
+      v1::ASSESSMENT_EVENT_TYPE_SUBMITTED,       v1::ASSESSMENT_EVENT_TYPE_ACCEPTED,
+      v1::ASSESSMENT_EVENT_TYPE_ADVICE_SENT};
+  EXPECT_EQ(types, expected);
+  // Resuming after the fourth misses nothing.
+  auto rest = Events(kStaff, Events(kStaff)[3].sequence());
+  ASSERT_EQ(rest.size(), expected.size() - 4);
+  EXPECT_EQ(rest[0].type(), v1::ASSESSMENT_EVENT_TYPE_ADVICE_ANSWERED);
+  // Other organisations' staff see none of them.
+  EXPECT_TRUE(Events(kOtherStaff).empty());
+}
+
+TEST_P(AssessmentLogicTest, ReopenAnAcceptedAssessmentWithAReason) {
+  auto submitted = Submit(Complete());
+  auto accepted = Review(*submitted, v1::REVIEW_DECISION_ACCEPT);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  v1::ReopenAssessmentRequest r;
+  r.set_request_id(NewRequestId());
+  r.set_assessment_id(accepted->id());
+  r.set_etag(accepted->etag());
+  EXPECT_EQ(logic_->ReopenAssessment(kAdvisor, r).status().code(),
+            absl::StatusCode::kInvalidArgument);  // reason required
+  r.set_reason("資産台帳の更新漏れが判明したため");
+  auto reopened = logic_->ReopenAssessment(kAdvisor, r);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(reopened->state(), v1::ASSESSMENT_STATE_RETURNED);
+  EXPECT_EQ(reopened->review_comment(), "資産台帳の更新漏れが判明したため");
+  // Reopening a RETURNED one is refused.
+  r.set_request_id(NewRequestId());
+  r.set_etag(reopened->etag());
+  EXPECT_EQ(logic_->ReopenAssessment(kAdvisor, r).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_P(AssessmentLogicTest, AdvisorMayNotReviewItsOwnOrganisation) {
+  // kasama-city staff run an inspection of the city itself.
+  auto submitted = Submit(Complete(kCityStaff), kCityStaff);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  auto s = Review(*submitted, v1::REVIEW_DECISION_ACCEPT);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(s.status().message().find("separation of duties"), std::string::npos);
+  EXPECT_EQ(Stored(submitted->id()).state(), v1::ASSESSMENT_STATE_SUBMITTED);
+}
+
+// ------------------------------------------------------------------ baseline
+
+TEST_P(AssessmentLogicTest, BaselineCarriesOverAndMustBeConfirmed) {
+  auto none = Create(2026, kStaff, /*from_last=*/true);
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto submitted = Submit(Complete(kStaff, 2025));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  ASSERT_TRUE(Review(*submitted, v1::REVIEW_DECISION_ACCEPT).ok());
+  auto next = Create(2026, kStaff, /*from_last=*/true);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->baseline_of(), "kasama-union-2025-1");
+  ASSERT_EQ(next->answers_size(), 3);
+  for (const auto& a : next->answers()) EXPECT_TRUE(a.carried_over()) << a.item_id();
+  auto refused = Submit(*next);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("not yet confirmed or changed: 1-1, 1-2, 3-2"),
+            std::string::npos)
+      << refused.status();
+  // Confirm two, change one.
+  auto bad_confirm = Answer(*next, {}, kStaff, {"8-5"});
+  EXPECT_EQ(bad_confirm.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_confirm.status().message().rfind("confirm_item_ids[0]", 0), 0u);
+  auto confirmed = Answer(*next, {Item("3-2", v1::ITEM_RESULT_IMPLEMENTED, "導入済")}, kStaff,
+                          {"1-1", "1-2"});
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status();
+  for (const auto& a : confirmed->answers()) EXPECT_FALSE(a.carried_over()) << a.item_id();
+  EXPECT_TRUE(Submit(*confirmed).ok());
+}
+
+// ---------------------------------------------------------------- visibility
+
+TEST_P(AssessmentLogicTest, OthersSeeAnotherOrganisationsAssessmentAsMissing) {
+  auto a = Create();
+  ASSERT_TRUE(a.ok());
+  auto hidden = Get(a->id(), kOtherStaff);
+  auto missing = Get("kasama-union-2030-1", kOtherStaff);
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message(), "assessment_id: no assessment kasama-union-2026-1");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  // The advisor reads it; lists are filtered.
+  EXPECT_TRUE(Get(a->id(), kAdvisor).ok());
+  v1::ListAssessmentsRequest all;
+  EXPECT_EQ(logic_->ListAssessments(kOtherStaff, all)->assessments_size(), 0);
+  EXPECT_EQ(logic_->ListAssessments(kStaff, all)->assessments_size(), 1);
+  all.set_organization("kasama-union");
+  EXPECT_EQ(logic_->ListAssessments(kOtherStaff, all)->assessments_size(), 0);
+  // Nor can they write it.
+  auto write = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED)}, kOtherStaff);
+  EXPECT_EQ(write.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(AssessmentLogicTest, ListPagesInOrder) {
+  for (int fy : {2024, 2025, 2026, 2027}) ASSERT_TRUE(Create(fy).ok());
+  ASSERT_TRUE(Create(2026, kCityStaff).ok());
+  v1::ListAssessmentsRequest r;
+  r.set_page_size(2);
+  std::vector<std::string> ids;
+  for (int page = 0; page < 5; ++page) {
+    auto list = logic_->ListAssessments(kAdvisor, r);
+    ASSERT_TRUE(list.ok()) << list.status();
+    for (const auto& a : list->assessments()) {
+      ids.push_back(a.id());
+      EXPECT_EQ(a.answers_size(), 0);
+    }
+    if (list->next_page_token().empty()) break;
+    r.set_page_token(list->next_page_token());
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"kasama-city-2026-1", "kasama-union-2024-1",
+                                           "kasama-union-2025-1", "kasama-union-2026-1",
+                                           "kasama-union-2027-1"}));
+  v1::ListAssessmentsRequest bad;
+  bad.set_page_token("garbage!");
+  EXPECT_EQ(logic_->ListAssessments(kAdvisor, bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bad.clear_page_token();
+  bad.set_page_size(501);
+  EXPECT_EQ(logic_->ListAssessments(kAdvisor, bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::ListAssessmentsRequest by_state;
+  by_state.set_fiscal_year(2026);
+  EXPECT_EQ(logic_->ListAssessments(kAdvisor, by_state)->assessments_size(), 2);
+}
+
+SECCOORD_INSTANTIATE_DATABASE_TEST(AssessmentLogicTest);
+
+}  // namespace
+}  // namespace seccoord::assessment
