@@ -91,7 +91,7 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(
                       : "policyd";
   }
   runtime::ServerOptions server_options;
-  server_options.listen = "127.0.0.1:0";
+  server_options.listen = absl::StrCat("127.0.0.1:", options.port);
   server_options.tls_cert = absl::StrCat(TestCertDir(), "/", server_cert, ".crt");
   server_options.tls_key = absl::StrCat(TestCertDir(), "/", server_cert, ".key");
   server_options.tls_ca = absl::StrCat(TestCertDir(), "/ca.crt");

@@ -53,6 +53,9 @@ std::shared_ptr<grpc::Channel> TestChannel(const std::string& address,
                                            const std::string& cert_name);
 
 struct TestServerOptions {
+  // Port on 127.0.0.1; 0 = a free one. A fixed port lets a test restart a
+  // stopped server where its clients (a peer service) still dial.
+  int port = 0;
   // Accept clients without a certificate (anonymous role).
   bool allow_anonymous = false;
   // Access policy file; "" = TestAccessPolicyPath().
