@@ -78,3 +78,7 @@ seccoord_add_test(deploy_config_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/deploy_config_test.cc
   LIBS seccoord_runtime
   LABELS unit)
+# assessmentd's config names its own flags (peers, checklists) too.
+if(TARGET seccoord_assessment_flags)
+  target_link_libraries(deploy_config_test PRIVATE seccoord_assessment_flags)
+endif()

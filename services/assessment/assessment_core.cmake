@@ -15,5 +15,10 @@ add_library(seccoord_assessment_service STATIC
   ${CMAKE_CURRENT_LIST_DIR}/assessment_server.cc)
 target_link_libraries(seccoord_assessment_service PUBLIC seccoord_assessment_core seccoord_runtime)
 
+# The service's own flags (an object library: linked whole, so the flags
+# exist wherever it is linked, also in the test of the example configs).
+add_library(seccoord_assessment_flags OBJECT ${CMAKE_CURRENT_LIST_DIR}/assessment_flags.cc)
+target_link_libraries(seccoord_assessment_flags PUBLIC seccoord_assessment_service absl::flags)
+
 add_executable(seccoord-assessmentd ${CMAKE_CURRENT_LIST_DIR}/assessmentd_main.cc)
-target_link_libraries(seccoord-assessmentd PRIVATE seccoord_assessment_service)
+target_link_libraries(seccoord-assessmentd PRIVATE seccoord_assessment_flags seccoord_assessment_service)

@@ -1,21 +1,11 @@
 // seccoord-assessmentd: the assessment service (seccoord.v1.AssessmentService):
 // the self-inspection, its review and advice. Flags, TLS, health, audit and
-// lifecycle come from the shared bootstrap; the flags below name its peers
-// and its checklists.
+// lifecycle come from the shared bootstrap; assessment_flags.h adds the
+// peers and the checklists.
 #include <memory>
-#include <string>
 
-#include "absl/flags/flag.h"
+#include "services/assessment/assessment_flags.h"
 #include "services/assessment/assessment_server.h"
-
-ABSL_FLAG(std::string, policy_address, "127.0.0.1:7401",
-          "host:port of seccoord-policyd (the basic policy in force)");
-ABSL_FLAG(std::string, asset_address, "127.0.0.1:7402",
-          "host:port of seccoord-assetd (findings summaries)");
-ABSL_FLAG(int32_t, peer_deadline_ms, 1500,
-          "deadline of every call to a peer, retries included, in milliseconds");
-ABSL_FLAG(std::string, checklists, "data/checklists",
-          "folder of the checklist files (*.yaml) loaded at start");
 
 namespace {
 
@@ -26,12 +16,8 @@ seccoord::runtime::ServerSpec Spec() {
   auto configured = std::make_shared<seccoord::runtime::ServerSpec>();
   spec.register_services = [configured](seccoord::runtime::ServerEnv& env,
                                         grpc::ServerBuilder& builder) {
-    seccoord::assessment::AssessmentServerConfig config;
-    config.policy_address = absl::GetFlag(FLAGS_policy_address);
-    config.asset_address = absl::GetFlag(FLAGS_asset_address);
-    config.peer_deadline = absl::Milliseconds(absl::GetFlag(FLAGS_peer_deadline_ms));
-    config.checklist_dir = absl::GetFlag(FLAGS_checklists);
-    *configured = seccoord::assessment::AssessmentServerSpec(config);
+    *configured =
+        seccoord::assessment::AssessmentServerSpec(seccoord::assessment::ConfigFromFlags());
     return configured->register_services(env, builder);
   };
   spec.on_migrated = [configured](seccoord::runtime::ServerEnv& env) {

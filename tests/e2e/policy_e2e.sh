@@ -9,6 +9,7 @@ export SECCOORD_VAR="$(mktemp -d /tmp/seccoord-e2e.XXXXXX)"
 export SECCOORD_POLICY_ADDR="127.0.0.1:${E2E_POLICY_PORT:-17401}"
 # scripts/up starts the asset service too: keep it off the developer's port.
 export SECCOORD_ASSET_ADDR="127.0.0.1:${E2E_ASSET_PORT:-17402}"
+export SECCOORD_ASSESSMENT_ADDR="127.0.0.1:${E2E_ASSESSMENT_PORT:-17403}"
 export SECCOORD_SKIP_BUILD=1
 export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
 BIN="$SECCOORD_BIN"

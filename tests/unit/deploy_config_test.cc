@@ -21,7 +21,7 @@ TEST(DeployConfigTest, ExampleConfigsNameRealFlags) {
     EXPECT_TRUE(status.ok()) << entry.path() << ": " << status;
     ++checked;
   }
-  EXPECT_GE(checked, 2);
+  EXPECT_GE(checked, 3);
 }
 
 }  // namespace

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# End-to-end: scripts/up on a fresh state folder starts the real
+# seccoord-policyd, seccoord-assetd and seccoord-assessmentd and loads the
+# sample 令和8年度 self-inspection (submitted by staff1, returned by advisor1
+# with two advice items). The real CLI then runs the whole loop as the sample
+# principals: the advisor lists it, the union shows it by chapter with its
+# policy binding and the asset findings, a member is refused; the union
+# answers the advice, exports the answer sheet, edits and fills it, submits;
+# the advisor returns it with advice, the union responds and resubmits, the
+# advisor accepts and closes the advice; watch shows every event in order;
+# the audit chain verifies; scripts/down leaves no process. Runs beside a
+# developer's own suite: its own state folder and ports.
+set -uo pipefail
+ROOT="${SECCOORD_SOURCE_DIR:?}"
+export SECCOORD_VAR="$(mktemp -d /tmp/seccoord-assessment-e2e.XXXXXX)"
+export SECCOORD_POLICY_ADDR="127.0.0.1:${E2E_POLICY_PORT:-17421}"
+export SECCOORD_ASSET_ADDR="127.0.0.1:${E2E_ASSET_PORT:-17422}"
+export SECCOORD_ASSESSMENT_ADDR="127.0.0.1:${E2E_ASSESSMENT_PORT:-17423}"
+export SECCOORD_SKIP_BUILD=1
+export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
+BIN="$SECCOORD_BIN"
+CONFIG="$SECCOORD_VAR/seccoord.yaml"
+source "$(dirname "$0")/e2e_lib.sh"
+
+cleanup() {
+  "$ROOT/scripts/down" >/dev/null 2>&1 || true
+  rm -rf "$SECCOORD_VAR"
+}
+trap cleanup EXIT
+
+cli() { "$BIN/seccoord" --config "$CONFIG" "$@"; }
+ID=kasama-union-2026-1
+
+if ! (cd "$ROOT" && scripts/up) >"$SECCOORD_VAR/up.out" 2>&1; then
+  cat "$SECCOORD_VAR/up.out"; tail -n 30 "$SECCOORD_VAR"/log/*.log 2>/dev/null
+  echo "0 passed, 1 failed"; exit 1
+fi
+if grep -q "seeded the sample self-inspection $ID" "$SECCOORD_VAR/up.out"; then
+  ok "scripts/up starts the three services and seeds the sample self-inspection"
+else fail "scripts/up seeds the sample self-inspection"; cat "$SECCOORD_VAR/up.out"; fi
+expect_ok "health of the assessment service" "assessment: SERVING" \
+  cli --profile union-staff health --service assessment
+
+# ---- Done when: the advisor sees the sample RETURNED with its advice.
+expect_ok "advisor lists the sample 令和8年度 self-inspection as RETURNED" "RETURNED" \
+  cli --profile kasama-advisor assessment list
+expect_ok "the list shows the sample's id" "$ID" cli --profile kasama-advisor assessment list
+advice_json="$(cli --profile kasama-advisor -o json assessment advice "$ID" 2>&1)"
+if [[ "$(grep -c '"id": "ADV-' <<<"$advice_json")" == 2 ]]; then ok "the sample has two advice items"
+else fail "the sample has two advice items"; echo "$advice_json" | head -n 20; fi
+mapfile -t ADVICE < <(grep -o '"id": "ADV-[0-9]*"' <<<"$advice_json" | sed 's/.*"\(ADV-[0-9]*\)"/\1/')
+
+# ---- The union shows it by chapter, with the binding and the findings.
+hash="$(cli --profile union-staff -o json policy show basic-policy 2>/dev/null \
+        | sed -n 's/^ *"contentHash": "\([0-9a-f]*\)".*/\1/p' | head -n1)"
+show="$(cli --profile union-staff assessment show "$ID" 2>&1)"
+if [[ -n "$hash" ]] && grep -q -- "$hash" <<<"$show"; then
+  ok "show prints the binding's content hash (basic-policy revision 1)"
+else fail "show prints the binding's content hash ($hash)"; echo "$show" | head -n 30; fi
+for needle in "basic-policy" "組織体制" "評価・見直し" "SENSITIVE_MFA_EXPORT" "3-3"; do
+  if grep -q -- "$needle" <<<"$show"; then ok "show prints $needle"
+  else fail "show prints $needle"; fi
+done
+expect_fail "a member may not read the assessment" "PERMISSION_DENIED" \
+  cli --profile mito-member assessment show "$ID"
+expect_fail "a member may not list assessments" "PERMISSION_DENIED" \
+  cli --profile mito-member assessment list
+expect_fail "the union may not review its own assessment" "PERMISSION_DENIED" \
+  cli --profile union-staff assessment review "$ID" --accept
+
+# ---- The union answers the two advice items (an OPEN one cannot be closed).
+expect_fail "closing OPEN advice is refused" "FAILED_PRECONDITION" \
+  cli --profile kasama-advisor assessment close "${ADVICE[0]}"
+for adv in "${ADVICE[@]}"; do
+  expect_ok "union-staff responds to $adv" "ANSWERED" \
+    cli --profile union-staff assessment respond "$adv" --text "令和8年12月中に対応します"
+done
+
+# ---- Export the sheet, change 3-3 in it, fill it back.
+SHEET="$SECCOORD_VAR/sheet.csv"
+expect_ok "export the answer sheet" "" cli --profile union-staff assessment sheet "$ID" --bom -f "$SHEET"
+if [[ -s "$SHEET" ]] && python3 - "$SHEET" <<'EOF'
+import csv, sys
+path = sys.argv[1]
+raw = open(path, encoding="utf-8-sig", newline="").read()
+rows = list(csv.reader(raw.splitlines(keepends=True)))
+head = rows[0]
+def col(*names):
+    for i, h in enumerate(head):
+        if any(n in h for n in names):
+            return i
+    raise SystemExit("no column %s in %s" % (names, head))
+ci, cr, cn, ca, co, cd = (col("item_id", "項目ID"), col("result", "結果"), col("note", "備考"),
+                          col("action", "改善措置"), col("owner", "担当"), col("due", "期限"))
+changed = 0
+for r in rows[1:]:
+    if r[ci].strip('="') == "3-3":
+        r[cr] = "一部実施"
+        r[cn] = "【e2e】予約システム端末2台のうち1台に導入済み"
+        r[ca] = "残る1台に多要素認証を導入する"
+        r[co] = "斎場係"
+        r[cd] = "令和9年1月29日"
+        changed += 1
+if changed != 1:
+    raise SystemExit("item 3-3 not found once")
+with open(path, "w", encoding="utf-8-sig", newline="") as f:
+    csv.writer(f, lineterminator="\r\n").writerows(rows)
+EOF
+then ok "the sheet has item 3-3 and is edited"; else fail "the sheet has item 3-3 and is edited"; fi
+BAD="$SECCOORD_VAR/bad.csv"
+printf 'item_id,result\r\n1-1,実施\r\n99-9,実施\r\n1-1,未実施\r\n' > "$BAD"
+expect_fail "a sheet with an unknown and a duplicate item is refused with its lines" ":3:" \
+  cli --profile union-staff assessment fill "$ID" "$BAD"
+expect_ok "fill the edited sheet" "" cli --profile union-staff assessment fill "$ID" "$SHEET"
+show="$(cli --profile union-staff assessment show "$ID" --item 3-3 2>&1)"
+if grep -q "残る1台に多要素認証を導入する" <<<"$show"; then ok "the filled answer of 3-3 is stored"
+else fail "the filled answer of 3-3 is stored"; echo "$show" | head -n 20; fi
+
+# ---- Submit, return with advice, respond, resubmit, accept, close.
+expect_ok "union-staff submits" "SUBMITTED" cli --profile union-staff assessment submit "$ID"
+expect_fail "answering a SUBMITTED assessment is refused" "FAILED_PRECONDITION" \
+  cli --profile union-staff assessment answer "$ID" 1-1 --result 実施 --note x
+ADVICE_FILE="$SECCOORD_VAR/advice.yaml"
+cat >"$ADVICE_FILE" <<'EOF'
+- item: "3-3"
+  text: "【e2e】残る1台の導入後、運用手順も整備してください。"
+  severity: WARNING
+EOF
+expect_ok "kasama-advisor returns it with advice" "RETURNED" \
+  cli --profile kasama-advisor assessment review "$ID" --return --comment "運用手順の整備を" \
+  --advice-file "$ADVICE_FILE"
+new_advice="$(cli --profile union-staff -o json assessment advice "$ID" --state OPEN 2>/dev/null \
+              | grep -o '"id": "ADV-[0-9]*"' | sed 's/.*"\(ADV-[0-9]*\)"/\1/' | head -n1)"
+if [[ -n "$new_advice" ]]; then ok "the new advice is OPEN"; else fail "the new advice is OPEN"; fi
+expect_ok "union-staff responds" "ANSWERED" \
+  cli --profile union-staff assessment respond "$new_advice" --text "手順書を令和9年2月に整備します"
+expect_ok "union-staff resubmits" "SUBMITTED" cli --profile union-staff assessment submit "$ID"
+expect_ok "kasama-advisor accepts" "ACCEPTED" cli --profile kasama-advisor assessment review "$ID" --accept
+for adv in "${ADVICE[@]}" "$new_advice"; do
+  expect_ok "kasama-advisor closes $adv" "CLOSED" cli --profile kasama-advisor assessment close "$adv"
+done
+expect_fail "an accepted assessment is locked" "FAILED_PRECONDITION" \
+  cli --profile union-staff assessment answer "$ID" 1-1 --result 実施 --note x
+
+# ---- Watch: every event in order.
+events="$(cli --profile kasama-advisor assessment watch --backlog 2>&1)"
+order="$(grep -o 'ADVICE_SENT\|ADVICE_ANSWERED\|ADVICE_CLOSED\|ADVICE_REOPENED\|SUBMITTED\|RETURNED\|ACCEPTED\|REOPENED' <<<"$events" | tr '\n' ' ')"
+want="SUBMITTED RETURNED ADVICE_SENT ADVICE_SENT ADVICE_ANSWERED ADVICE_ANSWERED SUBMITTED RETURNED ADVICE_SENT ADVICE_ANSWERED SUBMITTED ACCEPTED ADVICE_CLOSED ADVICE_CLOSED ADVICE_CLOSED "
+if [[ "$order" == "$want" ]]; then ok "watch shows every event in order"
+else fail "watch shows every event in order"; echo "got:  $order"; echo "want: $want"; fi
+
+expect_ok "audit verify --service assessment" "intact\|OK\|verified" \
+  cli --profile union-admin audit verify --service assessment
+
+# ---- scripts/down leaves no process.
+pids="$(cat "$SECCOORD_VAR"/run/*.pid 2>/dev/null)"
+"$ROOT/scripts/down" >/dev/null 2>&1
+alive=""
+for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+if [[ -n "$pids" && -z "$alive" ]]; then ok "scripts/down stops all three servers"
+else fail "scripts/down stops all three servers (alive:$alive)"; fi
+
+e2e_summary
