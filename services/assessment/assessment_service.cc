@@ -1,7 +1,5 @@
 #include "services/assessment/assessment_service.h"
 
-#include <chrono>
-
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "services/runtime/server/serve.h"
@@ -11,7 +9,6 @@ namespace {
 
 constexpr char kService[] = "/seccoord.v1.AssessmentService/";
 constexpr int kWatchBatch = 200;
-constexpr std::chrono::milliseconds kWatchPoll{500};
 
 std::string Method(std::string_view name) { return absl::StrCat(kService, std::string(name)); }
 
@@ -151,25 +148,12 @@ grpc::Status AssessmentServiceImpl::WatchAssessmentEvents(
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status valid = logic_.ValidateWatch(*caller, *request);
   if (!valid.ok()) return guard_.Finish(*caller, "events", valid);
-  // Events are rows: read those after the cursor, send them, then wait for
-  // a commit (or the poll interval) and read again. The cursor only moves
-  // forward, so a client that resumes with its last sequence misses nothing.
-  int64_t cursor = request->since_sequence();
-  while (!context->IsCancelled()) {
-    const uint64_t generation = notifier_.generation();
-    int64_t scanned_to = cursor;
-    auto events = logic_.VisibleEventsAfter(*caller, cursor, kWatchBatch, &scanned_to);
-    if (!events.ok()) return guard_.Finish(*caller, "events", events.status());
-    for (const auto& event : *events) {
-      if (!writer->Write(event)) return grpc::Status::OK;  // client went away
-    }
-    const bool caught_up = scanned_to == cursor;
-    cursor = scanned_to;
-    if (!caught_up) continue;  // there may be more backlog
-    if (request->backlog_only()) return grpc::Status::OK;
-    notifier_.WaitForChange(generation, kWatchPoll);
-  }
-  return grpc::Status::OK;
+  return runtime::StreamEventRows<v1::AssessmentEvent>(
+      context, writer, notifier_, request->since_sequence(), request->backlog_only(),
+      [&](int64_t after, int64_t* scanned_to) {
+        return logic_.VisibleEventsAfter(*caller, after, kWatchBatch, scanned_to);
+      },
+      [&](const absl::Status& status) { return guard_.Finish(*caller, "events", status); });
 }
 
 }  // namespace seccoord::assessment

@@ -1,6 +1,5 @@
 #include "services/policy/policy_service.h"
 
-#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -23,7 +22,6 @@ std::string DocumentTarget(const std::string& document_id) {
 // watcher sleeps when nothing is new before it looks again (the bound on how
 // late a replica learns of another replica's events).
 constexpr int kWatchBatch = 200;
-constexpr std::chrono::milliseconds kWatchPoll{500};
 
 std::string Method(std::string_view name) { return absl::StrCat(kService, std::string(name)); }
 
@@ -200,27 +198,13 @@ grpc::Status PolicyServiceImpl::WatchRevisionEvents(grpc::ServerContext* context
   absl::Status valid = logic_.ValidateWatch(*caller, *request);
   if (!valid.ok()) return guard_.Finish(*caller, target, valid);
 
-  // Events are rows: read those after the cursor, send the visible ones,
-  // then wait for a commit (or the poll interval) and read again. The
-  // cursor only moves forward, so a client that resumes with its last
-  // sequence misses nothing.
-  int64_t cursor = request->since_sequence();
-  while (!context->IsCancelled()) {
-    const uint64_t generation = notifier_.generation();
-    int64_t scanned_to = cursor;
-    auto events =
-        logic_.VisibleEventsAfter(*caller, request->document_id(), cursor, kWatchBatch, &scanned_to);
-    if (!events.ok()) return guard_.Finish(*caller, target, events.status());
-    for (const auto& event : *events) {
-      if (!writer->Write(event)) return grpc::Status::OK;  // client went away
-    }
-    const bool caught_up = scanned_to == cursor;
-    cursor = scanned_to;
-    if (!caught_up) continue;  // there may be more backlog
-    if (request->backlog_only()) return grpc::Status::OK;
-    notifier_.WaitForChange(generation, kWatchPoll);
-  }
-  return grpc::Status::OK;
+  return runtime::StreamEventRows<v1::RevisionEvent>(
+      context, writer, notifier_, request->since_sequence(), request->backlog_only(),
+      [&](int64_t after, int64_t* scanned_to) {
+        return logic_.VisibleEventsAfter(*caller, request->document_id(), after, kWatchBatch,
+                                         scanned_to);
+      },
+      [&](const absl::Status& status) { return guard_.Finish(*caller, target, status); });
 }
 
 }  // namespace seccoord::policy

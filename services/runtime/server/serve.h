@@ -15,12 +15,18 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
+#include <grpcpp/support/sync_stream.h>
+
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/status.h"
+#include "services/runtime/event_notifier.h"
 #include "services/runtime/mutation.h"
 #include "services/runtime/server/rpc_guard.h"
 
@@ -60,6 +66,40 @@ grpc::Status ServeMutation(RpcGuard& guard, grpc::ServerContext* context,
   absl::StatusOr<Response> result = call(*caller);
   if (!result.ok()) return guard.Finish(*caller, target, result.status());
   *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+// The loop of a resumable watch stream (after authorization). Events are
+// rows whose sequence is the resume token: read those after the cursor
+// (`read_after` returns the visible ones and sets *scanned_to to the last
+// sequence it examined), send them, then wait for a commit (`notifier`) or
+// the poll interval and read again. The cursor only moves forward, so a
+// client that resumes with its last sequence misses nothing. Ends OK when the
+// client goes away, the call is cancelled, or — with backlog_only — the
+// backlog is sent; a failed read ends it with `fail(status)`.
+template <typename Event>
+grpc::Status StreamEventRows(
+    grpc::ServerContext* context, grpc::ServerWriter<Event>* writer,
+    const EventNotifier& notifier, int64_t since_sequence, bool backlog_only,
+    const std::function<absl::StatusOr<std::vector<Event>>(int64_t after, int64_t* scanned_to)>&
+        read_after,
+    const std::function<grpc::Status(const absl::Status&)>& fail,
+    std::chrono::milliseconds poll = std::chrono::milliseconds(500)) {
+  int64_t cursor = since_sequence;
+  while (!context->IsCancelled()) {
+    const uint64_t generation = notifier.generation();
+    int64_t scanned_to = cursor;
+    auto events = read_after(cursor, &scanned_to);
+    if (!events.ok()) return fail(events.status());
+    for (const auto& event : *events) {
+      if (!writer->Write(event)) return grpc::Status::OK;  // client went away
+    }
+    const bool caught_up = scanned_to == cursor;
+    cursor = scanned_to;
+    if (!caught_up) continue;  // there may be more backlog
+    if (backlog_only) return grpc::Status::OK;
+    notifier.WaitForChange(generation, poll);
+  }
   return grpc::Status::OK;
 }
 
