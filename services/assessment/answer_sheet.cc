@@ -13,7 +13,6 @@
 #include "common/code_values.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
-#include "common/utf8.h"
 #include "common/wareki.h"
 #include "services/assessment/assessment_vocab.h"
 
@@ -27,16 +26,6 @@ constexpr int kMaxStoredFields = 64;
 
 std::string S(std::string_view text) { return std::string(text); }
 
-absl::Status LineError(int line, std::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat("line ", line, ": ", S(reason)));
-}
-
-// Full-width folded, surrounding whitespace (ASCII and 　) dropped.
-std::string Trimmed(std::string_view text) {
-  const std::string folded = FoldFullWidthAscii(text);
-  return std::string(absl::StripAsciiWhitespace(folded));
-}
-
 // ---------------------------------------------------------------------------
 // Columns
 
@@ -45,9 +34,9 @@ enum Col {
   kEvidenceLocation, kEvidenceSha256, kAction, kOwner, kDue, kConfirm, kColumnCount
 };
 
-const std::vector<SheetColumn>& Columns() {
+const std::vector<CsvColumn>& Columns() {
   // Indexed by Col.
-  static const std::vector<SheetColumn>* const columns = new std::vector<SheetColumn>{
+  static const std::vector<CsvColumn>* const columns = new std::vector<CsvColumn>{
       {"item_id", "項目ID", true},
       {"chapter", "章", false},
       {"question", "点検項目", false},
@@ -69,13 +58,13 @@ const std::vector<SheetColumn>& Columns() {
 // A header cell as compared: full-width folded, ASCII lower-cased, ASCII
 // spaces removed ("結果 (result)" -> "結果(result)").
 std::string HeaderKey(std::string_view cell) {
-  std::string key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(FoldFullWidthAscii(cell)));
+  std::string key = absl::AsciiStrToLower(TrimCsvCell(cell));
   key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
   return key;
 }
 
 // The header cell WriteAnswerSheet writes: "結果 (result)".
-std::string WrittenHeader(const SheetColumn& c) {
+std::string WrittenHeader(const CsvColumn& c) {
   return absl::StrCat(S(c.japanese), " (", S(c.english), ")");
 }
 
@@ -106,7 +95,7 @@ const EnumSpec& BooleanSpec() {
 }
 
 absl::StatusOr<bool> ParseBoolean(std::string_view text) {
-  if (Trimmed(text).empty()) return false;
+  if (TrimCsvCell(text).empty()) return false;
   SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(BooleanSpec(), text));
   return v != 0;
 }
@@ -114,9 +103,9 @@ absl::StatusOr<bool> ParseBoolean(std::string_view text) {
 // The item id a cell names, as written by WriteAnswerSheet (="3-2") or by
 // hand (3-2), or what Excel made of it (3月2日) when the checklist has that id.
 std::string ItemIdOf(std::string_view cell, const std::map<std::string, int>& items) {
-  std::string id = Trimmed(cell);
+  std::string id = TrimCsvCell(cell);
   if (id.size() >= 3 && id[0] == '=' && id[1] == '"' && id.back() == '"') {
-    id = Trimmed(std::string_view(id).substr(2, id.size() - 3));
+    id = TrimCsvCell(std::string_view(id).substr(2, id.size() - 3));
   }
   if (items.count(id) != 0) return id;
   // 3月2日 -> 3-2
@@ -154,7 +143,7 @@ std::vector<std::string> CellLines(std::string_view cell) {
     }
   }
   lines.push_back(std::move(current));
-  while (!lines.empty() && Trimmed(lines.back()).empty()) lines.pop_back();
+  while (!lines.empty() && TrimCsvCell(lines.back()).empty()) lines.pop_back();
   return lines;
 }
 
@@ -179,7 +168,7 @@ std::vector<v1::EvidenceReference> EvidenceOf(std::string_view titles, std::stri
   for (size_t i = 0; i < n; ++i) {
     const std::string title = i < t.size() ? t[i] : "";
     const std::string location = i < l.size() ? l[i] : "";
-    std::string hash = i < h.size() ? Trimmed(h[i]) : "";
+    std::string hash = i < h.size() ? TrimCsvCell(h[i]) : "";
     if (!hash.empty()) {
       if (!IsSha256Hex(hash)) {
         sha_errors->push_back(absl::StrCat(
@@ -189,7 +178,7 @@ std::vector<v1::EvidenceReference> EvidenceOf(std::string_view titles, std::stri
       }
       hash = absl::AsciiStrToLower(hash);
     }
-    if (Trimmed(title).empty() && Trimmed(location).empty() && hash.empty()) continue;
+    if (TrimCsvCell(title).empty() && TrimCsvCell(location).empty() && hash.empty()) continue;
     v1::EvidenceReference& e = out.emplace_back();
     e.set_title(title);
     e.set_location(location);
@@ -200,8 +189,6 @@ std::vector<v1::EvidenceReference> EvidenceOf(std::string_view titles, std::stri
 
 // What the parse keeps between rows.
 struct SheetContext {
-  const std::vector<std::string>* header;  // cells as written
-  std::vector<int> position_of;            // header index of each Col, or -1
   std::map<std::string, int> items;        // checklist item id -> index
   std::map<std::string, int> first_line;   // item id -> line of its first row
   const v1::Checklist* checklist;
@@ -209,9 +196,9 @@ struct SheetContext {
 
 // Converts one data record, appending to *errors every cell that does not
 // parse. nullopt for a row with errors and for a row not answered yet.
-std::optional<SheetRow> ConvertRecord(const CsvRecord& record, SheetContext* ctx,
-                                      std::vector<SheetError>* errors) {
-  const std::vector<std::string>& header = *ctx->header;
+std::optional<SheetRow> ConvertRecord(const CsvRecord& record, const CsvHeader& csv_header,
+                                      SheetContext* ctx, std::vector<SheetError>* errors) {
+  const std::vector<std::string>& header = csv_header.cells;
   const size_t errors_before = errors->size();
   auto fail = [&](int index, std::string reason) {
     errors->push_back(SheetError{record.line, index < 0 ? std::string() : header[index],
@@ -230,10 +217,10 @@ std::optional<SheetRow> ConvertRecord(const CsvRecord& record, SheetContext* ctx
 
   // The cell of a column ("" when the header lacks it) and its index.
   auto cell = [&](Col col) -> std::string_view {
-    const int at = ctx->position_of[col];
+    const int at = csv_header.position_of[col];
     return at < 0 ? std::string_view() : std::string_view(record.fields[at]);
   };
-  auto at = [&](Col col) { return ctx->position_of[col]; };
+  auto at = [&](Col col) { return csv_header.position_of[col]; };
 
   // Item id: checked on every row, answered or not.
   const std::string item_id = ItemIdOf(cell(kItemId), ctx->items);
@@ -261,7 +248,7 @@ std::optional<SheetRow> ConvertRecord(const CsvRecord& record, SheetContext* ctx
       row.confirm = *confirm;
     }
   }
-  const bool answered = !Trimmed(cell(kResult)).empty();
+  const bool answered = !TrimCsvCell(cell(kResult)).empty();
   if (errors->size() == errors_before && !answered && !row.confirm) {
     return std::nullopt;  // not answered yet
   }
@@ -286,7 +273,7 @@ std::optional<SheetRow> ConvertRecord(const CsvRecord& record, SheetContext* ctx
   const std::string_view owner = cell(kOwner);
   std::optional<v1::Date> due;
   {
-    const std::string trimmed = Trimmed(cell(kDue));
+    const std::string trimmed = TrimCsvCell(cell(kDue));
     if (!trimmed.empty()) {
       auto date = ParseDate(trimmed);
       if (!date.ok()) {
@@ -324,79 +311,24 @@ std::string OneLine(std::string_view text) {
 
 }  // namespace
 
-const std::vector<SheetColumn>& AnswerSheetColumns() { return Columns(); }
+const std::vector<CsvColumn>& AnswerSheetColumns() { return Columns(); }
 
 absl::StatusOr<SheetParseResult> ParseAnswerSheet(std::string_view bytes, CsvEncoding encoding,
                                                   const v1::Checklist& checklist, int max_rows) {
-  SECCOORD_ASSIGN_OR_RETURN(DecodedCsv decoded, DecodeCsv(bytes, encoding));
-  if (Trimmed(decoded.text).empty()) {
-    return absl::InvalidArgumentError("empty file: a header row is required on line 1");
-  }
+  static const CsvLayout layout{&Columns(), &ColumnOfHeader, "docs/answer-sheet.md",
+                                CsvReadOptions{kMaxSheetCellBytes, kMaxStoredFields}};
   SheetParseResult result;
-  result.encoding = decoded.encoding;
-  CsvReader reader(decoded.text, CsvReadOptions{kMaxSheetCellBytes, kMaxStoredFields});
-
-  // Header.
-  CsvRecord header_record;
-  SECCOORD_ASSIGN_OR_RETURN(bool has_header, reader.Next(&header_record));
-  if (!has_header) return absl::InvalidArgumentError("empty file: a header row is required");
-  if (header_record.field_count > static_cast<int>(header_record.fields.size())) {
-    return LineError(1, absl::StrCat("the header has ", header_record.field_count,
-                                     " columns; the layout has ", kColumnCount));
-  }
-  std::vector<std::string> header;
-  std::vector<int> column_of;
   SheetContext ctx;
-  ctx.position_of.assign(kColumnCount, -1);
-  for (int i = 0; i < header_record.field_count; ++i) {
-    const std::string& cell = header_record.fields[i];
-    header.push_back(cell);
-    if (Trimmed(cell).empty()) {
-      return LineError(1, absl::StrCat("header cell ", i + 1, " is empty"));
-    }
-    const int col = ColumnOfHeader(cell);
-    if (col < 0) {
-      std::vector<std::string> names;
-      for (const SheetColumn& c : Columns()) names.push_back(S(c.english));
-      return LineError(1, absl::StrCat("unknown column \"", cell, "\" in the header (columns: ",
-                                       absl::StrJoin(names, ", "),
-                                       ", or their Japanese names; see docs/answer-sheet.md)"));
-    }
-    if (ctx.position_of[col] >= 0) {
-      return LineError(1, absl::StrCat("column \"", cell, "\" appears twice in the header (",
-                                       ctx.position_of[col] + 1, " and ", i + 1, ")"));
-    }
-    ctx.position_of[col] = i;
-    column_of.push_back(col);
-  }
-  for (int col = 0; col < kColumnCount; ++col) {
-    if (Columns()[col].required && ctx.position_of[col] < 0) {
-      return LineError(1, absl::StrCat("required column \"", S(Columns()[col].english), "\" (",
-                                       S(Columns()[col].japanese),
-                                       ") is missing from the header"));
-    }
-  }
-  reader.set_column_names(&header);
-  ctx.header = &header;
   ctx.checklist = &checklist;
   for (int i = 0; i < checklist.items_size(); ++i) ctx.items.emplace(checklist.items(i).id(), i);
-
-  // Data rows.
-  int data_rows = 0;
-  CsvRecord record;
-  while (true) {
-    SECCOORD_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
-    if (!more) break;
-    if (IsBlankCsvRecord(record)) continue;
-    ++data_rows;
-    if (max_rows > 0 && data_rows > max_rows) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "line ", record.line, ": too many rows: more than ", max_rows,
-          " data rows (the limit is ", max_rows, " rows per file)"));
-    }
-    std::optional<SheetRow> row = ConvertRecord(record, &ctx, &result.errors);
-    if (row.has_value()) result.rows.push_back(std::move(*row));
-  }
+  SECCOORD_ASSIGN_OR_RETURN(
+      result.encoding,
+      ReadCsvLayout(bytes, encoding, layout, max_rows,
+                    [&](const CsvHeader& header, const CsvRecord& record) {
+                      std::optional<SheetRow> row =
+                          ConvertRecord(record, header, &ctx, &result.errors);
+                      if (row.has_value()) result.rows.push_back(std::move(*row));
+                    }));
   return result;
 }
 
@@ -426,7 +358,7 @@ absl::StatusOr<std::string> WriteAnswerSheet(const v1::Checklist& checklist,
   std::string out;
   {
     std::vector<std::string> names;
-    for (const SheetColumn& c : Columns()) names.push_back(WrittenHeader(c));
+    for (const CsvColumn& c : Columns()) names.push_back(WrittenHeader(c));
     AppendCsvRecord(names, &out);
   }
   static const v1::ItemAnswer* const kNoAnswer = new v1::ItemAnswer();

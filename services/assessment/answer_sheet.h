@@ -95,15 +95,8 @@ inline constexpr int kMaxSheetRows = 500;
 // Largest cell, in bytes of UTF-8, before it is a row error.
 inline constexpr size_t kMaxSheetCellBytes = 4096;
 
-// One column of the layout.
-struct SheetColumn {
-  std::string_view english;   // "evidence_title"
-  std::string_view japanese;  // "証跡"
-  bool required;              // must be in the header
-};
-
-// The columns in the order WriteAnswerSheet writes them.
-const std::vector<SheetColumn>& AnswerSheetColumns();
+// The columns (common/csv.h) in the order WriteAnswerSheet writes them.
+const std::vector<CsvColumn>& AnswerSheetColumns();
 
 // One answered (or confirmed) row.
 struct SheetRow {

@@ -223,7 +223,9 @@ absl::Status AssessmentLogic::InstallChecklists(const std::vector<v1::Checklist>
         c.set_content_hash(ChecklistContentHash(c));
         c.set_item_count(c.items_size());
         SECCOORD_RETURN_IF_ERROR(tx.InsertChecklist(c, clock_.now_us()));
-        continue;
+        // Whoever stored it, what is stored now is compared below.
+        SECCOORD_ASSIGN_OR_RETURN(stored, tx.GetChecklist(loaded.version()));
+        if (!stored) return absl::InternalError("checklist not stored");
       }
       if (stored->content_hash() != ChecklistContentHash(loaded)) {
         std::string difference = FirstDifference(*stored, loaded);

@@ -162,7 +162,8 @@ absl::Status AssessmentStore::Tx::InsertChecklist(const v1::Checklist& checklist
   stored.clear_is_default();  // a column of its own: the only part that moves
   return tx_
       .Execute("INSERT INTO assessment_checklists (version, content_hash, is_default,"
-               " load_time_us, body) VALUES ($1, $2, 0, $3, $4)",
+               " load_time_us, body) VALUES ($1, $2, 0, $3, $4)"
+               " ON CONFLICT (version) DO NOTHING",
                {checklist.version(), checklist.content_hash(), time_us,
                 EncodeProtoColumn(stored)})
       .status();

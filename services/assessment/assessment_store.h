@@ -94,7 +94,9 @@ class AssessmentStore {
     absl::StatusOr<std::vector<v1::Checklist>> ListChecklists();
     // The version marked default ("" when none).
     absl::StatusOr<std::string> DefaultChecklistVersion();
-    // Stores a new checklist. ALREADY_EXISTS when the version is taken.
+    // Stores a new checklist; does nothing when the version is already
+    // stored (a replica starting at the same time stored it first: the
+    // caller compares what is stored).
     absl::Status InsertChecklist(const v1::Checklist& checklist, int64_t time_us);
     // Marks `version` as the only default.
     absl::Status SetDefaultChecklist(const std::string& version);

@@ -548,6 +548,54 @@ TEST_P(AssessmentServiceTest, ServiceRoleGetsWhatItsCallsNeedAndNothingMore) {
   }
 }
 
+TEST_P(AssessmentServiceTest, AReplicaWatcherSeesEventsCommittedByAnotherAndResumes) {
+  // A second assessment server on the same data, as a replica would be.
+  auto other_db = test_db().OpenAnother();
+  ASSERT_TRUE(other_db.ok()) << other_db.status();
+  AssessmentServerConfig config;
+  config.policy_address = policy_->address();
+  config.asset_address = assets_->address();
+  config.checklist_dir = SourceDir() + "/data/checklists";
+  config.clock = runtime::Clock{runtime::Clock::System().now_us,
+                                [] { return CivilDate{2026, 12, 1}; }};
+  auto replica = TestServer::Start(AssessmentServerSpec(config), **other_db, Quiet());
+  ASSERT_TRUE(replica.ok()) << replica.status();
+
+  // A live watch on the replica, from the start.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto reader = v1::AssessmentService::NewStub((*replica)->ChannelAs("advisor1"))
+                    ->WatchAssessmentEvents(&ctx, v1::WatchAssessmentEventsRequest());
+  // Submitted on this server.
+  v1::Assessment a, b, submitted;
+  ASSERT_TRUE(Create("staff1", &a).ok());
+  ASSERT_TRUE(AnswerAll("staff1", a, &b).ok());
+  ASSERT_TRUE(Submit("staff1", b, &submitted).ok());
+  v1::AssessmentEvent first;
+  ASSERT_TRUE(reader->Read(&first));
+  EXPECT_EQ(first.type(), v1::ASSESSMENT_EVENT_TYPE_SUBMITTED);
+  EXPECT_EQ(first.assessment_id(), a.id());
+  ctx.TryCancel();
+  reader->Finish();
+
+  // More events while nobody watches; resuming after the first misses none.
+  v1::Assessment returned;
+  ASSERT_TRUE(Review("advisor1", submitted, v1::REVIEW_DECISION_RETURN, 1, &returned, "再提出を")
+                  .ok());
+  grpc::ClientContext again;
+  v1::WatchAssessmentEventsRequest resume;
+  resume.set_since_sequence(first.sequence());
+  resume.set_backlog_only(true);
+  auto rest = v1::AssessmentService::NewStub((*replica)->ChannelAs("staff1"))
+                  ->WatchAssessmentEvents(&again, resume);
+  std::vector<v1::AssessmentEventType> types;
+  v1::AssessmentEvent e;
+  while (rest->Read(&e)) types.push_back(e.type());
+  ASSERT_TRUE(rest->Finish().ok());
+  EXPECT_EQ(types, std::vector<v1::AssessmentEventType>{v1::ASSESSMENT_EVENT_TYPE_RETURNED});
+  replica->reset();
+}
+
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssessmentServiceTest);
 
 }  // namespace
