@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/status.h"
 #include "common/utf8.h"
 
@@ -224,11 +225,15 @@ absl::StatusOr<DecodedCsv> DecodeCsv(std::string_view bytes, CsvEncoding request
   return DecodedCsv{std::move(text), CsvEncoding::kCp932};
 }
 
+std::string TrimCsvCell(std::string_view cell) {
+  const std::string folded = FoldFullWidthAscii(cell);
+  return std::string(absl::StripAsciiWhitespace(folded));
+}
+
 bool IsBlankCsvRecord(const CsvRecord& record) {
   if (record.field_count > static_cast<int>(record.fields.size())) return false;
   for (const std::string& f : record.fields) {
-    const std::string folded = FoldFullWidthAscii(f);
-    if (!absl::StripAsciiWhitespace(folded).empty()) return false;
+    if (!TrimCsvCell(f).empty()) return false;
   }
   return true;
 }
@@ -373,6 +378,75 @@ absl::StatusOr<CsvText> ReadCsv(std::string_view bytes, CsvEncoding encoding,
     record = CsvRecord();
   }
   return out;
+}
+
+absl::StatusOr<CsvEncoding> ReadCsvLayout(
+    std::string_view bytes, CsvEncoding encoding, const CsvLayout& layout, int max_rows,
+    const std::function<void(const CsvHeader& header, const CsvRecord& record)>& on_row) {
+  SECCOORD_ASSIGN_OR_RETURN(DecodedCsv decoded, DecodeCsv(bytes, encoding));
+  if (TrimCsvCell(decoded.text).empty()) {
+    return absl::InvalidArgumentError("empty file: a header row is required on line 1");
+  }
+  const std::vector<CsvColumn>& columns = *layout.columns;
+  const int column_count = static_cast<int>(columns.size());
+  CsvReader reader(decoded.text, layout.options);
+
+  // Header.
+  CsvRecord header_record;
+  SECCOORD_ASSIGN_OR_RETURN(bool has_header, reader.Next(&header_record));
+  if (!has_header) return absl::InvalidArgumentError("empty file: a header row is required");
+  if (header_record.field_count > static_cast<int>(header_record.fields.size())) {
+    return LineError(1, absl::StrCat("the header has ", header_record.field_count,
+                                     " columns; the layout has ", column_count));
+  }
+  CsvHeader header;
+  header.position_of.assign(column_count, -1);
+  for (int i = 0; i < header_record.field_count; ++i) {
+    const std::string& cell = header_record.fields[i];
+    header.cells.push_back(cell);
+    if (TrimCsvCell(cell).empty()) {
+      return LineError(1, absl::StrCat("header cell ", i + 1, " is empty"));
+    }
+    const int col = layout.column_of_header(cell);
+    if (col < 0) {
+      std::vector<std::string> names;
+      for (const CsvColumn& c : columns) names.push_back(S(c.english));
+      return LineError(1, absl::StrCat("unknown column \"", cell, "\" in the header (columns: ",
+                                       absl::StrJoin(names, ", "),
+                                       ", or their Japanese names; see ", S(layout.doc), ")"));
+    }
+    if (header.position_of[col] >= 0) {
+      return LineError(1, absl::StrCat("column \"", cell, "\" appears twice in the header (",
+                                       header.position_of[col] + 1, " and ", i + 1, ")"));
+    }
+    header.position_of[col] = i;
+    header.column_of.push_back(col);
+  }
+  for (int col = 0; col < column_count; ++col) {
+    if (columns[col].required && header.position_of[col] < 0) {
+      return LineError(1, absl::StrCat("required column \"", S(columns[col].english), "\" (",
+                                       S(columns[col].japanese),
+                                       ") is missing from the header"));
+    }
+  }
+  reader.set_column_names(&header.cells);
+
+  // Data rows.
+  int data_rows = 0;
+  CsvRecord record;
+  while (true) {
+    SECCOORD_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
+    if (!more) break;
+    if (IsBlankCsvRecord(record)) continue;
+    ++data_rows;
+    if (max_rows > 0 && data_rows > max_rows) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "line ", record.line, ": too many rows: more than ", max_rows,
+          " data rows (the limit is ", max_rows, " rows per file)"));
+    }
+    on_row(header, record);
+  }
+  return decoded.encoding;
 }
 
 void AppendCsvField(std::string_view value, std::string* out) {

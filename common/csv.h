@@ -1,6 +1,7 @@
 // CSV files as Japanese offices exchange them with Excel: decoding, RFC 4180
-// records, and writing. The one CSV reader and writer of seccoord; the asset
-// inventory (services/asset/asset_csv.h) and the assessment answer sheet
+// records, layouts (a header row naming the columns), and writing. The one CSV
+// reader and writer of seccoord; the asset inventory
+// (services/asset/asset_csv.h) and the assessment answer sheet
 // (services/assessment/answer_sheet.h) are layouts on top of it.
 //
 // Excel saves CSV as Shift_JIS/CP932 (「CSV (コンマ区切り)」) or as UTF-8 with a
@@ -12,6 +13,8 @@
 //   - CsvReader splits decoded text into records (RFC 4180), one at a time,
 //     so that a caller can stop at a row limit without reading the rest.
 //   - ReadCsv does both for a whole file.
+//   - ReadCsvLayout reads a file of a layout: the header row on line 1 names
+//     the layout's columns (CsvColumn) in any order; the data rows follow.
 //   - CsvField / AppendCsvField / AppendCsvRecord write fields and records;
 //     EncodeCp932 converts the written text for Excel's Shift_JIS CSV.
 //
@@ -24,7 +27,8 @@
 //
 // Errors are INVALID_ARGUMENT whose message starts with the line ("line 3: …",
 // "line 3, column name: …"), except "mixed encodings: line 2 is UTF-8, line 4
-// is not …", which names both lines.
+// is not …", which names both lines, and ReadCsvLayout's "empty file: …" and
+// its RESOURCE_EXHAUSTED for too many rows.
 //
 // Thread-safety: the functions are stateless and safe from any thread (iconv
 // descriptors are opened per call). A CsvReader is not thread-safe; use one
@@ -33,6 +37,7 @@
 #define SECCOORD_COMMON_CSV_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +86,10 @@ struct CsvRecord {
 // as in the ",,,," Excel writes for formatted empty rows. A record with more
 // fields than were stored is never blank.
 bool IsBlankCsvRecord(const CsvRecord& record);
+
+// A cell as the layouts compare it: full-width ASCII folded to
+// ASCII (common/utf8.h), surrounding whitespace (ASCII and U+3000) dropped.
+std::string TrimCsvCell(std::string_view cell);
 
 // Bounds that keep a hostile file from costing memory in proportion to its
 // worst line. 0 = no bound.
@@ -145,6 +154,56 @@ struct CsvText {
 // error; whether a header is required is the layout's decision).
 absl::StatusOr<CsvText> ReadCsv(std::string_view bytes, CsvEncoding encoding,
                                 CsvReadOptions options = {});
+
+// ---------------------------------------------------------------------------
+// Layouts
+
+// One column of a layout.
+struct CsvColumn {
+  std::string_view english;   // "evidence_title"
+  std::string_view japanese;  // "証跡"
+  bool required;              // must be in the header
+};
+
+// A layout: its columns and how a header cell names one.
+struct CsvLayout {
+  const std::vector<CsvColumn>* columns;
+  // The column (index into *columns) a header cell names, or -1.
+  int (*column_of_header)(std::string_view cell);
+  // The user-facing description of the layout, named when a header cell is
+  // unknown: "docs/asset-csv.md".
+  std::string_view doc;
+  // Bounds of the reader; max_field_bytes is the layout's largest cell.
+  CsvReadOptions options;
+};
+
+// The header row of a layout's file.
+struct CsvHeader {
+  std::vector<std::string> cells;  // as written (they name the columns in errors)
+  std::vector<int> column_of;      // the layout column of each cell
+  std::vector<int> position_of;    // the cell of each layout column, or -1
+};
+
+// Decodes `bytes` (DecodeCsv), reads and checks the header on line 1, then
+// calls on_row(header, record) for each data record in file order, blank
+// records (IsBlankCsvRecord) left out. Returns what was read: kUtf8 or kCp932.
+// What DecodeCsv and CsvReader refuse, and (INVALID_ARGUMENT):
+//   empty file: a header row is required on line 1
+//   line 1: the header has 300 columns; the layout has 24
+//   line 1: header cell 2 is empty
+//   line 1: unknown column "colour" in the header (columns: id, name, …, or
+//           their Japanese names; see docs/asset-csv.md)
+//   line 1: column "result" appears twice in the header (2 and 4)
+//   line 1: required column "result" (結果) is missing from the header
+// RESOURCE_EXHAUSTED when max_rows > 0 and a data row is beyond it:
+//   line 502: too many rows: more than 500 data rows (the limit is 500 rows
+//   per file)
+absl::StatusOr<CsvEncoding> ReadCsvLayout(
+    std::string_view bytes, CsvEncoding encoding, const CsvLayout& layout, int max_rows,
+    const std::function<void(const CsvHeader& header, const CsvRecord& record)>& on_row);
+
+// ---------------------------------------------------------------------------
+// Writing
 
 // `value` as one CSV field: unchanged, or quoted (with quotes doubled) when it
 // holds a comma, a quote, CR or LF.

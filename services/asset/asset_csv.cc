@@ -13,7 +13,6 @@
 #include "common/csv.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
-#include "common/utf8.h"
 #include "common/wareki.h"
 
 namespace seccoord::asset {
@@ -26,31 +25,16 @@ constexpr int kMaxStoredFields = 256;
 
 std::string S(std::string_view text) { return std::string(text); }
 
-absl::Status LineError(int line, std::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat("line ", line, ": ", S(reason)));
-}
-
-// The file's bytes as UTF-8 text (common/csv.h), with the encoding named as
-// the API names it.
-struct Decoded {
-  std::string text;  // UTF-8 without BOM
-  v1::CsvEncoding encoding;
-};
-
-absl::StatusOr<Decoded> Decode(std::string_view bytes, v1::CsvEncoding requested) {
-  CsvEncoding encoding = CsvEncoding::kAuto;
+// The encoding the API names, as common/csv.h names it.
+absl::StatusOr<CsvEncoding> EncodingOf(v1::CsvEncoding requested) {
   switch (requested) {
-    case v1::CSV_ENCODING_UTF8: encoding = CsvEncoding::kUtf8; break;
-    case v1::CSV_ENCODING_CP932: encoding = CsvEncoding::kCp932; break;
+    case v1::CSV_ENCODING_UTF8: return CsvEncoding::kUtf8;
+    case v1::CSV_ENCODING_CP932: return CsvEncoding::kCp932;
     case v1::CSV_ENCODING_UNSPECIFIED:
-    case v1::CSV_ENCODING_AUTO: encoding = CsvEncoding::kAuto; break;
+    case v1::CSV_ENCODING_AUTO: return CsvEncoding::kAuto;
     default:
       return InvalidField("encoding", absl::StrCat("unknown value ", static_cast<int>(requested)));
   }
-  SECCOORD_ASSIGN_OR_RETURN(DecodedCsv decoded, DecodeCsv(bytes, encoding));
-  return Decoded{std::move(decoded.text), decoded.encoding == CsvEncoding::kCp932
-                                              ? v1::CSV_ENCODING_CP932
-                                              : v1::CSV_ENCODING_UTF8};
 }
 
 // ---------------------------------------------------------------------------
@@ -172,8 +156,7 @@ const std::vector<CsvColumn>& Columns() {
 
 // The column a header cell names, or -1.
 int ColumnOfHeader(std::string_view cell) {
-  const std::string folded = FoldFullWidthAscii(cell);
-  const std::string key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(folded));
+  const std::string key = absl::AsciiStrToLower(TrimCsvCell(cell));
   const auto& columns = Columns();
   for (int i = 0; i < kColumnCount; ++i) {
     // Lower-cased on both sides: 資産ID is also written 資産Id or 資産ｉｄ.
@@ -186,11 +169,6 @@ int ColumnOfHeader(std::string_view cell) {
 
 // ---------------------------------------------------------------------------
 // Cells
-
-std::string Trimmed(std::string_view text) {
-  const std::string folded = FoldFullWidthAscii(text);
-  return std::string(absl::StripAsciiWhitespace(folded));
-}
 
 // Parses a connection list; see the header for the syntax.
 absl::StatusOr<std::vector<v1::Connection>> ParseConnections(std::string_view text) {
@@ -225,7 +203,7 @@ absl::StatusOr<std::vector<v1::Connection>> ParseConnections(std::string_view te
   int n = 0;
   for (Entry& e : entries) {
     ++n;
-    const std::string id = Trimmed(e.parts[0]);
+    const std::string id = TrimCsvCell(e.parts[0]);
     const std::string flag = NormalizeCode(e.parts[1]);
     if (id.empty() && flag.empty() && e.parts[2].empty()) continue;  // "A;;B", trailing ';'
     if (id.empty()) {
@@ -314,7 +292,7 @@ std::optional<v1::Asset> ConvertRecord(const CsvRecord& record, const std::vecto
       fail(index, absl::StrCat("exceeds ", kMaxCsvFieldBytes, " bytes"));
       continue;
     }
-    if (Columns()[col].required && Trimmed(value).empty()) {
+    if (Columns()[col].required && TrimCsvCell(value).empty()) {
       fail(index, "must not be empty");
       continue;
     }
@@ -331,8 +309,8 @@ std::optional<v1::Asset> ConvertRecord(const CsvRecord& record, const std::vecto
       coded(ParseBooleanValue, [&](bool b) { (controls->*set)(b); });
     };
     switch (col) {
-      case kId: asset.set_id(Trimmed(value)); break;
-      case kOrganization: asset.set_organization(Trimmed(value)); break;
+      case kId: asset.set_id(TrimCsvCell(value)); break;
+      case kOrganization: asset.set_organization(TrimCsvCell(value)); break;
       case kName: asset.set_name(value); break;
       case kCategory:
         coded(ParseCategoryValue, [&](v1::AssetCategory v) { asset.set_category(v); });
@@ -358,7 +336,7 @@ std::optional<v1::Asset> ConvertRecord(const CsvRecord& record, const std::vecto
       case kEncryption: boolean(&v1::Controls::set_encryption); break;
       case kBackup: boolean(&v1::Controls::set_backup); break;
       case kExternalService:
-        if (!Trimmed(value).empty()) {
+        if (!TrimCsvCell(value).empty()) {
           coded(ParseExternalServiceValue,
                 [&](v1::ExternalServiceUse v) { asset.set_external_service(v); });
         }
@@ -374,12 +352,12 @@ std::optional<v1::Asset> ConvertRecord(const CsvRecord& record, const std::vecto
         break;
       }
       case kLifecycle:
-        if (!Trimmed(value).empty()) {
+        if (!TrimCsvCell(value).empty()) {
           coded(ParseLifecycleValue, [&](v1::Lifecycle v) { asset.set_lifecycle(v); });
         }
         break;
       case kDisposalDate: {
-        const std::string trimmed = Trimmed(value);
+        const std::string trimmed = TrimCsvCell(value);
         if (trimmed.empty()) break;
         auto date = ParseDate(trimmed);
         if (!date.ok()) {
@@ -421,74 +399,21 @@ const std::vector<CsvColumn>& AssetCsvColumns() { return Columns(); }
 
 absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEncoding encoding,
                                              int max_rows) {
-  SECCOORD_ASSIGN_OR_RETURN(Decoded decoded, Decode(bytes, encoding));
-  {
-    const std::string folded = FoldFullWidthAscii(decoded.text);
-    if (absl::StripAsciiWhitespace(folded).empty()) {
-      return absl::InvalidArgumentError("empty file: a header row is required on line 1");
-    }
-  }
+  static const CsvLayout layout{&Columns(), &ColumnOfHeader, "docs/asset-csv.md",
+                                CsvReadOptions{kMaxCsvFieldBytes, kMaxStoredFields}};
+  SECCOORD_ASSIGN_OR_RETURN(CsvEncoding requested, EncodingOf(encoding));
   CsvParseResult result;
-  result.encoding = decoded.encoding;
-  CsvReader reader(decoded.text, CsvReadOptions{kMaxCsvFieldBytes, kMaxStoredFields});
-
-  // Header.
-  CsvRecord header_record;
-  SECCOORD_ASSIGN_OR_RETURN(bool has_header, reader.Next(&header_record));
-  if (!has_header) return absl::InvalidArgumentError("empty file: a header row is required");
-  if (header_record.field_count > static_cast<int>(header_record.fields.size())) {
-    return LineError(1, absl::StrCat("the header has ", header_record.field_count,
-                                     " columns; the layout has ", kColumnCount));
-  }
-  std::vector<std::string> header;
-  std::vector<int> column_of;
-  std::vector<int> position_of(kColumnCount, -1);
-  for (int i = 0; i < header_record.field_count; ++i) {
-    const std::string& cell = header_record.fields[i];
-    header.push_back(cell);
-    if (Trimmed(cell).empty()) {
-      return LineError(1, absl::StrCat("header cell ", i + 1, " is empty"));
-    }
-    const int col = ColumnOfHeader(cell);
-    if (col < 0) {
-      std::vector<std::string> names;
-      for (const CsvColumn& c : Columns()) names.push_back(S(c.english));
-      return LineError(1, absl::StrCat("unknown column \"", cell, "\" in the header (columns: ",
-                                       absl::StrJoin(names, ", "),
-                                       ", or their Japanese names; see docs/asset-csv.md)"));
-    }
-    if (position_of[col] >= 0) {
-      return LineError(1, absl::StrCat("column \"", cell, "\" appears twice in the header (",
-                                       position_of[col] + 1, " and ", i + 1, ")"));
-    }
-    position_of[col] = i;
-    column_of.push_back(col);
-  }
-  for (int col = 0; col < kColumnCount; ++col) {
-    if (Columns()[col].required && position_of[col] < 0) {
-      return LineError(1, absl::StrCat("required column \"", S(Columns()[col].english), "\" (",
-                                       S(Columns()[col].japanese),
-                                       ") is missing from the header"));
-    }
-  }
-  reader.set_column_names(&header);
-
-  // Data rows.
-  int data_rows = 0;
-  CsvRecord record;
-  while (true) {
-    SECCOORD_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
-    if (!more) break;
-    if (IsBlankCsvRecord(record)) continue;
-    ++data_rows;
-    if (max_rows > 0 && data_rows > max_rows) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "line ", record.line, ": too many rows: more than ", max_rows,
-          " data rows (the limit is ", max_rows, " rows per file)"));
-    }
-    std::optional<v1::Asset> asset = ConvertRecord(record, column_of, header, &result.errors);
-    if (asset.has_value()) result.rows.push_back(ParsedRow{record.line, std::move(*asset)});
-  }
+  SECCOORD_ASSIGN_OR_RETURN(
+      CsvEncoding read,
+      ReadCsvLayout(bytes, requested, layout, max_rows,
+                    [&](const CsvHeader& header, const CsvRecord& record) {
+                      std::optional<v1::Asset> asset =
+                          ConvertRecord(record, header.column_of, header.cells, &result.errors);
+                      if (asset.has_value()) {
+                        result.rows.push_back(ParsedRow{record.line, std::move(*asset)});
+                      }
+                    }));
+  result.encoding = read == CsvEncoding::kCp932 ? v1::CSV_ENCODING_CP932 : v1::CSV_ENCODING_UTF8;
   return result;
 }
 
@@ -575,7 +500,7 @@ absl::StatusOr<v1::Lifecycle> ParseLifecycleValue(std::string_view text) {
   return static_cast<v1::Lifecycle>(v);
 }
 absl::StatusOr<bool> ParseBooleanValue(std::string_view text) {
-  if (Trimmed(text).empty()) return false;
+  if (TrimCsvCell(text).empty()) return false;
   SECCOORD_ASSIGN_OR_RETURN(int v, ParseChoice(BooleanSpec(), text));
   return v != 0;
 }

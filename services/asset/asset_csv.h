@@ -99,6 +99,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/csv.h"
 #include "seccoord/v1/asset.pb.h"
 
 namespace seccoord::asset {
@@ -108,14 +109,7 @@ inline constexpr size_t kMaxCsvFieldBytes = 4096;
 // Most connections one cell may list.
 inline constexpr int kMaxCsvConnections = 100;
 
-// One column of the layout.
-struct CsvColumn {
-  std::string_view english;   // "confidentiality"
-  std::string_view japanese;  // "機密性"
-  bool required;
-};
-
-// The columns in the order WriteAssetCsv writes them.
+// The columns (common/csv.h) in the order WriteAssetCsv writes them.
 const std::vector<CsvColumn>& AssetCsvColumns();
 
 // One data row that parsed.

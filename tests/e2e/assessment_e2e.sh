@@ -11,30 +11,10 @@
 # the audit chain verifies; scripts/down leaves no process. Runs beside a
 # developer's own suite: its own state folder and ports.
 set -uo pipefail
-ROOT="${SECCOORD_SOURCE_DIR:?}"
-export SECCOORD_VAR="$(mktemp -d /tmp/seccoord-assessment-e2e.XXXXXX)"
-export SECCOORD_POLICY_ADDR="127.0.0.1:${E2E_POLICY_PORT:-17421}"
-export SECCOORD_ASSET_ADDR="127.0.0.1:${E2E_ASSET_PORT:-17422}"
-export SECCOORD_ASSESSMENT_ADDR="127.0.0.1:${E2E_ASSESSMENT_PORT:-17423}"
-export SECCOORD_SKIP_BUILD=1
-export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
-BIN="$SECCOORD_BIN"
-CONFIG="$SECCOORD_VAR/seccoord.yaml"
 source "$(dirname "$0")/e2e_lib.sh"
-
-cleanup() {
-  "$ROOT/scripts/down" >/dev/null 2>&1 || true
-  rm -rf "$SECCOORD_VAR"
-}
-trap cleanup EXIT
-
-cli() { "$BIN/seccoord" --config "$CONFIG" "$@"; }
+e2e_start_suite seccoord-assessment-e2e 17421 17422 17423
 ID=kasama-union-2026-1
 
-if ! (cd "$ROOT" && scripts/up) >"$SECCOORD_VAR/up.out" 2>&1; then
-  cat "$SECCOORD_VAR/up.out"; tail -n 30 "$SECCOORD_VAR"/log/*.log 2>/dev/null
-  echo "0 passed, 1 failed"; exit 1
-fi
 if grep -q "seeded the sample self-inspection $ID" "$SECCOORD_VAR/up.out"; then
   ok "scripts/up starts the three services and seeds the sample self-inspection"
 else fail "scripts/up seeds the sample self-inspection"; cat "$SECCOORD_VAR/up.out"; fi

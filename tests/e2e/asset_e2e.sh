@@ -7,26 +7,11 @@
 # leave no process. Runs beside a developer's own suite: its own state folder
 # and ports.
 set -uo pipefail
-ROOT="${SECCOORD_SOURCE_DIR:?}"
-export SECCOORD_VAR="$(mktemp -d /tmp/seccoord-asset-e2e.XXXXXX)"
-export SECCOORD_POLICY_ADDR="127.0.0.1:${E2E_POLICY_PORT:-17411}"
-export SECCOORD_ASSET_ADDR="127.0.0.1:${E2E_ASSET_PORT:-17412}"
-export SECCOORD_ASSESSMENT_ADDR="127.0.0.1:${E2E_ASSESSMENT_PORT:-17414}"
-SECOND_ADDR="127.0.0.1:${E2E_SECOND_ASSET_PORT:-17413}"
-export SECCOORD_SKIP_BUILD=1
-export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
-BIN="$SECCOORD_BIN"
-CONFIG="$SECCOORD_VAR/seccoord.yaml"
-SECOND_CONFIG="$SECCOORD_VAR/second.yaml"
 source "$(dirname "$0")/e2e_lib.sh"
+SECOND_ADDR="127.0.0.1:${E2E_SECOND_ASSET_PORT:-17413}"
+e2e_start_suite seccoord-asset-e2e 17411 17412 17414
+SECOND_CONFIG="$SECCOORD_VAR/second.yaml"
 
-cleanup() {
-  "$ROOT/scripts/down" >/dev/null 2>&1 || true
-  rm -rf "$SECCOORD_VAR"
-}
-trap cleanup EXIT
-
-cli() { "$BIN/seccoord" --config "$CONFIG" "$@"; }
 cli2() { "$BIN/seccoord" --config "$SECOND_CONFIG" "$@"; }
 
 # count_assets CLI...: the number of assets a list shows (every lifecycle),
@@ -37,10 +22,6 @@ count_assets() {
   grep -c '"id": "A-' <<<"$out"
 }
 
-if ! (cd "$ROOT" && scripts/up) >"$SECCOORD_VAR/up.out" 2>&1; then
-  cat "$SECCOORD_VAR/up.out"; cat "$SECCOORD_VAR"/log/*.log 2>/dev/null | tail -n 30
-  echo "0 passed, 1 failed"; exit 1
-fi
 if grep -q "seeded the sample inventory: imported" "$SECCOORD_VAR/up.out" \
    && [[ -f "$SECCOORD_VAR/.seeded-asset" ]]; then
   ok "scripts/up starts both services and imports the sample inventory"

@@ -4,31 +4,10 @@
 # verifies as the sample principals; scripts/down must leave no process.
 # Runs beside a developer's own suite: its own state folder and port.
 set -uo pipefail
-ROOT="${SECCOORD_SOURCE_DIR:?}"
-export SECCOORD_VAR="$(mktemp -d /tmp/seccoord-e2e.XXXXXX)"
-export SECCOORD_POLICY_ADDR="127.0.0.1:${E2E_POLICY_PORT:-17401}"
-# scripts/up starts the asset service too: keep it off the developer's port.
-export SECCOORD_ASSET_ADDR="127.0.0.1:${E2E_ASSET_PORT:-17402}"
-export SECCOORD_ASSESSMENT_ADDR="127.0.0.1:${E2E_ASSESSMENT_PORT:-17403}"
-export SECCOORD_SKIP_BUILD=1
-export SECCOORD_BIN="${SECCOORD_BINARY_DIR:?}/bin"
-BIN="$SECCOORD_BIN"
-CONFIG="$SECCOORD_VAR/seccoord.yaml"
 source "$(dirname "$0")/e2e_lib.sh"
-
-cleanup() {
-  "$ROOT/scripts/down" >/dev/null 2>&1 || true
-  rm -rf "$SECCOORD_VAR"
-}
-trap cleanup EXIT
-
-cli() { "$BIN/seccoord" --config "$CONFIG" "$@"; }
-
-
-if ! (cd "$ROOT" && scripts/up) >"$SECCOORD_VAR/up.out" 2>&1; then
-  cat "$SECCOORD_VAR/up.out"; cat "$SECCOORD_VAR"/log/*.log 2>/dev/null | tail -n 30
-  echo "0 passed, 1 failed"; exit 1
-fi
+# scripts/up starts the asset and assessment services too: keep them off the
+# developer's ports.
+e2e_start_suite seccoord-e2e 17401 17402 17403
 ok "scripts/up starts the suite and seeds the basic policy"
 
 # Reading the seed as a member: revision 1 in force since 令和8年4月1日, ten

@@ -20,6 +20,7 @@
 #include "services/assessment/workflow.h"
 #include "services/runtime/db/migrations.h"
 #include "services/runtime/request_log.h"
+#include "tests/support/callers.h"
 #include "tests/support/test_database.h"
 
 namespace seccoord::assessment {
@@ -27,25 +28,16 @@ namespace {
 
 using runtime::Caller;
 using runtime::Role;
+using seccoord::testing::kAdmin;
+using seccoord::testing::kAdvisor;
+using seccoord::testing::kStaff;
+using seccoord::testing::MakeCaller;
+using seccoord::testing::NewRequestId;
 
-Caller MakeCaller(const std::string& org, const std::string& user, Role role) {
-  Caller c;
-  c.principal.organization = org;
-  c.principal.user = user;
-  c.roles = {role};
-  return c;
-}
-
-const Caller kStaff = MakeCaller("kasama-union", "staff1", Role::kUnionStaff);
-const Caller kAdmin = MakeCaller("kasama-union", "admin1", Role::kUnionAdmin);
-const Caller kAdvisor = MakeCaller("kasama-city", "advisor1", Role::kAdvisor);
 // Staff of another organisation with its own inspection (a second union).
 const Caller kOtherStaff = MakeCaller("other-union", "staff9", Role::kUnionStaff);
 // An advisor whose organisation also runs an inspection: may not review it.
 const Caller kCityStaff = MakeCaller("kasama-city", "staff2", Role::kUnionStaff);
-
-int request_counter = 0;
-std::string NewRequestId() { return "req-" + std::to_string(++request_counter); }
 
 v1::Date D(int y, int m, int d) { return ToProtoDate(CivilDate{y, m, d}); }
 

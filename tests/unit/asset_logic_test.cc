@@ -23,28 +23,18 @@
 #include "services/asset/asset_store.h"
 #include "services/runtime/db/migrations.h"
 #include "services/runtime/request_log.h"
+#include "tests/support/callers.h"
 #include "tests/support/test_database.h"
 
 namespace seccoord::asset {
 namespace {
 
 using runtime::Caller;
-using runtime::Role;
+using seccoord::testing::kAdmin;
+using seccoord::testing::kAdvisor;
+using seccoord::testing::kStaff;
+using seccoord::testing::NewRequestId;
 
-Caller MakeCaller(const std::string& org, const std::string& user, Role role) {
-  Caller c;
-  c.principal.organization = org;
-  c.principal.user = user;
-  c.roles = {role};
-  return c;
-}
-
-const Caller kStaff = MakeCaller("kasama-union", "staff1", Role::kUnionStaff);
-const Caller kAdmin = MakeCaller("kasama-union", "admin1", Role::kUnionAdmin);
-const Caller kAdvisor = MakeCaller("kasama-city", "advisor1", Role::kAdvisor);
-
-int request_counter = 0;
-std::string NewRequestId() { return "req-" + std::to_string(++request_counter); }
 
 v1::Asset MakeAsset(const std::string& name,
                     v1::AssetCategory category = v1::ASSET_CATEGORY_INFORMATION_SYSTEM,

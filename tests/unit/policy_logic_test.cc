@@ -18,6 +18,7 @@
 #include "services/policy/policy_store.h"
 #include "services/runtime/db/migrations.h"
 #include "services/runtime/request_log.h"
+#include "tests/support/callers.h"
 #include "tests/support/test_database.h"
 
 namespace seccoord::policy {
@@ -25,14 +26,10 @@ namespace {
 
 using runtime::Caller;
 using runtime::Role;
-
-Caller MakeCaller(const std::string& org, const std::string& user, Role role) {
-  Caller c;
-  c.principal.organization = org;
-  c.principal.user = user;
-  c.roles = {role};
-  return c;
-}
+using seccoord::testing::kAdvisor;
+using seccoord::testing::kStaff;
+using seccoord::testing::MakeCaller;
+using seccoord::testing::NewRequestId;
 
 Caller Anonymous() {
   Caller c;
@@ -41,10 +38,8 @@ Caller Anonymous() {
   return c;
 }
 
-const Caller kStaff = MakeCaller("kasama-union", "staff1", Role::kUnionStaff);
-const Caller kAdmin1 = MakeCaller("kasama-union", "admin1", Role::kUnionAdmin);
+const Caller& kAdmin1 = seccoord::testing::kAdmin;
 const Caller kAdmin2 = MakeCaller("kasama-union", "admin2", Role::kUnionAdmin);
-const Caller kAdvisor = MakeCaller("kasama-city", "advisor1", Role::kAdvisor);
 const Caller kMito = MakeCaller("mito-city", "member1", Role::kMember);
 
 std::string ReadSeedText() {
@@ -54,9 +49,6 @@ std::string ReadSeedText() {
   ss << in.rdbuf();
   return ss.str();
 }
-
-int request_counter = 0;
-std::string NewRequestId() { return "req-" + std::to_string(++request_counter); }
 
 class PolicyLogicTest : public seccoord::testing::DatabaseTest {
  protected:
