@@ -8,8 +8,9 @@
 # answers the advice, exports the answer sheet, edits and fills it, submits;
 # the advisor returns it with advice, the union responds and resubmits, the
 # advisor accepts and closes the advice; watch shows every event in order;
-# the audit chain verifies; scripts/down leaves no process. Runs beside a
-# developer's own suite: its own state folder and ports.
+# the audit chain verifies; scripts/down leaves no process; a changed
+# checklist file under the stored version stops a restart naming the item.
+# Runs beside a developer's own suite: its own state folder and ports.
 set -uo pipefail
 source "$(dirname "$0")/e2e_lib.sh"
 e2e_start_suite seccoord-assessment-e2e 17421 17422 17423
@@ -139,5 +140,24 @@ alive=""
 for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
 if [[ -n "$pids" && -z "$alive" ]]; then ok "scripts/down stops all three servers"
 else fail "scripts/down stops all three servers (alive:$alive)"; fi
+
+# ---- A stored checklist is immutable: a changed file under its version is
+# refused at start, naming the item, and the database is left as it was.
+CHANGED="$SECCOORD_VAR/checklists"
+mkdir -p "$CHANGED"
+sed 's/多要素認証を導入していますか。/多要素認証を導入し、定期的に見直していますか。/' \
+  "$ROOT/data/checklists/2026.1.yaml" >"$CHANGED/2026.1.yaml"
+if cmp -s "$ROOT/data/checklists/2026.1.yaml" "$CHANGED/2026.1.yaml"; then
+  fail "the checklist copy was changed"
+else
+  out="$(timeout 20 "$BIN/seccoord-assessmentd" --listen 127.0.0.1:17429 \
+           --db "sqlite:$SECCOORD_VAR/assessmentd.db" --tls_cert "$SECCOORD_VAR/certs/assessmentd.crt" \
+           --tls_key "$SECCOORD_VAR/certs/assessmentd.key" --tls_ca "$SECCOORD_VAR/certs/ca.crt" \
+           --access_policy "$ROOT/deploy/access-policy.yaml" --checklists "$CHANGED" 2>&1)"
+  code=$?
+  if [[ $code -ne 0 ]] && grep -q "3-3" <<<"$out" && grep -q "immutable" <<<"$out"; then
+    ok "a changed checklist under a stored version is refused at start naming the item"
+  else fail "a changed checklist is refused at start (exit $code)"; echo "$out" | tail -n 5; fi
+fi
 
 e2e_summary
