@@ -19,6 +19,7 @@
 #include "clients/seccoord/asset_commands.h"
 #include "clients/seccoord/command.h"
 #include "clients/seccoord/policy_commands.h"
+#include "clients/seccoord/yaml_input.h"
 #include "common/csv.h"
 #include "common/policy_text.h"
 #include "common/status.h"
@@ -38,17 +39,6 @@ using Stub = v1::AssessmentService::Stub;
 constexpr int kPageSize = 100;
 
 // ---- Small helpers.
-
-absl::Status FlagError(std::string_view flag, std::string_view reason) {
-  return UsageError(
-      absl::InvalidArgumentError(absl::StrCat(std::string(flag), ": ", std::string(reason))));
-}
-
-absl::Status FlagError(std::string_view flag, const absl::Status& status) {
-  return FlagError(flag, std::string(status.message()));
-}
-
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
 // A line break inside a note would break the indented layout of `show`.
 std::string OneLine(const std::string& text) {
@@ -92,12 +82,8 @@ std::string AdviceEntryKindName(v1::AdviceEntryKind kind) {
   return name;
 }
 
-bool IsSet(const v1::Date& date) {
-  return date.year() != 0 || date.month() != 0 || date.day() != 0;
-}
-
 bool HasRemediation(const v1::Remediation& r) {
-  return !r.action().empty() || !r.owner().empty() || IsSet(r.due());
+  return !r.action().empty() || !r.owner().empty() || IsDateSet(r.due());
 }
 
 bool IsUrl(const std::string& location) { return location.find("://") != std::string::npos; }
@@ -105,9 +91,7 @@ bool IsUrl(const std::string& location) { return location.find("://") != std::st
 // ---- RPC plumbing.
 
 absl::StatusOr<std::unique_ptr<Stub>> AssessmentStub(CommandContext& ctx) {
-  auto channel = ctx.Channel(ServiceKind::kAssessment);
-  if (!channel.ok()) return channel.status();
-  return v1::AssessmentService::NewStub(*channel);
+  return NewServiceStub<v1::AssessmentService>(ctx, ServiceKind::kAssessment);
 }
 
 absl::StatusOr<v1::Assessment> ReadAssessment(CommandContext& ctx, Stub& stub,
@@ -135,6 +119,41 @@ const v1::ChecklistItem* FindItem(const v1::Checklist& checklist, const std::str
     if (item.id() == item_id) return &item;
   }
   return nullptr;
+}
+
+std::string AdviceStatusLine(const v1::Advice& advice) {
+  return absl::StrCat(advice.id(), ": ", AdviceStateText(advice.state()), " (etag ",
+                      advice.etag(), ")\n");
+}
+
+// A change of advice `advice_id` on the version seen now: the advice is read
+// for its etag, then `method` is called with `request` (its request id,
+// advice id and etag set here), and the new state printed.
+template <typename Request>
+absl::Status ChangeAdvice(CommandContext& ctx, const std::string& advice_id, Request request,
+                          grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                       v1::Advice*)) {
+  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
+  SECCOORD_ASSIGN_OR_RETURN(v1::Advice current, ReadAdvice(ctx, *stub, advice_id));
+  request.set_request_id(NewRequestId());
+  request.set_advice_id(advice_id);
+  request.set_etag(current.etag());
+  SECCOORD_ASSIGN_OR_RETURN(v1::Advice response, Unary(ctx, *stub, method, request));
+  return ctx.Print(response, [&] { return AdviceStatusLine(response); });
+}
+
+// The same for assessment `id`, printing its new state.
+template <typename Request>
+absl::Status ChangeAssessment(CommandContext& ctx, const std::string& id, Request request,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           v1::Assessment*)) {
+  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
+  SECCOORD_ASSIGN_OR_RETURN(v1::Assessment current, ReadAssessment(ctx, *stub, id));
+  request.set_request_id(NewRequestId());
+  request.set_assessment_id(id);
+  request.set_etag(current.etag());
+  SECCOORD_ASSIGN_OR_RETURN(v1::Assessment response, Unary(ctx, *stub, method, request));
+  return ctx.Print(response, [&] { return RenderAssessmentStatus(response, ctx.output()); });
 }
 
 // ---- Command-line arguments (owned by the command tree, filled by CLI11).
@@ -240,7 +259,7 @@ absl::StatusOr<assessment::SheetEncoding> SheetOutputEncoding(const SheetArgs& a
   }
   SECCOORD_ASSIGN_OR_RETURN(v1::CsvEncoding value, ParseCsvEncoding("--encoding", a.encoding));
   if (value == v1::CSV_ENCODING_CP932) {
-    if (a.bom) return FlagError("--bom", "only for UTF-8 (not with --encoding cp932)");
+    if (a.bom) return UsageErrorAt("--bom", "only for UTF-8 (not with --encoding cp932)");
     return assessment::SheetEncoding::kCp932;
   }
   return a.bom ? assessment::SheetEncoding::kUtf8Bom : assessment::SheetEncoding::kUtf8;
@@ -260,34 +279,28 @@ absl::Status RunCreate(CommandContext& ctx, const CreateArgs& a) {
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
   SECCOORD_ASSIGN_OR_RETURN(v1::Assessment response,
                             Unary(ctx, *stub, &Stub::CreateAssessment, request));
-  if (ctx.output().format == OutputFormat::kJson) return ctx.Print(response, nullptr);
   // The id alone on stdout (for scripts); the details on stderr.
-  ctx.out() << response.id() << "\n";
-  ctx.out().flush();
-  const OutputOptions opts = ctx.output();
-  ctx.err() << "created " << response.id() << " ("
-            << FiscalYearText(response.fiscal_year(), opts.wareki) << ", round "
-            << response.round() << ", checklist " << response.checklist_version() << "; policy "
-            << RenderPolicyBinding(response, opts) << ")\n";
-  if (!response.baseline_of().empty()) {
-    ctx.err() << "answers carried over from " << response.baseline_of()
-              << ": confirm or change each before submitting\n";
-  }
-  return absl::OkStatus();
+  return ctx.PrintCreated(response, response.id(), [&] {
+    const OutputOptions opts = ctx.output();
+    std::string details = absl::StrCat(
+        "created ", response.id(), " (", FiscalYearText(response.fiscal_year(), opts.wareki),
+        ", round ", response.round(), ", checklist ", response.checklist_version(), "; policy ",
+        RenderPolicyBinding(response, opts), ")\n");
+    if (!response.baseline_of().empty()) {
+      absl::StrAppend(&details, "answers carried over from ", response.baseline_of(),
+                      ": confirm or change each before submitting\n");
+    }
+    return details;
+  });
 }
 
 absl::Status RunList(CommandContext& ctx, const ListArgs& a) {
   SECCOORD_ASSIGN_OR_RETURN(v1::ListAssessmentsRequest request,
                             BuildListAssessmentsRequest(a.flags));
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  v1::ListAssessmentsResponse all;
-  while (true) {
-    SECCOORD_ASSIGN_OR_RETURN(v1::ListAssessmentsResponse page,
-                              Unary(ctx, *stub, &Stub::ListAssessments, request));
-    for (auto& a : *page.mutable_assessments()) *all.add_assessments() = std::move(a);
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  SECCOORD_ASSIGN_OR_RETURN(v1::ListAssessmentsResponse all,
+                            AllPages(ctx, *stub, &Stub::ListAssessments, request,
+                                     &v1::ListAssessmentsResponse::mutable_assessments));
   return ctx.Print(all, [&] { return RenderAssessmentList(all, ctx.output()); });
 }
 
@@ -299,8 +312,8 @@ absl::Status RunShow(CommandContext& ctx, const ShowArgs& a) {
   SECCOORD_ASSIGN_OR_RETURN(v1::Checklist checklist,
                             ReadChecklist(ctx, *stub, assessment.checklist_version()));
   if (!a.item.empty() && FindItem(checklist, a.item) == nullptr) {
-    return FlagError("--item", absl::StrCat("'", a.item, "' is not an item of checklist ",
-                                            checklist.version()));
+    return UsageErrorAt("--item", absl::StrCat("'", a.item, "' is not an item of checklist ",
+                                               checklist.version()));
   }
   ctx.err() << RenderUnavailableWarnings(assessment);
   return ctx.Print(assessment,
@@ -348,13 +361,7 @@ absl::Status RunSheet(CommandContext& ctx, const SheetArgs& a) {
     ctx.out().flush();
     return absl::OkStatus();
   }
-  std::ofstream out(a.file, std::ios::binary | std::ios::trunc);
-  out.write(sheet->data(), static_cast<std::streamsize>(sheet->size()));
-  out.close();
-  if (!out) {
-    return UsageError(
-        absl::PermissionDeniedError(absl::StrCat(a.file, ": cannot write the file")));
-  }
+  SECCOORD_RETURN_IF_ERROR(WriteOutputFile(a.file, *sheet));
   ctx.err() << "wrote the answer sheet of " << current.id() << " (" << checklist.items_size()
             << " items) to " << a.file << "\n";
   return absl::OkStatus();
@@ -403,15 +410,7 @@ absl::Status RunFill(CommandContext& ctx, const FillArgs& a) {
 }
 
 absl::Status RunSubmit(CommandContext& ctx, const IdArgs& a) {
-  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  SECCOORD_ASSIGN_OR_RETURN(v1::Assessment current, ReadAssessment(ctx, *stub, a.id));
-  v1::SubmitAssessmentRequest request;
-  request.set_request_id(NewRequestId());
-  request.set_assessment_id(a.id);
-  request.set_etag(current.etag());
-  SECCOORD_ASSIGN_OR_RETURN(v1::Assessment response,
-                            Unary(ctx, *stub, &Stub::SubmitAssessment, request));
-  return ctx.Print(response, [&] { return RenderAssessmentStatus(response, ctx.output()); });
+  return ChangeAssessment(ctx, a.id, v1::SubmitAssessmentRequest(), &Stub::SubmitAssessment);
 }
 
 absl::Status RunReview(CommandContext& ctx, const ReviewArgs& a) {
@@ -452,13 +451,11 @@ absl::Status RunAdvise(CommandContext& ctx, const AdviseArgs& a) {
                             BuildSendAdviceRequest(a.id, a.flags, NewRequestId()));
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
   SECCOORD_ASSIGN_OR_RETURN(v1::Advice response, Unary(ctx, *stub, &Stub::SendAdvice, request));
-  if (ctx.output().format == OutputFormat::kJson) return ctx.Print(response, nullptr);
-  ctx.out() << response.id() << "\n";
-  ctx.out().flush();
-  ctx.err() << "sent " << response.id() << " on " << response.assessment_id()
-            << (response.item_id().empty() ? "" : " item ") << response.item_id() << " ("
-            << SeverityText(response.severity()) << ")\n";
-  return absl::OkStatus();
+  return ctx.PrintCreated(response, response.id(), [&] {
+    return absl::StrCat("sent ", response.id(), " on ", response.assessment_id(),
+                        response.item_id().empty() ? "" : " item ", response.item_id(), " (",
+                        SeverityText(response.severity()), ")\n");
+  });
 }
 
 absl::Status RunAdviceList(CommandContext& ctx, const AdviceListArgs& a) {
@@ -470,73 +467,37 @@ absl::Status RunAdviceList(CommandContext& ctx, const AdviceListArgs& a) {
   }
   request.set_page_size(kPageSize);
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  v1::ListAdviceResponse all;
-  while (true) {
-    SECCOORD_ASSIGN_OR_RETURN(v1::ListAdviceResponse page,
-                              Unary(ctx, *stub, &Stub::ListAdvice, request));
-    for (auto& advice : *page.mutable_advice()) *all.add_advice() = std::move(advice);
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  SECCOORD_ASSIGN_OR_RETURN(v1::ListAdviceResponse all,
+                            AllPages(ctx, *stub, &Stub::ListAdvice, request,
+                                     &v1::ListAdviceResponse::mutable_advice));
   return ctx.Print(all, [&] { return RenderAdviceList(all, ctx.output()); });
 }
 
-std::string AdviceStatusLine(const v1::Advice& advice) {
-  return absl::StrCat(advice.id(), ": ", AdviceStateText(advice.state()), " (etag ",
-                      advice.etag(), ")\n");
-}
-
 absl::Status RunRespond(CommandContext& ctx, const AdviceTextArgs& a) {
-  if (a.text.empty()) return FlagError("--text", "must not be empty");
-  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  SECCOORD_ASSIGN_OR_RETURN(v1::Advice current, ReadAdvice(ctx, *stub, a.advice_id));
+  if (a.text.empty()) return UsageErrorAt("--text", "must not be empty");
   v1::AnswerAdviceRequest request;
-  request.set_request_id(NewRequestId());
-  request.set_advice_id(a.advice_id);
-  request.set_etag(current.etag());
   request.set_text(a.text);
-  SECCOORD_ASSIGN_OR_RETURN(v1::Advice response, Unary(ctx, *stub, &Stub::AnswerAdvice, request));
-  return ctx.Print(response, [&] { return AdviceStatusLine(response); });
+  return ChangeAdvice(ctx, a.advice_id, std::move(request), &Stub::AnswerAdvice);
 }
 
 absl::Status RunCloseAdvice(CommandContext& ctx, const AdviceTextArgs& a) {
-  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  SECCOORD_ASSIGN_OR_RETURN(v1::Advice current, ReadAdvice(ctx, *stub, a.advice_id));
   v1::CloseAdviceRequest request;
-  request.set_request_id(NewRequestId());
-  request.set_advice_id(a.advice_id);
-  request.set_etag(current.etag());
   request.set_comment(a.text);
-  SECCOORD_ASSIGN_OR_RETURN(v1::Advice response, Unary(ctx, *stub, &Stub::CloseAdvice, request));
-  return ctx.Print(response, [&] { return AdviceStatusLine(response); });
+  return ChangeAdvice(ctx, a.advice_id, std::move(request), &Stub::CloseAdvice);
 }
 
 absl::Status RunReopenAdvice(CommandContext& ctx, const AdviceTextArgs& a) {
-  if (a.text.empty()) return FlagError("--comment", "must not be empty (why it is reopened)");
-  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  SECCOORD_ASSIGN_OR_RETURN(v1::Advice current, ReadAdvice(ctx, *stub, a.advice_id));
+  if (a.text.empty()) return UsageErrorAt("--comment", "must not be empty (why it is reopened)");
   v1::ReopenAdviceRequest request;
-  request.set_request_id(NewRequestId());
-  request.set_advice_id(a.advice_id);
-  request.set_etag(current.etag());
   request.set_comment(a.text);
-  SECCOORD_ASSIGN_OR_RETURN(v1::Advice response,
-                            Unary(ctx, *stub, &Stub::ReopenAdvice, request));
-  return ctx.Print(response, [&] { return AdviceStatusLine(response); });
+  return ChangeAdvice(ctx, a.advice_id, std::move(request), &Stub::ReopenAdvice);
 }
 
 absl::Status RunReopenAssessment(CommandContext& ctx, const ReopenAssessmentArgs& a) {
-  if (a.reason.empty()) return FlagError("--reason", "must not be empty (why it is reopened)");
-  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  SECCOORD_ASSIGN_OR_RETURN(v1::Assessment current, ReadAssessment(ctx, *stub, a.id));
+  if (a.reason.empty()) return UsageErrorAt("--reason", "must not be empty (why it is reopened)");
   v1::ReopenAssessmentRequest request;
-  request.set_request_id(NewRequestId());
-  request.set_assessment_id(a.id);
-  request.set_etag(current.etag());
   request.set_reason(a.reason);
-  SECCOORD_ASSIGN_OR_RETURN(v1::Assessment response,
-                            Unary(ctx, *stub, &Stub::ReopenAssessment, request));
-  return ctx.Print(response, [&] { return RenderAssessmentStatus(response, ctx.output()); });
+  return ChangeAssessment(ctx, a.id, std::move(request), &Stub::ReopenAssessment);
 }
 
 absl::Status RunWatch(CommandContext& ctx, const WatchArgs& a) {
@@ -544,46 +505,11 @@ absl::Status RunWatch(CommandContext& ctx, const WatchArgs& a) {
   request.set_since_sequence(a.since);
   request.set_backlog_only(a.backlog);
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
-  grpc::ClientContext call;
   // A live watch runs until interrupted; only --backlog has a deadline.
-  ctx.PrepareCall(&call, /*with_deadline=*/a.backlog);
-  std::unique_ptr<grpc::ClientReader<v1::AssessmentEvent>> reader =
-      stub->WatchAssessmentEvents(&call, request);
-  v1::AssessmentEvent event;
-  int64_t last = a.since;
-  const OutputOptions opts = ctx.output();
-  while (reader->Read(&event)) {
-    last = event.sequence();
-    if (opts.format == OutputFormat::kJson) {
-      SECCOORD_ASSIGN_OR_RETURN(std::string line, ToJson(event, /*pretty=*/false));
-      ctx.out() << line;
-    } else {
-      ctx.out() << RenderAssessmentEventLine(event, opts);
-    }
-    ctx.out().flush();
-  }
-  grpc::Status status = reader->Finish();
-  if (!status.ok()) {
-    return RpcError(grpc::Status(
-        status.error_code(),
-        absl::StrCat(status.error_message(), " (last sequence ", last, "; resume with --since ",
-                     last, ")")));
-  }
-  return absl::OkStatus();
-}
-
-// ---- YAML helpers of the advice file.
-
-absl::Status YamlError(std::string_view file_name, const std::string& what) {
-  return UsageError(
-      absl::InvalidArgumentError(absl::StrCat(std::string(file_name), ": ", what)));
-}
-
-absl::StatusOr<std::string> YamlScalar(std::string_view file_name, const YAML::Node& node,
-                                       const std::string& path) {
-  if (node.IsNull()) return std::string();
-  if (!node.IsScalar()) return YamlError(file_name, absl::StrCat(path, ": must be a string"));
-  return node.Scalar();
+  return WatchEvents<v1::AssessmentEvent>(
+      ctx, /*with_deadline=*/a.backlog, a.since,
+      [&](grpc::ClientContext* call) { return stub->WatchAssessmentEvents(call, request); },
+      &RenderAssessmentEventLine);
 }
 
 }  // namespace
@@ -591,35 +517,25 @@ absl::StatusOr<std::string> YamlScalar(std::string_view file_name, const YAML::N
 // ---- Values on the command line.
 
 absl::StatusOr<v1::ItemResult> ParseResultArgument(std::string_view flag, std::string_view text) {
-  auto value = assessment::ParseResultValue(std::string(text));
-  if (!value.ok()) return FlagError(flag, value.status());
-  return *value;
+  return ParseValue(&assessment::ParseResultValue, flag, text);
 }
 
 absl::StatusOr<v1::AssessmentState> ParseAssessmentStateArgument(std::string_view flag,
                                                                  std::string_view text) {
-  auto value = assessment::ParseAssessmentStateValue(std::string(text));
-  if (!value.ok()) return FlagError(flag, value.status());
-  return *value;
+  return ParseValue(&assessment::ParseAssessmentStateValue, flag, text);
 }
 
 absl::StatusOr<v1::AdviceState> ParseAdviceStateArgument(std::string_view flag,
                                                          std::string_view text) {
-  auto value = assessment::ParseAdviceStateValue(std::string(text));
-  if (!value.ok()) return FlagError(flag, value.status());
-  return *value;
+  return ParseValue(&assessment::ParseAdviceStateValue, flag, text);
 }
 
 absl::StatusOr<v1::Severity> ParseSeverityArgument(std::string_view flag, std::string_view text) {
-  auto value = assessment::ParseSeverityValue(std::string(text));
-  if (!value.ok()) return FlagError(flag, value.status());
-  return *value;
+  return ParseValue(&assessment::ParseSeverityValue, flag, text);
 }
 
 absl::StatusOr<int> ParseFiscalYearArgument(std::string_view flag, std::string_view text) {
-  auto value = ParseFiscalYear(text);
-  if (!value.ok()) return FlagError(flag, value.status());
-  return *value;
+  return ParseValue(&ParseFiscalYear, flag, text);
 }
 
 std::string FiscalYearText(int fiscal_year, bool wareki) {
@@ -632,9 +548,9 @@ std::string FiscalYearText(int fiscal_year, bool wareki) {
 absl::StatusOr<v1::CreateAssessmentRequest> BuildCreateAssessmentRequest(
     const CreateAssessmentFlags& flags, const std::string& request_id) {
   if (flags.fiscal_year.empty()) {
-    return FlagError("--fy", "required (the fiscal year, e.g. 2026 or 令和8年度)");
+    return UsageErrorAt("--fy", "required (the fiscal year, e.g. 2026 or 令和8年度)");
   }
-  if (flags.round < 0) return FlagError("--round", "must be 1 or more (0 = the next round)");
+  if (flags.round < 0) return UsageErrorAt("--round", "must be 1 or more (0 = the next round)");
   v1::CreateAssessmentRequest request;
   request.set_request_id(request_id);
   SECCOORD_ASSIGN_OR_RETURN(int fiscal_year, ParseFiscalYearArgument("--fy", flags.fiscal_year));
@@ -665,7 +581,7 @@ absl::StatusOr<v1::ListAssessmentsRequest> BuildListAssessmentsRequest(
 
 absl::StatusOr<v1::EvidenceReference> MakeEvidenceReference(const std::string& location,
                                                             const std::string& title) {
-  if (location.empty()) return FlagError("--evidence", "must not be empty");
+  if (location.empty()) return UsageErrorAt("--evidence", "must not be empty");
   v1::EvidenceReference evidence;
   evidence.set_location(location);
   std::error_code error;
@@ -674,7 +590,7 @@ absl::StatusOr<v1::EvidenceReference> MakeEvidenceReference(const std::string& l
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
-    if (!in) return FlagError("--evidence", absl::StrCat(location, ": cannot read the file"));
+    if (!in) return UsageErrorAt("--evidence", absl::StrCat(location, ": cannot read the file"));
     evidence.set_sha256(Sha256Hex(bytes.str()));
   }
   if (!title.empty()) {
@@ -691,7 +607,9 @@ absl::StatusOr<v1::UpdateAnswersRequest> BuildAnswerRequest(const v1::Assessment
                                                             const std::string& item_id,
                                                             const AnswerFlags& flags,
                                                             const std::string& request_id) {
-  if (item_id.empty()) return FlagError("ITEM", "must not be empty (a checklist item, e.g. 3-2)");
+  if (item_id.empty()) {
+    return UsageErrorAt("ITEM", "must not be empty (a checklist item, e.g. 3-2)");
+  }
   v1::UpdateAnswersRequest request;
   request.set_request_id(request_id);
   request.set_assessment_id(current.id());
@@ -701,11 +619,11 @@ absl::StatusOr<v1::UpdateAnswersRequest> BuildAnswerRequest(const v1::Assessment
                               flags.due;
   if (!flags.result) {
     if (!flags.confirm) {
-      return FlagError("--result", "required (or --confirm to confirm the carried-over answer)");
+      return UsageErrorAt("--result", "required (or --confirm to confirm the carried-over answer)");
     }
     if (changes_answer) {
-      return FlagError("--confirm",
-                       "confirms the carried-over answer unchanged; to change it give --result");
+      return UsageErrorAt("--confirm",
+                          "confirms the carried-over answer unchanged; to change it give --result");
     }
     request.add_confirm_item_ids(item_id);
     return request;
@@ -723,10 +641,10 @@ absl::StatusOr<v1::UpdateAnswersRequest> BuildAnswerRequest(const v1::Assessment
   answer->set_result(result);
   if (flags.note) answer->set_note(*flags.note);
   if (!flags.evidence_titles.empty() && flags.evidence_titles.size() != flags.evidence.size()) {
-    return FlagError("--evidence-title",
-                     absl::StrCat("give one per --evidence (", flags.evidence.size(),
-                                  " --evidence, ", flags.evidence_titles.size(),
-                                  " --evidence-title), or none"));
+    return UsageErrorAt("--evidence-title",
+                        absl::StrCat("give one per --evidence (", flags.evidence.size(),
+                                     " --evidence, ", flags.evidence_titles.size(),
+                                     " --evidence-title), or none"));
   }
   if (!flags.evidence.empty()) {
     answer->clear_evidence();
@@ -749,29 +667,23 @@ absl::StatusOr<v1::UpdateAnswersRequest> BuildAnswerRequest(const v1::Assessment
 
 absl::StatusOr<std::vector<v1::AdviceDraft>> ParseAdviceYaml(std::string_view file_name,
                                                              std::string_view yaml) {
-  if (!IsValidUtf8(yaml)) return YamlError(file_name, "is not valid UTF-8");
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return YamlError(file_name, absl::StrCat("not valid YAML: ", e.what()));
-  }
+  SECCOORD_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(file_name, yaml));
   std::vector<v1::AdviceDraft> drafts;
   if (root.IsNull()) return drafts;
   if (!root.IsSequence()) {
-    return YamlError(file_name, "must be a YAML list of advice ({item, text, severity, due, "
-                                "policy_review})");
+    return UsageErrorAt(file_name, "must be a YAML list of advice ({item, text, severity, due, "
+                                   "policy_review})");
   }
   const std::string file(file_name);
   int index = 0;
   for (const YAML::Node& entry : root) {
     const std::string at = absl::StrCat("[", index++, "]");
-    if (!entry.IsMap()) return YamlError(file_name, absl::StrCat(at, ": must be a map"));
+    if (!entry.IsMap()) return UsageErrorAt(file_name, absl::StrCat(at, ": must be a map"));
     v1::AdviceDraft draft;
     for (const auto& field : entry) {
       const std::string key = field.first.as<std::string>("");
       const std::string path = absl::StrCat(at, ".", key);
-      SECCOORD_ASSIGN_OR_RETURN(std::string value, YamlScalar(file_name, field.second, path));
+      SECCOORD_ASSIGN_OR_RETURN(std::string value, YamlString(file_name, field.second, path));
       const std::string where = absl::StrCat(file, ": ", path);
       if (key == "item") {
         draft.set_item_id(value);
@@ -785,17 +697,16 @@ absl::StatusOr<std::vector<v1::AdviceDraft>> ParseAdviceYaml(std::string_view fi
           SECCOORD_ASSIGN_OR_RETURN(*draft.mutable_due(), ParseDateArgument(where, value));
         }
       } else if (key == "policy_review") {
-        absl::StatusOr<bool> flag = asset::ParseBooleanValue(value);
-        if (!flag.ok()) return FlagError(where, flag.status());
-        draft.set_policy_review_needed(*flag);
+        SECCOORD_ASSIGN_OR_RETURN(bool flag, ParseValue(&asset::ParseBooleanValue, where, value));
+        draft.set_policy_review_needed(flag);
       } else {
-        return YamlError(file_name,
-                         absl::StrCat("unknown key '", path,
-                                      "' (known: item, text, severity, due, policy_review)"));
+        return UsageErrorAt(file_name,
+                            absl::StrCat("unknown key '", path,
+                                         "' (known: item, text, severity, due, policy_review)"));
       }
     }
     if (draft.text().empty()) {
-      return YamlError(file_name, absl::StrCat(at, ".text: required (the advice)"));
+      return UsageErrorAt(file_name, absl::StrCat(at, ".text: required (the advice)"));
     }
     drafts.push_back(std::move(draft));
   }
@@ -807,10 +718,10 @@ absl::StatusOr<v1::ReviewAssessmentRequest> BuildReviewRequest(const std::string
                                                                const ReviewFlags& flags,
                                                                const std::string& request_id) {
   if (flags.accept == flags.return_for_correction) {
-    return FlagError("--accept", "give exactly one of --accept and --return");
+    return UsageErrorAt("--accept", "give exactly one of --accept and --return");
   }
   if (flags.return_for_correction && flags.comment.empty()) {
-    return FlagError("--comment", "required with --return (the reason it is returned)");
+    return UsageErrorAt("--comment", "required with --return (the reason it is returned)");
   }
   v1::ReviewAssessmentRequest request;
   request.set_request_id(request_id);
@@ -825,7 +736,7 @@ absl::StatusOr<v1::ReviewAssessmentRequest> BuildReviewRequest(const std::string
 absl::StatusOr<v1::SendAdviceRequest> BuildSendAdviceRequest(const std::string& assessment_id,
                                                              const AdviseFlags& flags,
                                                              const std::string& request_id) {
-  if (flags.text.empty()) return FlagError("--text", "required (the advice)");
+  if (flags.text.empty()) return UsageErrorAt("--text", "required (the advice)");
   v1::SendAdviceRequest request;
   request.set_request_id(request_id);
   request.set_assessment_id(assessment_id);
@@ -1156,7 +1067,9 @@ std::string RenderAdvice(const v1::Advice& advice, const OutputOptions& opts) {
   absl::StrAppend(&line, advice.item_id().empty() ? "  (whole assessment)"
                                                   : absl::StrCat("  item ", advice.item_id()));
   absl::StrAppend(&line, "  ", SeverityText(advice.severity()));
-  if (IsSet(advice.due())) absl::StrAppend(&line, "  期限 ", FormatDate(advice.due(), opts.wareki));
+  if (IsDateSet(advice.due())) {
+    absl::StrAppend(&line, "  期限 ", FormatDate(advice.due(), opts.wareki));
+  }
   if (advice.policy_review_needed()) absl::StrAppend(&line, "  要方針見直し (policy review)");
   std::string out = absl::StrCat(line, "\n    ", OneLine(advice.text()), "\n    sent by ",
                                  PrincipalAndTime(advice.author(), advice.create_time_us()));

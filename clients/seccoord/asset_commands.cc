@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "clients/seccoord/command.h"
 #include "clients/seccoord/policy_commands.h"
+#include "clients/seccoord/yaml_input.h"
 #include "common/civil_date.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
@@ -62,20 +63,6 @@ std::string NormalizeFlagText(std::string_view text) {
   return trimmed;
 }
 
-// A value parser's refusal as a usage error naming where the value came from.
-absl::Status ValueError(std::string_view where, const absl::Status& status) {
-  return UsageError(absl::InvalidArgumentError(
-      absl::StrCat(std::string(where), ": ", std::string(status.message()))));
-}
-
-template <typename Enum>
-absl::StatusOr<Enum> ParseValue(absl::StatusOr<Enum> (*parse)(std::string_view),
-                                std::string_view where, std::string_view text) {
-  absl::StatusOr<Enum> value = parse(text);
-  if (!value.ok()) return ValueError(where, value.status());
-  return *value;
-}
-
 std::string NameOrDash(std::string_view name) {
   return name.empty() ? std::string("-") : std::string(name);
 }
@@ -86,18 +73,13 @@ std::string NameAndLabel(const std::string& name, std::string_view label) {
   return absl::StrCat(name, " (", std::string(label), ")");
 }
 
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
 // ---- RPC plumbing.
 
-
 absl::StatusOr<std::unique_ptr<Stub>> AssetStub(CommandContext& ctx) {
-  auto channel = ctx.Channel(ServiceKind::kAsset);
-  if (!channel.ok()) return channel.status();
-  return v1::AssetService::NewStub(*channel);
+  return NewServiceStub<v1::AssetService>(ctx, ServiceKind::kAsset);
 }
-
 
 // ---- Command-line arguments (owned by the command tree, filled by CLI11).
 
@@ -242,31 +224,21 @@ absl::Status RunAdd(CommandContext& ctx, const AddArgs& a) {
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssetStub(ctx));
   SECCOORD_ASSIGN_OR_RETURN(v1::Asset response,
                             Unary(ctx, *stub, &Stub::CreateAsset, request));
-  if (ctx.output().format == OutputFormat::kJson) return ctx.Print(response, nullptr);
   // The id alone on stdout (for scripts); the details on stderr.
-  ctx.out() << response.id() << "\n";
-  ctx.out().flush();
-  ctx.err() << "created " << response.id() << " " << response.name() << " (etag "
-            << response.etag() << ")\n";
-  return absl::OkStatus();
+  return ctx.PrintCreated(response, response.id(), [&] {
+    return absl::StrCat("created ", response.id(), " ", response.name(), " (etag ",
+                        response.etag(), ")\n");
+  });
 }
 
 absl::Status RunList(CommandContext& ctx, const ListArgs& a) {
   const bool limited = a.page_size_option != nullptr && a.page_size_option->count() > 0;
   SECCOORD_ASSIGN_OR_RETURN(v1::ListAssetsRequest request, BuildListAssetsRequest(a.flags));
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssetStub(ctx));
-  v1::ListAssetsResponse all;
-  while (true) {
-    SECCOORD_ASSIGN_OR_RETURN(v1::ListAssetsResponse page,
-                              Unary(ctx, *stub, &Stub::ListAssets, request));
-    for (auto& asset : *page.mutable_assets()) *all.add_assets() = std::move(asset);
-    if (limited) {
-      all.set_next_page_token(page.next_page_token());
-      break;
-    }
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  SECCOORD_ASSIGN_OR_RETURN(v1::ListAssetsResponse all,
+                            AllPages(ctx, *stub, &Stub::ListAssets, request,
+                                     &v1::ListAssetsResponse::mutable_assets,
+                                     /*first_page_only=*/limited));
   SECCOORD_RETURN_IF_ERROR(ctx.Print(all, [&] { return RenderAssetList(all, ctx.output()); }));
   if (ctx.output().format == OutputFormat::kTable && !all.next_page_token().empty()) {
     ctx.err() << "(more assets: --page-token " << all.next_page_token() << ")\n";
@@ -387,12 +359,7 @@ absl::Status RunExport(CommandContext& ctx, const ExportArgs& a) {
   SECCOORD_ASSIGN_OR_RETURN(v1::ExportAssetsResponse response,
                             Unary(ctx, *stub, &Stub::ExportAssets, request));
   if (!a.file.empty() && a.file != "-") {
-    std::ofstream out(a.file, std::ios::binary | std::ios::trunc);
-    out.write(response.csv().data(), static_cast<std::streamsize>(response.csv().size()));
-    out.close();
-    if (!out) {
-      return UsageError(absl::PermissionDeniedError(absl::StrCat(a.file, ": cannot write the file")));
-    }
+    SECCOORD_RETURN_IF_ERROR(WriteOutputFile(a.file, response.csv()));
     if (ctx.output().format == OutputFormat::kJson) return ctx.Print(response, nullptr);
     ctx.err() << "exported " << response.rows() << (response.rows() == 1 ? " asset" : " assets")
               << " to " << a.file << "\n";
@@ -405,27 +372,18 @@ absl::Status RunExport(CommandContext& ctx, const ExportArgs& a) {
   return absl::OkStatus();
 }
 
-// ---- YAML helpers.
-
-absl::Status YamlError(std::string_view file_name, const std::string& what) {
-  return UsageError(
-      absl::InvalidArgumentError(absl::StrCat(std::string(file_name), ": ", what)));
-}
-
-absl::StatusOr<std::string> YamlString(std::string_view file_name, const YAML::Node& node,
-                                       const std::string& key) {
-  if (node.IsNull()) return std::string();
-  if (!node.IsScalar()) return YamlError(file_name, absl::StrCat(key, ": must be a string"));
-  return node.Scalar();
-}
+// ---- YAML helpers (the file and strings: yaml_input.h).
 
 absl::StatusOr<bool> YamlBool(std::string_view file_name, const YAML::Node& node,
                               const std::string& key) {
   if (node.IsNull()) return false;
-  if (!node.IsScalar()) return YamlError(file_name, absl::StrCat(key, ": must be true or false"));
+  if (!node.IsScalar()) {
+    return UsageErrorAt(file_name, absl::StrCat(key, ": must be true or false"));
+  }
   absl::StatusOr<bool> value = asset::ParseBooleanValue(node.Scalar());
   if (!value.ok()) {
-    return YamlError(file_name, absl::StrCat(key, ": ", std::string(value.status().message())));
+    return UsageErrorAt(file_name,
+                        absl::StrCat(key, ": ", std::string(value.status().message())));
   }
   return *value;
 }
@@ -591,14 +549,8 @@ absl::Status ApplyAssetFlags(const AssetFieldFlags& f, v1::Asset* asset) {
 }
 
 absl::StatusOr<v1::Asset> ParseAssetYaml(std::string_view file_name, std::string_view yaml) {
-  if (!IsValidUtf8(yaml)) return YamlError(file_name, "is not valid UTF-8");
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return YamlError(file_name, absl::StrCat("not valid YAML: ", e.what()));
-  }
-  if (!root.IsMap()) return YamlError(file_name, "must be a YAML map of asset fields");
+  SECCOORD_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(file_name, yaml));
+  if (!root.IsMap()) return UsageErrorAt(file_name, "must be a YAML map of asset fields");
   v1::Asset asset;
   const std::string file(file_name);
   auto where = [&](const std::string& key) { return absl::StrCat(file, ": ", key); };
@@ -638,7 +590,7 @@ absl::StatusOr<v1::Asset> ParseAssetYaml(std::string_view file_name, std::string
       }
     } else if (key == "controls") {
       if (node.IsNull()) continue;
-      if (!node.IsMap()) return YamlError(file_name, "controls: must be a map");
+      if (!node.IsMap()) return UsageErrorAt(file_name, "controls: must be a map");
       v1::Controls* controls = asset.mutable_controls();
       for (const auto& control : node) {
         const std::string name = control.first.as<std::string>("");
@@ -655,15 +607,15 @@ absl::StatusOr<v1::Asset> ParseAssetYaml(std::string_view file_name, std::string
         } else if (name == "backup") {
           controls->set_backup(value);
         } else {
-          return YamlError(file_name,
-                           absl::StrCat("unknown key '", path,
-                                        "' (known: mfa, export_blocked, traffic_monitoring, "
-                                        "encryption, backup)"));
+          return UsageErrorAt(file_name,
+                              absl::StrCat("unknown key '", path,
+                                           "' (known: mfa, export_blocked, traffic_monitoring, "
+                                           "encryption, backup)"));
         }
       }
     } else if (key == "connections") {
       if (node.IsNull()) continue;
-      if (!node.IsSequence()) return YamlError(file_name, "connections: must be a list");
+      if (!node.IsSequence()) return UsageErrorAt(file_name, "connections: must be a list");
       int index = 0;
       for (const auto& item : node) {
         const std::string path = absl::StrCat("connections[", index++, "]");
@@ -686,20 +638,20 @@ absl::StatusOr<v1::Asset> ParseAssetYaml(std::string_view file_name, std::string
                                                                   field_path));
               connection->set_note(v);
             } else {
-              return YamlError(file_name, absl::StrCat("unknown key '", field_path,
-                                                       "' (known: asset_id, approved, note)"));
+              return UsageErrorAt(file_name, absl::StrCat("unknown key '", field_path,
+                                                          "' (known: asset_id, approved, note)"));
             }
           }
         } else {
-          return YamlError(file_name,
-                           absl::StrCat(path, ": must be an asset id or a map with asset_id"));
+          return UsageErrorAt(file_name,
+                              absl::StrCat(path, ": must be an asset id or a map with asset_id"));
         }
         if (connection->asset_id().empty()) {
-          return YamlError(file_name, absl::StrCat(path, ": asset_id is missing"));
+          return UsageErrorAt(file_name, absl::StrCat(path, ": asset_id is missing"));
         }
       }
     } else {
-      return YamlError(
+      return UsageErrorAt(
           file_name,
           absl::StrCat("unknown key '", key,
                        "' (known: name, category, segment, confidentiality, integrity, "

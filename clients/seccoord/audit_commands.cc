@@ -26,9 +26,7 @@ absl::StatusOr<std::unique_ptr<v1::AuditService::Stub>> AuditStub(CommandContext
                                                                  const std::string& service) {
   auto kind = ParseServiceKind(service);
   if (!kind.ok()) return UsageError(kind.status());
-  auto channel = ctx.Channel(*kind);
-  if (!channel.ok()) return channel.status();
-  return v1::AuditService::NewStub(*channel);
+  return NewServiceStub<v1::AuditService>(ctx, *kind);
 }
 
 absl::Status RunList(CommandContext& ctx, const AuditArgs& a) {

@@ -61,6 +61,15 @@ absl::Status RpcError(const grpc::Status& status) {
   return Mark(FromGrpcStatus(status), "rpc");
 }
 
+absl::Status UsageErrorAt(std::string_view where, std::string_view reason) {
+  return UsageError(
+      absl::InvalidArgumentError(absl::StrCat(std::string(where), ": ", std::string(reason))));
+}
+
+absl::Status UsageErrorAt(std::string_view where, const absl::Status& status) {
+  return UsageErrorAt(where, std::string(status.message()));
+}
+
 int ExitCodeFor(const absl::Status& status) {
   if (status.ok()) return kExitOk;
   const auto payload = status.GetPayload(kExitClassPayload);
@@ -140,6 +149,16 @@ absl::Status CommandContext::Print(const google::protobuf::Message& response,
     out_ << table();
   }
   out_.flush();
+  return absl::OkStatus();
+}
+
+absl::Status CommandContext::PrintCreated(const google::protobuf::Message& response,
+                                          const std::string& id,
+                                          const std::function<std::string()>& details) {
+  if (output().format == OutputFormat::kJson) return Print(response, nullptr);
+  out_ << id << "\n";
+  out_.flush();
+  err_ << details();
   return absl::OkStatus();
 }
 
@@ -280,6 +299,16 @@ absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
   if (!in) return UsageError(absl::NotFoundError(absl::StrCat(path, ": cannot read the file")));
   bytes << in.rdbuf();
   return bytes.str();
+}
+
+absl::Status WriteOutputFile(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    return UsageError(absl::PermissionDeniedError(absl::StrCat(path, ": cannot write the file")));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace seccoord::cli

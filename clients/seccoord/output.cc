@@ -22,8 +22,6 @@ std::string StripPrefix(const std::string& name, absl::string_view prefix) {
   return name;
 }
 
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
-
 std::string RevisionNumberText(int64_t number) {
   return number > 0 ? absl::StrCat(number) : "-";
 }
@@ -34,14 +32,16 @@ std::string ArticleTitle(const std::string& number, const std::string& heading) 
   return absl::StrCat(number, " ", heading);
 }
 
-bool IsSet(const v1::Date& date) {
+}  // namespace
+
+std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
+
+bool IsDateSet(const v1::Date& date) {
   return date.year() != 0 || date.month() != 0 || date.day() != 0;
 }
 
-}  // namespace
-
 std::string FormatDate(const v1::Date& date, bool wareki) {
-  if (!IsSet(date)) return "-";
+  if (!IsDateSet(date)) return "-";
   const CivilDate civil{date.year(), date.month(), date.day()};
   if (!IsValidCivilDate(civil)) {
     return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
@@ -50,7 +50,7 @@ std::string FormatDate(const v1::Date& date, bool wareki) {
 }
 
 std::string FormatDateBoth(const v1::Date& date, bool wareki) {
-  if (!IsSet(date)) return "-";
+  if (!IsDateSet(date)) return "-";
   const std::string first = FormatDate(date, wareki);
   const std::string second = FormatDate(date, !wareki);
   if (first == second) return first;
@@ -209,7 +209,7 @@ std::string RenderEventLine(const v1::RevisionEvent& event, const OutputOptions&
   std::string line = absl::StrCat("#", event.sequence(), " ", RevisionEventTypeName(event.type()),
                                   " ", event.document_id(), " revision ",
                                   event.revision_number());
-  if (IsSet(event.effective_date())) {
+  if (IsDateSet(event.effective_date())) {
     absl::StrAppend(&line, " 施行日 ", FormatDate(event.effective_date(), opts.wareki));
   }
   if (!event.actor().empty()) absl::StrAppend(&line, " by ", event.actor());

@@ -28,6 +28,12 @@ struct OutputOptions {
   bool wareki = false;
 };
 
+// `text`, or "-" when it is empty (a cell or value that was not given).
+std::string OrDash(const std::string& text);
+
+// Whether a date is set (not 0-0-0).
+bool IsDateSet(const v1::Date& date);
+
 // "2026-04-01", or "令和8年4月1日" with `wareki`; "-" for an unset date
 // (0-0-0) and the raw numbers for an invalid one.
 std::string FormatDate(const v1::Date& date, bool wareki);

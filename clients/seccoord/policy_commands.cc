@@ -25,31 +25,20 @@ using Stub = v1::PolicyService::Stub;
 constexpr int kPageSize = 100;
 constexpr char kDocHelp[] = "Document id (basic-policy, standards, procedures)";
 
-
 absl::StatusOr<std::unique_ptr<Stub>> PolicyStub(CommandContext& ctx) {
-  auto channel = ctx.Channel(ServiceKind::kPolicy);
-  if (!channel.ok()) return channel.status();
-  return v1::PolicyService::NewStub(*channel);
+  return NewServiceStub<v1::PolicyService>(ctx, ServiceKind::kPolicy);
 }
-
 
 // All revisions of a document the caller can see, every page.
 absl::StatusOr<v1::ListRevisionsResponse> ListAllRevisions(CommandContext& ctx, Stub& stub,
                                                            const std::string& document_id,
                                                            bool headers_only) {
-  v1::ListRevisionsResponse all;
   v1::ListRevisionsRequest request;
   request.set_document_id(document_id);
   request.set_page_size(kPageSize);
   request.set_headers_only(headers_only);
-  while (true) {
-    SECCOORD_ASSIGN_OR_RETURN(v1::ListRevisionsResponse page,
-                              Unary(ctx, stub, &Stub::ListRevisions, request));
-    for (auto& revision : *page.mutable_revisions()) *all.add_revisions() = std::move(revision);
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
-  return all;
+  return AllPages(ctx, stub, &Stub::ListRevisions, request,
+                  &v1::ListRevisionsResponse::mutable_revisions);
 }
 
 // ---- Arguments of each command (owned by the command tree, filled by CLI11).
@@ -148,14 +137,13 @@ absl::Status RunImport(CommandContext& ctx, const ImportArgs& a) {
   request.set_base_revision(base);
   SECCOORD_ASSIGN_OR_RETURN(v1::Revision response,
                             Unary(ctx, *stub, &Stub::CreateRevision, request));
-  if (ctx.output().format == OutputFormat::kJson) return ctx.Print(response, nullptr);
   // The number alone on stdout (for scripts); the details on stderr.
-  ctx.out() << response.number() << "\n";
-  ctx.out().flush();
-  ctx.err() << "created draft " << response.document_id() << " revision " << response.number()
-            << " (base revision " << base << ", " << response.articles_size()
-            << " articles, content hash " << response.content_hash() << ")\n";
-  return absl::OkStatus();
+  return ctx.PrintCreated(response, absl::StrCat(response.number()), [&] {
+    return absl::StrCat("created draft ", response.document_id(), " revision ",
+                        response.number(), " (base revision ", base, ", ",
+                        response.articles_size(), " articles, content hash ",
+                        response.content_hash(), ")\n");
+  });
 }
 
 using TransitionMethod = grpc::Status (Stub::*)(grpc::ClientContext*,
@@ -195,32 +183,11 @@ absl::Status RunWatch(CommandContext& ctx, const WatchArgs& a) {
   request.set_document_id(a.doc);
   request.set_backlog_only(a.once);
   SECCOORD_ASSIGN_OR_RETURN(auto stub, PolicyStub(ctx));
-  grpc::ClientContext call;
   // A live watch runs until interrupted; only --once has a deadline.
-  ctx.PrepareCall(&call, /*with_deadline=*/a.once);
-  std::unique_ptr<grpc::ClientReader<v1::RevisionEvent>> reader =
-      stub->WatchRevisionEvents(&call, request);
-  v1::RevisionEvent event;
-  int64_t last = a.since;
-  const OutputOptions opts = ctx.output();
-  while (reader->Read(&event)) {
-    last = event.sequence();
-    if (opts.format == OutputFormat::kJson) {
-      SECCOORD_ASSIGN_OR_RETURN(std::string line, ToJson(event, /*pretty=*/false));
-      ctx.out() << line;
-    } else {
-      ctx.out() << RenderEventLine(event, opts);
-    }
-    ctx.out().flush();
-  }
-  grpc::Status status = reader->Finish();
-  if (!status.ok()) {
-    return RpcError(grpc::Status(
-        status.error_code(),
-        absl::StrCat(status.error_message(), " (last sequence ", last, "; resume with --since ",
-                     last, ")")));
-  }
-  return absl::OkStatus();
+  return WatchEvents<v1::RevisionEvent>(
+      ctx, /*with_deadline=*/a.once, a.since,
+      [&](grpc::ClientContext* call) { return stub->WatchRevisionEvents(call, request); },
+      &RenderEventLine);
 }
 
 absl::Status RunAck(CommandContext& ctx, const RevArgs& a) {
@@ -290,9 +257,7 @@ absl::Status RunVerify(CommandContext& ctx, const DocArgs& a) {
 
 absl::StatusOr<v1::Date> ParseDateArgument(std::string_view flag, std::string_view text) {
   auto date = ParseDate(text);
-  if (!date.ok()) {
-    return UsageError(absl::InvalidArgumentError(absl::StrCat(std::string(flag), ": ", date.status().message())));
-  }
+  if (!date.ok()) return UsageErrorAt(flag, date.status());
   return ToProtoDate(*date);
 }
 

@@ -11,21 +11,18 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "absl/strings/str_split.h"
 #include "clients/seccoord/command.h"
-#include "common/text_width.h"
 #include "seccoord/v1/assessment.grpc.pb.h"
+#include "tests/support/cli_test_support.h"
 
 namespace seccoord::cli {
 namespace {
@@ -35,28 +32,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-std::string SourceDir() {
-  const char* dir = std::getenv("SECCOORD_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  return absl::StrSplit(text, '\n', absl::SkipEmpty());
-}
-
-// The display column where `needle` starts in `line` (-1 if absent).
-int ColumnOf(const std::string& line, const std::string& needle) {
-  const size_t at = line.find(needle);
-  if (at == std::string::npos) return -1;
-  return DisplayWidth(line.substr(0, at));
-}
+using seccoord::testing::CliServerTest;
+using seccoord::testing::ColumnOf;
+using seccoord::testing::Lines;
+using seccoord::testing::ReadFile;
 
 void ExpectUsageError(const absl::Status& status, const std::string& starts_with) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
@@ -828,61 +807,23 @@ class FakeAssessmentService final : public v1::AssessmentService::Service {
   v1::CloseAdviceRequest last_close_;
 };
 
-class AssessmentCliTest : public ::testing::Test {
+class AssessmentCliTest : public CliServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("seccoord_cli_assessment_test_" + std::to_string(::getpid())));
-    fs::create_directories(*dir_);
-    const std::string command = SourceDir() + "/deploy/certs/make-dev-certs " +
-                                (*dir_ / "certs").string() + " >/dev/null 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-    grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
-    tls.pem_root_certs = ReadFile((*dir_ / "certs" / "ca.crt").string());
-    tls.pem_key_cert_pairs.push_back(
-        {ReadFile((*dir_ / "certs" / "assessmentd.key").string()),
-         ReadFile((*dir_ / "certs" / "assessmentd.crt").string())});
     service_ = new FakeAssessmentService();
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &port);
-    builder.RegisterService(service_);
-    server_ = builder.BuildAndStart().release();
-    ASSERT_NE(server_, nullptr);
-    std::ofstream config(*dir_ / "seccoord.yaml");
-    config << "default_profile: union-staff\nprofiles:\n"
-           << "  union-staff: {assessment: 127.0.0.1:" << port
-           << ", ca: certs/ca.crt, cert: certs/staff1.crt, key: certs/staff1.key}\n"
-           << "  no-assessment: {policy: 127.0.0.1:" << port << ", ca: certs/ca.crt}\n";
+    StartServer("cli_assessment_test", "assessmentd", {service_}, [](int port) {
+      const std::string address = "127.0.0.1:" + std::to_string(port);
+      return "default_profile: union-staff\nprofiles:\n"
+             "  union-staff: {assessment: " + address +
+             ", ca: certs/ca.crt, cert: certs/staff1.crt, key: certs/staff1.key}\n"
+             "  no-assessment: {policy: " + address + ", ca: certs/ca.crt}\n";
+    });
   }
   static void TearDownTestSuite() {
-    server_->Shutdown();
-    delete server_;
+    StopServer();
     delete service_;
-    fs::remove_all(*dir_);
-    delete dir_;
   }
 
-  struct Result {
-    int code;
-    std::string out;
-    std::string err;
-  };
-  Result Cli(std::vector<std::string> args) {
-    std::vector<std::string> all = {"seccoord", "--config", (*dir_ / "seccoord.yaml").string()};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<const char*> argv;
-    for (const std::string& a : all) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = RunCli(static_cast<int>(argv.size()), argv.data(),
-                            [](const char*) { return std::optional<std::string>(); }, out, err);
-    return {code, out.str(), err.str()};
-  }
-  std::string WriteTemp(const std::string& name, const std::string& content) {
-    const fs::path path = *dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
-  }
   int Updates() {
     std::lock_guard<std::mutex> lock(service_->mu_);
     return service_->updates_;
@@ -892,14 +833,10 @@ class AssessmentCliTest : public ::testing::Test {
     return service_->gets_;
   }
 
-  static fs::path* dir_;
   static FakeAssessmentService* service_;
-  static grpc::Server* server_;
 };
 
-fs::path* AssessmentCliTest::dir_ = nullptr;
 FakeAssessmentService* AssessmentCliTest::service_ = nullptr;
-grpc::Server* AssessmentCliTest::server_ = nullptr;
 
 TEST_F(AssessmentCliTest, CreatePrintsTheNewId) {
   Result r = Cli({"assessment", "create", "--fy", "令和8年度", "--from-last-accepted"});

@@ -3,16 +3,10 @@
 // and the binary path (RunCli → mTLS → fake AssetService → output, exit code).
 #include "clients/seccoord/asset_commands.h"
 
-#include <unistd.h>
-
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,27 +15,18 @@
 
 #include "absl/strings/str_split.h"
 #include "clients/seccoord/command.h"
-#include "common/text_width.h"
 #include "seccoord/v1/asset.grpc.pb.h"
+#include "tests/support/cli_test_support.h"
 
 namespace seccoord::cli {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string SourceDir() {
-  const char* dir = std::getenv("SECCOORD_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using seccoord::testing::CliServerTest;
+using seccoord::testing::ColumnOf;
+using seccoord::testing::ReadFile;
 
 // ---- Enum values.
 
@@ -428,13 +413,6 @@ TEST(BuildImportAssetsRequestTest, EncodingAndDryRun) {
 
 // ---- Rendering.
 
-// The display column where `needle` starts in `line`.
-int ColumnOf(const std::string& line, const std::string& needle) {
-  const size_t pos = line.find(needle);
-  if (pos == std::string::npos) return -1;
-  return DisplayWidth(line.substr(0, pos));
-}
-
 TEST(RenderAssetListTest, JapaneseNamesAlignByDisplayWidth) {
   v1::ListAssetsResponse response;
   v1::Asset a = StoredAsset();
@@ -661,69 +639,27 @@ class FakeAssetService final : public v1::AssetService::Service {
   v1::ImportAssetsRequest last_import_;
 };
 
-class AssetCliTest : public ::testing::Test {
+class AssetCliTest : public CliServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("seccoord_cli_asset_test_" + std::to_string(::getpid())));
-    fs::create_directories(*dir_);
-    const std::string command = SourceDir() + "/deploy/certs/make-dev-certs " +
-                                (*dir_ / "certs").string() + " >/dev/null 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-    grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
-    tls.pem_root_certs = ReadFile((*dir_ / "certs" / "ca.crt").string());
-    tls.pem_key_cert_pairs.push_back({ReadFile((*dir_ / "certs" / "assetd.key").string()),
-                                      ReadFile((*dir_ / "certs" / "assetd.crt").string())});
     service_ = new FakeAssetService();
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &port);
-    builder.RegisterService(service_);
-    server_ = builder.BuildAndStart().release();
-    ASSERT_NE(server_, nullptr);
-    std::ofstream config(*dir_ / "seccoord.yaml");
-    config << "default_profile: union-staff\nprofiles:\n"
-           << "  union-staff: {asset: 127.0.0.1:" << port
-           << ", ca: certs/ca.crt, cert: certs/staff1.crt, key: certs/staff1.key}\n"
-           << "  no-asset: {policy: 127.0.0.1:" << port << ", ca: certs/ca.crt}\n";
+    StartServer("cli_asset_test", "assetd", {service_}, [](int port) {
+      const std::string address = "127.0.0.1:" + std::to_string(port);
+      return "default_profile: union-staff\nprofiles:\n"
+             "  union-staff: {asset: " + address +
+             ", ca: certs/ca.crt, cert: certs/staff1.crt, key: certs/staff1.key}\n"
+             "  no-asset: {policy: " + address + ", ca: certs/ca.crt}\n";
+    });
   }
   static void TearDownTestSuite() {
-    server_->Shutdown();
-    delete server_;
+    StopServer();
     delete service_;
-    fs::remove_all(*dir_);
-    delete dir_;
   }
 
-  struct Result {
-    int code;
-    std::string out;
-    std::string err;
-  };
-  Result Cli(std::vector<std::string> args) {
-    std::vector<std::string> all = {"seccoord", "--config", (*dir_ / "seccoord.yaml").string()};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<const char*> argv;
-    for (const std::string& a : all) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = RunCli(static_cast<int>(argv.size()), argv.data(),
-                            [](const char*) { return std::optional<std::string>(); }, out, err);
-    return {code, out.str(), err.str()};
-  }
-  std::string WriteTemp(const std::string& name, const std::string& content) {
-    const fs::path path = *dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
-  }
-
-  static fs::path* dir_;
   static FakeAssetService* service_;
-  static grpc::Server* server_;
 };
 
-fs::path* AssetCliTest::dir_ = nullptr;
 FakeAssetService* AssetCliTest::service_ = nullptr;
-grpc::Server* AssetCliTest::server_ = nullptr;
 
 TEST_F(AssetCliTest, AddFromFlagsPrintsTheNewId) {
   Result r = Cli({"asset", "add", "--name", "職員用PC", "--category", "EQUIPMENT", "--segment",

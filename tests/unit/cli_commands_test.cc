@@ -4,15 +4,10 @@
 // PolicyService and AuditService over TLS with the development certificates.
 #include "clients/seccoord/policy_commands.h"
 
-#include <unistd.h>
-
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -29,25 +24,17 @@
 #include "common/proto_convert.h"
 #include "seccoord/v1/audit.grpc.pb.h"
 #include "seccoord/v1/policy.grpc.pb.h"
+#include "tests/support/cli_test_support.h"
 
 namespace seccoord::cli {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string SourceDir() {
-  const char* dir = std::getenv("SECCOORD_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using seccoord::testing::CliServerTest;
+using seccoord::testing::ReadFile;
+using seccoord::testing::SourceDir;
 
 // ---- Request builders.
 
@@ -457,79 +444,36 @@ class FakeAuditService final : public v1::AuditService::Service {
   }
 };
 
-class CliAgainstFakeServerTest : public ::testing::Test {
+class CliAgainstFakeServerTest : public CliServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("seccoord_cli_commands_test_" + std::to_string(::getpid())));
-    fs::create_directories(*dir_);
-    const std::string script = SourceDir() + "/deploy/certs/make-dev-certs";
-    const std::string command =
-        script + " " + (*dir_ / "certs").string() + " >/dev/null 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-
-    grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
-    tls.pem_root_certs = ReadFile((*dir_ / "certs" / "ca.crt").string());
-    tls.pem_key_cert_pairs.push_back({ReadFile((*dir_ / "certs" / "policyd.key").string()),
-                                      ReadFile((*dir_ / "certs" / "policyd.crt").string())});
     policy_ = new FakePolicyService();
     audit_ = new FakeAuditService();
     grpc::EnableDefaultHealthCheckService(true);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &port);
-    builder.RegisterService(policy_);
-    builder.RegisterService(audit_);
-    server_ = builder.BuildAndStart().release();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port, 0);
-
-    const std::string certs = (*dir_ / "certs").string();
-    std::ofstream config(*dir_ / "seccoord.yaml");
-    config << "default_profile: union-staff\n"
-           << "profiles:\n"
-           << "  union-staff: {policy: 127.0.0.1:" << port << ", asset: 127.0.0.1:" << port
-           << ", ca: certs/ca.crt, cert: certs/staff1.crt, key: certs/staff1.key}\n"
-           << "  anonymous: {policy: 127.0.0.1:" << port << ", ca: certs/ca.crt}\n"
-           << "  intruder: {policy: 127.0.0.1:" << port
-           << ", ca: certs/ca.crt, cert: certs/intruder.crt, key: certs/intruder.key}\n"
-           << "  closed: {policy: 127.0.0.1:1, ca: certs/ca.crt}\n";
+    StartServer("cli_commands_test", "policyd", {policy_, audit_}, [](int port) {
+      const std::string address = "127.0.0.1:" + std::to_string(port);
+      return "default_profile: union-staff\n"
+             "profiles:\n"
+             "  union-staff: {policy: " + address + ", asset: " + address +
+             ", ca: certs/ca.crt, cert: certs/staff1.crt, key: certs/staff1.key}\n"
+             "  anonymous: {policy: " + address + ", ca: certs/ca.crt}\n"
+             "  intruder: {policy: " + address +
+             ", ca: certs/ca.crt, cert: certs/intruder.crt, key: certs/intruder.key}\n"
+             "  closed: {policy: 127.0.0.1:1, ca: certs/ca.crt}\n";
+    });
   }
   static void TearDownTestSuite() {
-    server_->Shutdown();
-    delete server_;
+    StopServer();
     delete policy_;
     delete audit_;
-    fs::remove_all(*dir_);
-    delete dir_;
   }
 
-  struct Result {
-    int code;
-    std::string out;
-    std::string err;
-  };
-  Result Cli(std::vector<std::string> args) {
-    std::vector<std::string> all = {"seccoord", "--config", (*dir_ / "seccoord.yaml").string()};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<const char*> argv;
-    for (const std::string& a : all) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = RunCli(static_cast<int>(argv.size()), argv.data(),
-                            [](const char*) { return std::optional<std::string>(); }, out, err);
-    return {code, out.str(), err.str()};
-  }
-
-  static fs::path* dir_;
   static FakePolicyService* policy_;
   static FakeAuditService* audit_;
-  static grpc::Server* server_;
 };
 
-fs::path* CliAgainstFakeServerTest::dir_ = nullptr;
 FakePolicyService* CliAgainstFakeServerTest::policy_ = nullptr;
 FakeAuditService* CliAgainstFakeServerTest::audit_ = nullptr;
-grpc::Server* CliAgainstFakeServerTest::server_ = nullptr;
 
 TEST_F(CliAgainstFakeServerTest, ShowOverMutualTls) {
   Result r = Cli({"policy", "show", "basic-policy", "--on", "R8.4.1"});

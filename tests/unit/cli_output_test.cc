@@ -13,13 +13,14 @@
 
 #include "absl/strings/str_split.h"
 #include "common/civil_date.h"
-#include "common/text_width.h"
+#include "tests/support/cli_test_support.h"
 
 namespace seccoord::cli {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using seccoord::testing::ColumnOf;
 
 v1::Date MakeDate(int y, int m, int d) {
   v1::Date date;
@@ -31,13 +32,6 @@ v1::Date MakeDate(int y, int m, int d) {
 
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n');
-}
-
-// The display column at which `needle` starts in `line` (-1 if absent).
-int ColumnOf(const std::string& line, const std::string& needle) {
-  const size_t pos = line.find(needle);
-  if (pos == std::string::npos) return -1;
-  return DisplayWidth(line.substr(0, pos));
 }
 
 v1::Revision SampleRevision() {
