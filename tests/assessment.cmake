@@ -6,6 +6,10 @@ if(TARGET seccoord_assessment_core)
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/workflow_test.cc
     LIBS seccoord_assessment_core
     LABELS unit)
+  seccoord_add_test(status_test
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/status_test.cc
+    LIBS seccoord_assessment_core
+    LABELS unit)
   seccoord_add_test(assessment_logic_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/assessment_logic_test.cc
     LIBS seccoord_assessment_core seccoord_test_support

@@ -10,7 +10,8 @@
 
 namespace seccoord::assessment {
 
-// --policy_address, --asset_address, --peer_deadline_ms, --checklists.
+// --policy_address, --asset_address, --peer_deadline_ms, --peer_refresh_ms,
+// --checklists.
 AssessmentServerConfig ConfigFromFlags();
 
 }  // namespace seccoord::assessment

@@ -182,13 +182,14 @@ bool PeerUnreachable(const absl::Status& status) {
 
 AssessmentLogic::AssessmentLogic(AssessmentStore& store, PolicyPeer& policy, AssetPeer& assets,
                                  Clock clock, runtime::EventNotifier* notifier,
-                                 runtime::MutationAuditor auditor)
+                                 runtime::MutationAuditor auditor, StatusConfig status)
     : store_(store),
       policy_(policy),
       assets_(assets),
       clock_(std::move(clock)),
       notifier_(notifier),
-      auditor_(std::move(auditor)) {}
+      auditor_(std::move(auditor)),
+      status_config_(std::move(status)) {}
 
 template <typename Response>
 absl::StatusOr<Response> AssessmentLogic::Idempotent(
@@ -441,6 +442,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
           SortAnswers(*checklist, &a);
         }
         SECCOORD_RETURN_IF_ERROR(tx.InsertAssessment(a, 1));
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
         return a;
       },
       /*appends_events=*/false);
@@ -632,6 +634,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::UpdateAnswers(
         }
         SortAnswers(*checklist, &a);
         SECCOORD_RETURN_IF_ERROR(SaveAssessment(tx, &a, request.etag()));
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
         return a;
       },
       /*appends_events=*/false);
@@ -697,6 +700,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::SubmitAssessment(
         SECCOORD_RETURN_IF_ERROR(SaveAssessment(tx, &a, request.etag()));
         SECCOORD_RETURN_IF_ERROR(
             AppendEvent(tx, caller, v1::ASSESSMENT_EVENT_TYPE_SUBMITTED, a, "", number));
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
         return a;
       },
       /*appends_events=*/true);
@@ -802,6 +806,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::ReviewAssessment(
         for (const auto& draft : request.advice()) {
           SECCOORD_RETURN_IF_ERROR(NewAdvice(tx, caller, a, draft).status());
         }
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
         return a;
       },
       /*appends_events=*/true);
@@ -831,6 +836,9 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::ReopenAssessment(
         SECCOORD_RETURN_IF_ERROR(SaveAssessment(tx, &a, request.etag()));
         SECCOORD_RETURN_IF_ERROR(AppendEvent(tx, caller, v1::ASSESSMENT_EVENT_TYPE_REOPENED, a, "",
                                              a.submissions_size()));
+        SECCOORD_ASSIGN_OR_RETURN(auto checklist,
+                                  Checklist(tx, a.checklist_version(), "checklist_version"));
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
         return a;
       },
       /*appends_events=*/true);
@@ -861,7 +869,9 @@ absl::StatusOr<v1::Advice> AssessmentLogic::SendAdvice(const Caller& caller,
         SECCOORD_ASSIGN_OR_RETURN(auto checklist,
                                   Checklist(tx, a.checklist_version(), "checklist_version"));
         SECCOORD_RETURN_IF_ERROR(ValidateAdviceDraft("advice", request.advice(), *checklist));
-        return NewAdvice(tx, caller, a, request.advice());
+        SECCOORD_ASSIGN_OR_RETURN(v1::Advice advice, NewAdvice(tx, caller, a, request.advice()));
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
+        return advice;
       },
       /*appends_events=*/true);
 }
@@ -958,6 +968,9 @@ absl::StatusOr<v1::Advice> AssessmentLogic::TransitionAdvice(
                                              : v1::ASSESSMENT_EVENT_TYPE_ADVICE_REOPENED;
         SECCOORD_RETURN_IF_ERROR(AppendEvent(tx, caller, type, a, advice.id(),
                                              advice.submission_number()));
+        SECCOORD_ASSIGN_OR_RETURN(auto checklist,
+                                  Checklist(tx, a.checklist_version(), "checklist_version"));
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
         return advice;
       },
       /*appends_events=*/true);

@@ -42,10 +42,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "seccoord/v1/assessment.pb.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/peers.h"
@@ -74,6 +76,16 @@ inline constexpr int kMinFiscalYear = 2000;
 
 using Clock = runtime::Clock;
 
+// What the aggregated status needs beyond the store.
+struct StatusConfig {
+  // The organisations of the federation (those the access policy names);
+  // organisations with assessments are added to them.
+  std::vector<std::string> organizations;
+  // How often the peer facts are refreshed; a fact older than three
+  // periods, or whose last refresh failed, is shown as stale.
+  absl::Duration refresh_period = absl::Seconds(60);
+};
+
 class AssessmentLogic {
  public:
   // `policy` and `assets` must outlive the logic. `notifier` (optional)
@@ -82,7 +94,7 @@ class AssessmentLogic {
   // domain tests).
   AssessmentLogic(AssessmentStore& store, PolicyPeer& policy, AssetPeer& assets, Clock clock,
                   runtime::EventNotifier* notifier = nullptr,
-                  runtime::MutationAuditor auditor = nullptr);
+                  runtime::MutationAuditor auditor = nullptr, StatusConfig status = {});
 
   // Stores the checklists not yet stored, checks that stored ones are
   // identical (FAILED_PRECONDITION naming `source`, the version and the
@@ -122,6 +134,29 @@ class AssessmentLogic {
                                          const v1::CloseAdviceRequest& request);
   absl::StatusOr<v1::Advice> ReopenAdvice(const runtime::Caller& caller,
                                           const v1::ReopenAdviceRequest& request);
+
+  // ---- aggregated status (assessment_status.cc)
+  // One organisation's status for a fiscal year: its summary row and the
+  // peer facts, nothing else (no answers, no peer call).
+  absl::StatusOr<v1::OrganizationStatus> GetOrganizationStatus(
+      const runtime::Caller& caller, const v1::GetOrganizationStatusRequest& request);
+  // Every organisation's status for a fiscal year and the trends.
+  absl::StatusOr<v1::FederationStatus> GetFederationStatus(
+      const runtime::Caller& caller, const v1::GetFederationStatusRequest& request);
+  // The items whose result changed between two assessments of one
+  // organisation and checklist version.
+  absl::StatusOr<v1::AssessmentComparison> CompareAssessments(
+      const runtime::Caller& caller, const v1::CompareAssessmentsRequest& request);
+  // The organisations of the federation: the configured ones and those with
+  // a summary row, sorted.
+  absl::StatusOr<std::vector<std::string>> FederationOrganizations();
+  // Reads the findings summary of each organisation and the policy
+  // documents from the peers and records them (or that the read failed) as
+  // peer facts. Called by the background refresher; errors of one peer do
+  // not stop the other.
+  absl::Status RefreshFindings(const std::vector<std::string>& organizations);
+  absl::Status RefreshDocuments();
+  const StatusConfig& status_config() const { return status_config_; }
 
   // Watch: validates the request (since_sequence ≥ 0).
   absl::Status ValidateWatch(const runtime::Caller& caller,
@@ -175,6 +210,21 @@ class AssessmentLogic {
   absl::Status SaveAssessment(AssessmentStore::Tx& tx, v1::Assessment* assessment,
                               const std::string& expected_etag);
 
+  // Writes the summary row of `assessment` (if it is the latest round of
+  // its year) in the mutation's transaction.
+  absl::Status WriteStatus(AssessmentStore::Tx& tx, const v1::Assessment& assessment,
+                           const v1::Checklist& checklist);
+  // The answers status and comparison count: the latest submission's, or
+  // the current ones of a never-submitted draft.
+  absl::StatusOr<google::protobuf::RepeatedPtrField<v1::ItemAnswer>> CountedAnswers(
+      AssessmentStore::Tx& tx, const v1::Assessment& assessment);
+  // Adds the peer facts to a status read.
+  void ApplyPeerFacts(const std::optional<AssessmentStore::Tx::PeerFact>& findings,
+                      const std::optional<AssessmentStore::Tx::PeerFact>& documents,
+                      v1::OrganizationStatus* status);
+  // Validates a status request's fiscal year (0 = the current one).
+  absl::StatusOr<int> StatusFiscalYear(int requested);
+
   // An advice transition shared by answer, close and reopen.
   absl::StatusOr<v1::Advice> TransitionAdvice(const runtime::Caller& caller,
                                               const std::string& request_id, const char* method,
@@ -188,6 +238,7 @@ class AssessmentLogic {
   Clock clock_;
   runtime::EventNotifier* notifier_;
   runtime::MutationAuditor auditor_;
+  StatusConfig status_config_;
 
   std::mutex checklists_mu_;
   std::map<std::string, std::shared_ptr<const v1::Checklist>> checklists_;  // by version

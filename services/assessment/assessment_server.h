@@ -21,6 +21,9 @@ struct AssessmentServerConfig {
   std::string asset_address = "127.0.0.1:7402";
   // Deadline of every call to a peer, retries included.
   absl::Duration peer_deadline = absl::Milliseconds(1500);
+  // How often the peer facts of the status (findings summaries, policy
+  // documents) are read again in the background.
+  absl::Duration peer_refresh = absl::Seconds(60);
   // Folder of the checklist files (*.yaml), loaded at start.
   std::string checklist_dir = "data/checklists";
   // Time sources (tests fix "today").

@@ -27,10 +27,11 @@ using runtime::ServeMutation;
 using runtime::ServeRead;
 
 AssessmentServiceImpl::AssessmentServiceImpl(db::Database& db, runtime::RpcGuard& guard,
-                                             PolicyPeer& policy, AssetPeer& assets, Clock clock)
+                                             PolicyPeer& policy, AssetPeer& assets, Clock clock,
+                                             StatusConfig status)
     : store_(db),
       logic_(store_, policy, assets, std::move(clock), &notifier_,
-             runtime::AuditInTransaction(guard)),
+             runtime::AuditInTransaction(guard), std::move(status)),
       guard_(guard) {
   // Replicas on one PostgreSQL database wake each other's watchers.
   notifier_.FollowDatabase(db, kAssessmentEventsChannel);
@@ -139,6 +140,35 @@ grpc::Status AssessmentServiceImpl::ReopenAdvice(grpc::ServerContext* context,
   return ServeMutation<v1::Advice>(
       guard_, context, Method("ReopenAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
       [&](const Caller& caller) { return logic_.ReopenAdvice(caller, *request); }, response);
+}
+
+grpc::Status AssessmentServiceImpl::GetOrganizationStatus(
+    grpc::ServerContext* context, const v1::GetOrganizationStatusRequest* request,
+    v1::OrganizationStatus* response) {
+  return ServeRead<v1::OrganizationStatus>(
+      guard_, context, Method("GetOrganizationStatus"),
+      absl::StrCat("status/", request->organization()),
+      [&](const Caller& caller) { return logic_.GetOrganizationStatus(caller, *request); },
+      response);
+}
+
+grpc::Status AssessmentServiceImpl::GetFederationStatus(
+    grpc::ServerContext* context, const v1::GetFederationStatusRequest* request,
+    v1::FederationStatus* response) {
+  return ServeRead<v1::FederationStatus>(
+      guard_, context, Method("GetFederationStatus"), "status",
+      [&](const Caller& caller) { return logic_.GetFederationStatus(caller, *request); },
+      response);
+}
+
+grpc::Status AssessmentServiceImpl::CompareAssessments(
+    grpc::ServerContext* context, const v1::CompareAssessmentsRequest* request,
+    v1::AssessmentComparison* response) {
+  return ServeRead<v1::AssessmentComparison>(
+      guard_, context, Method("CompareAssessments"),
+      absl::StrCat(AssessmentTarget(request->base_assessment_id()), "/compare"),
+      [&](const Caller& caller) { return logic_.CompareAssessments(caller, *request); },
+      response);
 }
 
 grpc::Status AssessmentServiceImpl::WatchAssessmentEvents(

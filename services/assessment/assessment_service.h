@@ -26,7 +26,8 @@ class AssessmentServiceImpl final : public v1::AssessmentService::Service {
  public:
   // `policy` and `assets` must outlive the service.
   AssessmentServiceImpl(db::Database& db, runtime::RpcGuard& guard, PolicyPeer& policy,
-                        AssetPeer& assets, Clock clock = Clock::System());
+                        AssetPeer& assets, Clock clock = Clock::System(),
+                        StatusConfig status = {});
 
   AssessmentLogic& logic() { return logic_; }
 
@@ -68,6 +69,15 @@ class AssessmentServiceImpl final : public v1::AssessmentService::Service {
                            v1::Advice* response) override;
   grpc::Status ReopenAdvice(grpc::ServerContext* context, const v1::ReopenAdviceRequest* request,
                             v1::Advice* response) override;
+  grpc::Status GetOrganizationStatus(grpc::ServerContext* context,
+                                     const v1::GetOrganizationStatusRequest* request,
+                                     v1::OrganizationStatus* response) override;
+  grpc::Status GetFederationStatus(grpc::ServerContext* context,
+                                   const v1::GetFederationStatusRequest* request,
+                                   v1::FederationStatus* response) override;
+  grpc::Status CompareAssessments(grpc::ServerContext* context,
+                                  const v1::CompareAssessmentsRequest* request,
+                                  v1::AssessmentComparison* response) override;
   grpc::Status WatchAssessmentEvents(grpc::ServerContext* context,
                                      const v1::WatchAssessmentEventsRequest* request,
                                      grpc::ServerWriter<v1::AssessmentEvent>* writer) override;

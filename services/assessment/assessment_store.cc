@@ -121,6 +121,26 @@ std::vector<db::Migration> AssessmentMigrations() {
            "CREATE TABLE assessment_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
            "INSERT INTO assessment_counters (name, value) VALUES ('events', 0), ('advice', 0)",
        }},
+      {2,
+       "status summary rows and peer facts",
+       {
+           "CREATE TABLE assessment_status ("
+           " organization TEXT NOT NULL,"
+           " fiscal_year INTEGER NOT NULL,"
+           " assessment_id TEXT NOT NULL,"
+           " update_time_us BIGINT NOT NULL,"
+           " body TEXT NOT NULL,"
+           " PRIMARY KEY (organization, fiscal_year))",
+           "CREATE INDEX status_by_year ON assessment_status (fiscal_year, organization)",
+           "CREATE TABLE assessment_peer_facts ("
+           " kind TEXT NOT NULL,"
+           " fact_key TEXT NOT NULL,"
+           " ok INTEGER NOT NULL,"
+           " as_of_us BIGINT NOT NULL,"
+           " try_time_us BIGINT NOT NULL,"
+           " body TEXT NOT NULL,"
+           " PRIMARY KEY (kind, fact_key))",
+       }},
   };
 }
 
@@ -392,6 +412,102 @@ absl::StatusOr<std::vector<v1::AssessmentEvent>> AssessmentStore::Tx::EventsAfte
   for (const auto& row : rows) out.push_back(EventFromRow(row));
   if (scanned_to != nullptr) {
     *scanned_to = out.empty() ? after : out.back().sequence();
+  }
+  return out;
+}
+
+// ---- status
+
+absl::Status AssessmentStore::Tx::UpsertStatus(const v1::OrganizationStatus& status) {
+  return tx_
+      .Execute("INSERT INTO assessment_status (organization, fiscal_year, assessment_id,"
+               " update_time_us, body) VALUES ($1, $2, $3, $4, $5)"
+               " ON CONFLICT (organization, fiscal_year) DO UPDATE SET"
+               " assessment_id = excluded.assessment_id, update_time_us = excluded.update_time_us,"
+               " body = excluded.body",
+               {status.organization(), static_cast<int64_t>(status.fiscal_year()),
+                status.assessment_id(), status.update_time_us(), EncodeProtoColumn(status)})
+      .status();
+}
+
+absl::StatusOr<std::optional<v1::OrganizationStatus>> AssessmentStore::Tx::GetStatus(
+    const std::string& organization, int fiscal_year) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT body FROM assessment_status WHERE organization = $1"
+                           " AND fiscal_year = $2",
+                           {organization, static_cast<int64_t>(fiscal_year)}));
+  return DecodeFirst<v1::OrganizationStatus>(rows, "status");
+}
+
+absl::StatusOr<std::vector<v1::OrganizationStatus>> AssessmentStore::Tx::ListStatus(
+    int first_fiscal_year, int last_fiscal_year) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT body FROM assessment_status WHERE fiscal_year >= $1"
+                           " AND fiscal_year <= $2 ORDER BY organization, fiscal_year",
+                           {static_cast<int64_t>(first_fiscal_year),
+                            static_cast<int64_t>(last_fiscal_year)}));
+  return DecodeAll<v1::OrganizationStatus>(rows, "status");
+}
+
+absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganizations() {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows,
+      tx_.Query("SELECT DISTINCT organization FROM assessment_status ORDER BY organization"));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(row.Text(0));
+  return out;
+}
+
+// ---- peer facts
+
+absl::Status AssessmentStore::Tx::RecordPeerFact(const std::string& kind, const std::string& key,
+                                                 bool ok, int64_t time_us,
+                                                 const std::string& body) {
+  if (ok) {
+    return tx_
+        .Execute("INSERT INTO assessment_peer_facts (kind, fact_key, ok, as_of_us, try_time_us,"
+                 " body) VALUES ($1, $2, 1, $3, $3, $4) ON CONFLICT (kind, fact_key) DO UPDATE"
+                 " SET ok = 1, as_of_us = excluded.as_of_us, try_time_us = excluded.try_time_us,"
+                 " body = excluded.body",
+                 {kind, key, time_us, body})
+        .status();
+  }
+  return tx_
+      .Execute("INSERT INTO assessment_peer_facts (kind, fact_key, ok, as_of_us, try_time_us,"
+               " body) VALUES ($1, $2, 0, 0, $3, '') ON CONFLICT (kind, fact_key) DO UPDATE"
+               " SET ok = 0, try_time_us = excluded.try_time_us",
+               {kind, key, time_us})
+      .status();
+}
+
+absl::StatusOr<std::optional<AssessmentStore::Tx::PeerFact>> AssessmentStore::Tx::GetPeerFact(
+    const std::string& kind, const std::string& key) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT ok, as_of_us, body FROM assessment_peer_facts"
+                           " WHERE kind = $1 AND fact_key = $2",
+                           {kind, key}));
+  if (rows.empty()) return std::nullopt;
+  PeerFact f;
+  f.ok = rows[0].Int(0) != 0;
+  f.as_of_us = rows[0].Int(1);
+  f.body = rows[0].Text(2);
+  return f;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, AssessmentStore::Tx::PeerFact>>>
+AssessmentStore::Tx::ListPeerFacts(const std::string& kind) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT fact_key, ok, as_of_us, body FROM assessment_peer_facts"
+                           " WHERE kind = $1 ORDER BY fact_key",
+                           {kind}));
+  std::vector<std::pair<std::string, PeerFact>> out;
+  for (const auto& row : rows) {
+    PeerFact f;
+    f.ok = row.Int(1) != 0;
+    f.as_of_us = row.Int(2);
+    f.body = row.Text(3);
+    out.emplace_back(row.Text(0), std::move(f));
   }
   return out;
 }

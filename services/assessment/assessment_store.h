@@ -18,7 +18,16 @@
 //                           with its thread inside the body;
 //   assessment_events       the watch stream: one row per event, sequence =
 //                           resume token;
-//   assessment_counters     named counters: "events", "advice".
+//   assessment_counters     named counters: "events", "advice";
+//   assessment_status       the summary row of each (organization, fiscal
+//                           year): the latest assessment's figures, written
+//                           in the same transaction as every change of it
+//                           or its advice (base64 proto), so status reads
+//                           touch one row per organisation and no answers;
+//   assessment_peer_facts   what the background refresh read from the
+//                           peers: a findings summary per organisation, the
+//                           policy documents; with the time of the last
+//                           successful read and whether the last try failed.
 // Written once in portable SQL for both drivers.
 //
 // The domain runs its rules inside one transaction through an
@@ -154,6 +163,32 @@ class AssessmentStore {
     absl::StatusOr<std::vector<v1::AssessmentEvent>> EventsAfter(int64_t after,
                                                                  const std::string& organization,
                                                                  int limit, int64_t* scanned_to);
+
+    // ---- status (summary rows)
+    absl::Status UpsertStatus(const v1::OrganizationStatus& status);
+    absl::StatusOr<std::optional<v1::OrganizationStatus>> GetStatus(const std::string& organization,
+                                                                    int fiscal_year);
+    // Rows of fiscal years first..last, by organisation and year.
+    absl::StatusOr<std::vector<v1::OrganizationStatus>> ListStatus(int first_fiscal_year,
+                                                                   int last_fiscal_year);
+    // Every organisation with a summary row.
+    absl::StatusOr<std::vector<std::string>> StatusOrganizations();
+
+    // ---- peer facts
+    struct PeerFact {
+      bool ok = false;         // the last try succeeded
+      int64_t as_of_us = 0;    // the last successful read (0 = never)
+      std::string body;        // what was read (serialized proto), "" = never
+    };
+    // Records a read: ok with its body, or a failed try (the body and as-of
+    // time of the last success are kept).
+    absl::Status RecordPeerFact(const std::string& kind, const std::string& key, bool ok,
+                                int64_t time_us, const std::string& body);
+    absl::StatusOr<std::optional<PeerFact>> GetPeerFact(const std::string& kind,
+                                                        const std::string& key);
+    // Every fact of a kind, by key.
+    absl::StatusOr<std::vector<std::pair<std::string, PeerFact>>> ListPeerFacts(
+        const std::string& kind);
 
    private:
     absl::StatusOr<int64_t> NextCounter(const std::string& name);

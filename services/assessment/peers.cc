@@ -38,6 +38,28 @@ class GrpcPolicyPeer final : public PolicyPeer {
     return revision;
   }
 
+  absl::StatusOr<std::vector<v1::Document>> ListDocuments() override {
+    grpc::ClientContext context;
+    SetDeadline(&context, deadline_);
+    v1::ListDocumentsResponse response;
+    grpc::Status status = stub_->ListDocuments(&context, v1::ListDocumentsRequest(), &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    return std::vector<v1::Document>(response.documents().begin(), response.documents().end());
+  }
+
+  absl::Status WatchRevisionEvents(
+      int64_t since, const std::function<void(const v1::RevisionEvent&)>& on_event,
+      const std::function<void(std::function<void()> cancel)>& on_start) override {
+    grpc::ClientContext context;
+    on_start([&context] { context.TryCancel(); });
+    v1::WatchRevisionEventsRequest request;
+    request.set_since_sequence(since);
+    auto reader = stub_->WatchRevisionEvents(&context, request);
+    v1::RevisionEvent event;
+    while (reader->Read(&event)) on_event(event);
+    return FromGrpcStatus(reader->Finish());
+  }
+
  private:
   std::unique_ptr<v1::PolicyService::Stub> stub_;
   absl::Duration deadline_;

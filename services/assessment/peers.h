@@ -3,7 +3,9 @@
 // with the gRPC clients below.
 //
 //   PolicyPeer  the basic-policy revision in force on a date (binding an
-//               assessment, DESIGN.md "Assessment");
+//               assessment, DESIGN.md "Assessment"); the documents with
+//               their review dates (第8) and the revision event stream that
+//               says when to read them again (aggregated status);
 //   AssetPeer   an organisation's findings summary (findings beside the
 //               items, the CRITICAL check when answering 実施).
 //
@@ -22,8 +24,10 @@
 
 #include <grpcpp/channel.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -43,6 +47,16 @@ class PolicyPeer {
   // (GetRevision in_force_on); NOT_FOUND when none was.
   virtual absl::StatusOr<v1::Revision> RevisionInForce(const std::string& document_id,
                                                        const CivilDate& date) = 0;
+  // The documents with their revision in force and review date
+  // (ListDocuments).
+  virtual absl::StatusOr<std::vector<v1::Document>> ListDocuments() = 0;
+  // Streams revision events after `since` to `on_event` until the stream
+  // ends (the peer went away, or the call was cancelled) and returns its
+  // status. `on_start` receives, before the first read, a function that
+  // cancels the stream from another thread. No deadline: a live stream.
+  virtual absl::Status WatchRevisionEvents(
+      int64_t since, const std::function<void(const v1::RevisionEvent&)>& on_event,
+      const std::function<void(std::function<void()> cancel)>& on_start) = 0;
 };
 
 class AssetPeer {

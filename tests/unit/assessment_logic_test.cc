@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/proto_convert.h"
 #include "services/assessment/checklist.h"
+#include "services/assessment/status.h"
+#include "services/runtime/db/proto_column.h"
 #include "services/assessment/workflow.h"
 #include "services/runtime/db/migrations.h"
 #include "services/runtime/request_log.h"
@@ -38,6 +40,7 @@ using seccoord::testing::NewRequestId;
 const Caller kOtherStaff = MakeCaller("other-union", "staff9", Role::kUnionStaff);
 // An advisor whose organisation also runs an inspection: may not review it.
 const Caller kCityStaff = MakeCaller("kasama-city", "staff2", Role::kUnionStaff);
+const Caller kMember = MakeCaller("mito-city", "member1", Role::kMember);
 
 v1::Date D(int y, int m, int d) { return ToProtoDate(CivilDate{y, m, d}); }
 
@@ -55,6 +58,15 @@ class FakePolicyPeer : public PolicyPeer {
     if (found == nullptr) return absl::NotFoundError("no revision in force");
     return *found;
   }
+  absl::StatusOr<std::vector<v1::Document>> ListDocuments() override {
+    if (!status.ok()) return status;
+    return documents;
+  }
+  absl::Status WatchRevisionEvents(
+      int64_t, const std::function<void(const v1::RevisionEvent&)>&,
+      const std::function<void(std::function<void()>)>&) override {
+    return absl::UnimplementedError("not used by the domain tests");
+  }
   void Publish(int64_t number, CivilDate effective, const std::string& hash) {
     v1::Revision r;
     r.set_document_id("basic-policy");
@@ -64,6 +76,7 @@ class FakePolicyPeer : public PolicyPeer {
     revisions[effective] = r;
   }
   std::map<CivilDate, v1::Revision, std::less<>> revisions;
+  std::vector<v1::Document> documents;
   absl::Status status;
   int calls = 0;
 };
@@ -120,7 +133,11 @@ class AssessmentLogicTest : public seccoord::testing::DatabaseTest {
     ASSERT_TRUE(db::ApplyMigrations(db(), "requests", runtime::RequestLogMigrations()).ok());
     store_ = std::make_unique<AssessmentStore>(db());
     Clock clock{[this] { return ++now_us_; }, [this] { return today_; }};
-    logic_ = std::make_unique<AssessmentLogic>(*store_, policy_, assets_, clock);
+    StatusConfig status;
+    status.organizations = {"kasama-city", "kasama-union", "mito-city", "shirosato-town"};
+    status.refresh_period = absl::Seconds(60);
+    logic_ = std::make_unique<AssessmentLogic>(*store_, policy_, assets_, clock, nullptr, nullptr,
+                                               status);
     policy_.Publish(1, {2026, 4, 1}, std::string(64, 'b'));
     ASSERT_TRUE(logic_->InstallChecklists({TestChecklist()}, "test").ok());
   }
@@ -781,6 +798,245 @@ TEST_P(AssessmentLogicTest, ListPagesInOrder) {
   v1::ListAssessmentsRequest by_state;
   by_state.set_fiscal_year(2026);
   EXPECT_EQ(logic_->ListAssessments(kAdvisor, by_state)->assessments_size(), 2);
+}
+
+// ------------------------------------------------------------------- status
+
+// The summary row as a recount from the stored assessment, its latest
+// submission and its advice would give it.
+v1::OrganizationStatus Recount(AssessmentStore& store, const v1::Assessment& a,
+                               const v1::Checklist& checklist) {
+  google::protobuf::RepeatedPtrField<v1::ItemAnswer> counted = a.answers();
+  int64_t number = 0;
+  std::vector<v1::Advice> advice;
+  EXPECT_TRUE(store
+                  .Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+                    if (a.submissions_size() > 0) {
+                      number = a.submissions(a.submissions_size() - 1).number();
+                      auto snapshot = tx.GetSubmission(a.id(), number);
+                      if (!snapshot.ok()) return snapshot.status();
+                      counted = (*snapshot)->answers();
+                    }
+                    AdviceFilter filter;
+                    filter.assessment_id = a.id();
+                    auto list = tx.ListAdvice(filter, 0, 1000);
+                    if (!list.ok()) return list.status();
+                    advice = *list;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  return SummarizeAssessment(a, checklist, counted, number, advice, 0);
+}
+
+TEST_P(AssessmentLogicTest, SummaryRowsEqualARecountAfterEveryKindOfChange) {
+  const v1::Checklist checklist = TestChecklist();
+  auto check = [&](const std::string& id, const std::string& after) {
+    SCOPED_TRACE(after);
+    v1::Assessment stored = Stored(id);
+    std::optional<v1::OrganizationStatus> row;
+    ASSERT_TRUE(store_
+                    ->Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+                      auto r = tx.GetStatus(stored.organization(), stored.fiscal_year());
+                      if (!r.ok()) return r.status();
+                      row = *r;
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    ASSERT_TRUE(row.has_value());
+    v1::OrganizationStatus expected = Recount(*store_, stored, checklist);
+    row->clear_update_time_us();
+    expected.clear_update_time_us();
+    EXPECT_EQ(row->SerializeAsString(), expected.SerializeAsString())
+        << row->DebugString() << "\nvs\n" << expected.DebugString();
+  };
+  auto a = Create();
+  check(a->id(), "create");
+  auto b = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED), Item("1-2", v1::ITEM_RESULT_PARTIAL),
+                       Item("3-2", v1::ITEM_RESULT_NOT_IMPLEMENTED)});
+  ASSERT_TRUE(b.ok()) << b.status();
+  check(a->id(), "answer");
+  auto submitted = Submit(*b);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  check(a->id(), "submit");
+  auto returned = Review(*submitted, v1::REVIEW_DECISION_RETURN, "直して", {Draft("1-2", "早めて")});
+  ASSERT_TRUE(returned.ok()) << returned.status();
+  check(a->id(), "return with advice");
+  // Answers edited after the return do not count until submitted.
+  auto edited = Answer(*returned, {Item("3-2", v1::ITEM_RESULT_IMPLEMENTED, "導入済")});
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  check(a->id(), "answer after return");
+  auto advice = AdviceOf(a->id());
+  v1::AnswerAdviceRequest ar;
+  ar.set_request_id(NewRequestId());
+  ar.set_advice_id(advice->advice(0).id());
+  ar.set_etag(advice->advice(0).etag());
+  ar.set_text("対応します");
+  auto answered_advice = logic_->AnswerAdvice(kStaff, ar);
+  ASSERT_TRUE(answered_advice.ok());
+  check(a->id(), "advice answered");
+  auto resubmitted = Submit(*edited);
+  ASSERT_TRUE(resubmitted.ok()) << resubmitted.status();
+  check(a->id(), "resubmit");
+  auto accepted = Review(*resubmitted, v1::REVIEW_DECISION_ACCEPT);
+  ASSERT_TRUE(accepted.ok());
+  check(a->id(), "accept");
+  v1::CloseAdviceRequest cr;
+  cr.set_request_id(NewRequestId());
+  cr.set_advice_id(answered_advice->id());
+  cr.set_etag(answered_advice->etag());
+  ASSERT_TRUE(logic_->CloseAdvice(kAdvisor, cr).ok());
+  check(a->id(), "advice closed");
+  v1::SendAdviceRequest send;
+  send.set_request_id(NewRequestId());
+  send.set_assessment_id(a->id());
+  *send.mutable_advice() = Draft("", "来年度も");
+  ASSERT_TRUE(logic_->SendAdvice(kAdvisor, send).ok());
+  check(a->id(), "advice sent");
+  v1::ReopenAssessmentRequest rr;
+  rr.set_request_id(NewRequestId());
+  rr.set_assessment_id(a->id());
+  rr.set_etag(accepted->etag());
+  rr.set_reason("再確認");
+  ASSERT_TRUE(logic_->ReopenAssessment(kAdvisor, rr).ok());
+  check(a->id(), "reopen");
+}
+
+TEST_P(AssessmentLogicTest, StatusIsReadByEveryRoleAndNamesUnknownOrganisations) {
+  auto a = Create();
+  ASSERT_TRUE(Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED),
+                          Item("1-2", v1::ITEM_RESULT_PARTIAL)})
+                  .ok());
+  v1::GetOrganizationStatusRequest r;
+  r.set_organization("kasama-union");
+  r.set_fiscal_year(2026);
+  for (const Caller* caller : {&kStaff, &kAdvisor, &kMember}) {
+    auto s = logic_->GetOrganizationStatus(*caller, r);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_TRUE(s->has_assessment());
+    EXPECT_EQ(s->assessment_id(), a->id());
+    EXPECT_EQ(s->counts().implemented(), 1);
+    EXPECT_EQ(s->counts().partial(), 1);
+    EXPECT_EQ(s->counts().unanswered(), 2);
+    // (1 + 0.5) / 4
+    EXPECT_DOUBLE_EQ(s->counts().implementation_rate(), 0.375);
+    EXPECT_EQ(s->counted_submission(), 0);
+  }
+  // Default organisation: the caller's own; one without assessment.
+  v1::GetOrganizationStatusRequest own;
+  auto mito = logic_->GetOrganizationStatus(kMember, own);
+  ASSERT_TRUE(mito.ok()) << mito.status();
+  EXPECT_EQ(mito->organization(), "mito-city");
+  EXPECT_FALSE(mito->has_assessment());
+  EXPECT_EQ(mito->fiscal_year(), 2026);
+  r.set_organization("nowhere-town");
+  EXPECT_EQ(logic_->GetOrganizationStatus(kMember, r).status().code(),
+            absl::StatusCode::kNotFound);
+  r.set_organization("kasama-union");
+  r.set_fiscal_year(2150);
+  auto far = logic_->GetOrganizationStatus(kMember, r);
+  EXPECT_EQ(far.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(far.status().message().rfind("fiscal_year", 0), 0u);
+}
+
+TEST_P(AssessmentLogicTest, FederationListsEveryOrganisationWithItsTrend) {
+  auto older = Submit(Complete(kStaff, 2025));
+  ASSERT_TRUE(older.ok()) << older.status();
+  ASSERT_TRUE(Review(*older, v1::REVIEW_DECISION_ACCEPT).ok());
+  ASSERT_TRUE(Create(2026).ok());
+  v1::GetFederationStatusRequest r;
+  r.set_fiscal_year(2026);
+  r.set_years(3);
+  auto f = logic_->GetFederationStatus(kMember, r);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->first_fiscal_year(), 2024);
+  ASSERT_EQ(f->organizations_size(), 4);
+  std::vector<std::string> orgs;
+  for (const auto& o : f->organizations()) orgs.push_back(o.organization());
+  EXPECT_EQ(orgs, (std::vector<std::string>{"kasama-city", "kasama-union", "mito-city",
+                                            "shirosato-town"}));
+  EXPECT_FALSE(f->organizations(0).has_assessment());
+  EXPECT_TRUE(f->organizations(1).has_assessment());
+  EXPECT_EQ(f->organizations(1).state(), v1::ASSESSMENT_STATE_DRAFT);
+  ASSERT_EQ(f->trends(1).points_size(), 3);
+  EXPECT_FALSE(f->trends(1).points(0).has_assessment());  // 2024
+  EXPECT_TRUE(f->trends(1).points(1).has_assessment());   // 2025, accepted
+  EXPECT_EQ(f->trends(1).points(1).state(), v1::ASSESSMENT_STATE_ACCEPTED);
+  // Complete(): 実施, 一部実施, 該当なし and 8-5 unanswered → (1 + 0.5) / 3.
+  EXPECT_DOUBLE_EQ(f->trends(1).points(1).implementation_rate(), 0.5);
+  r.set_years(11);
+  EXPECT_EQ(logic_->GetFederationStatus(kMember, r).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(AssessmentLogicTest, PeerFactsAreShownWithTheirTimeAndGoStaleWhenAPeerIsDown) {
+  ASSERT_TRUE(Create().ok());
+  assets_.SetCritical("SENSITIVE_MFA_EXPORT", 2);
+  v1::Document basic;
+  basic.set_id("basic-policy");
+  basic.set_title("基本方針");
+  basic.set_revision_in_force(2);
+  *basic.mutable_review_due() = D(2026, 11, 1);  // before today (2026-12-01)
+  v1::Document standards;
+  standards.set_id("standards");
+  *standards.mutable_review_due() = D(2027, 4, 1);
+  policy_.documents = {basic, standards};
+  ASSERT_TRUE(logic_->RefreshFindings({"kasama-union"}).ok());
+  ASSERT_TRUE(logic_->RefreshDocuments().ok());
+  v1::GetOrganizationStatusRequest r;
+  r.set_organization("kasama-union");
+  auto s = logic_->GetOrganizationStatus(kMember, r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_FALSE(s->asset_findings_stale());
+  EXPECT_GT(s->asset_findings_time_us(), 0);
+  ASSERT_EQ(s->asset_findings().by_rule_size(), 1);
+  EXPECT_FALSE(s->documents_stale());
+  ASSERT_EQ(s->documents_review_due_size(), 1);
+  EXPECT_EQ(s->documents_review_due(0).document_id(), "basic-policy");
+  EXPECT_TRUE(s->checklist_outdated());  // derived from revision 1, 2 in force
+  EXPECT_EQ(s->revision_in_force(), 2);
+  const int64_t as_of = s->asset_findings_time_us();
+  // The asset service goes down: the last summary stays, marked stale.
+  assets_.status = absl::UnavailableError("down");
+  EXPECT_FALSE(logic_->RefreshFindings({"kasama-union", "mito-city"}).ok());
+  s = logic_->GetOrganizationStatus(kMember, r);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->asset_findings_stale());
+  EXPECT_EQ(s->asset_findings_time_us(), as_of);
+  EXPECT_EQ(s->asset_findings().by_rule_size(), 1);
+  r.set_organization("mito-city");
+  s = logic_->GetOrganizationStatus(kMember, r);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->asset_findings_stale());
+  EXPECT_EQ(s->asset_findings_time_us(), 0);
+}
+
+TEST_P(AssessmentLogicTest, CompareTwoAssessmentsOfOneOrganisation) {
+  auto first = Submit(Complete(kStaff, 2025));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(Review(*first, v1::REVIEW_DECISION_ACCEPT).ok());
+  auto second = Create(2026);
+  auto b = Answer(*second, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED),
+                            Item("1-2", v1::ITEM_RESULT_IMPLEMENTED),
+                            Item("3-2", v1::ITEM_RESULT_NOT_IMPLEMENTED)});
+  ASSERT_TRUE(b.ok());
+  v1::CompareAssessmentsRequest r;
+  r.set_base_assessment_id(first->id());
+  r.set_other_assessment_id(second->id());
+  auto c = logic_->CompareAssessments(kAdvisor, r);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->changes_size(), 2);
+  EXPECT_EQ(c->changes(0).item_id(), "1-2");
+  EXPECT_EQ(c->changes(0).kind(), v1::ITEM_CHANGE_KIND_IMPROVED);
+  EXPECT_EQ(c->changes(1).item_id(), "3-2");
+  EXPECT_EQ(c->changes(1).kind(), v1::ITEM_CHANGE_KIND_CHANGED);  // 該当なし → 未実施
+  EXPECT_EQ(c->base().answers_size(), 0);
+  EXPECT_EQ(logic_->CompareAssessments(kOtherStaff, r).status().code(),
+            absl::StatusCode::kNotFound);
+  auto city = Create(2026, kCityStaff);
+  r.set_other_assessment_id(city->id());
+  auto mixed = logic_->CompareAssessments(kAdvisor, r);
+  EXPECT_EQ(mixed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(mixed.status().message().rfind("other_assessment_id", 0), 0u);
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssessmentLogicTest);

@@ -208,6 +208,14 @@ const std::map<std::string, MethodAccess, std::less<>>& MethodAccessTable() {
           // Events for reviewers (submitted) and the union (advice sent).
           {"/seccoord.v1.AssessmentService/WatchAssessmentEvents",
            {P::kReadAssessmentDetail, kRead}},
+          // Comparison shows both answers of changed items: detail.
+          {"/seccoord.v1.AssessmentService/CompareAssessments",
+           {P::kReadAssessmentDetail, kRead}},
+          // Summary figures of every organisation, members included.
+          {"/seccoord.v1.AssessmentService/GetOrganizationStatus",
+           {P::kReadStatus, kRead}},
+          {"/seccoord.v1.AssessmentService/GetFederationStatus",
+           {P::kReadStatus, kRead}},
           // The assessed organisation fills in, submits and answers advice
           // (the domain checks "own organisation")...
           {"/seccoord.v1.AssessmentService/CreateAssessment",

@@ -1,0 +1,286 @@
+// AssessmentLogic's aggregated status: the summary rows it writes with every
+// change, the reads of status, federation and comparison, and the refresh
+// of the facts read from peers (assessment_logic.h says what each does).
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/proto_convert.h"
+#include "common/status.h"
+#include "common/utf8.h"
+#include "common/wareki.h"
+#include "services/assessment/assessment_logic.h"
+#include "services/assessment/status.h"
+#include "services/runtime/db/proto_column.h"
+
+namespace seccoord::assessment {
+namespace {
+
+using runtime::Caller;
+
+constexpr char kFindingsFact[] = "findings";
+constexpr char kDocumentsFact[] = "documents";
+constexpr int kDefaultTrendYears = 5;
+constexpr int kMaxTrendYears = 10;
+constexpr int kMaxAdviceOfAssessment = 10000;
+
+}  // namespace
+
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::ItemAnswer>>
+AssessmentLogic::CountedAnswers(AssessmentStore::Tx& tx, const v1::Assessment& a) {
+  if (a.submissions_size() == 0) return a.answers();
+  const int64_t latest = a.submissions(a.submissions_size() - 1).number();
+  SECCOORD_ASSIGN_OR_RETURN(auto snapshot, tx.GetSubmission(a.id(), latest));
+  if (!snapshot) {
+    return absl::DataLossError(
+        absl::StrCat("submission ", latest, " of ", a.id(), " is missing"));
+  }
+  return snapshot->answers();
+}
+
+absl::Status AssessmentLogic::WriteStatus(AssessmentStore::Tx& tx, const v1::Assessment& a,
+                                          const v1::Checklist& checklist) {
+  // The row shows the year's latest round only.
+  SECCOORD_ASSIGN_OR_RETURN(int max_round, tx.MaxRound(a.organization(), a.fiscal_year()));
+  if (a.round() < max_round) return absl::OkStatus();
+  SECCOORD_ASSIGN_OR_RETURN(auto counted, CountedAnswers(tx, a));
+  AdviceFilter filter;
+  filter.assessment_id = a.id();
+  SECCOORD_ASSIGN_OR_RETURN(auto advice, tx.ListAdvice(filter, 0, kMaxAdviceOfAssessment));
+  const int64_t counted_submission =
+      a.submissions_size() == 0 ? 0 : a.submissions(a.submissions_size() - 1).number();
+  return tx.UpsertStatus(
+      SummarizeAssessment(a, checklist, counted, counted_submission, advice, clock_.now_us()));
+}
+
+absl::StatusOr<std::vector<std::string>> AssessmentLogic::FederationOrganizations() {
+  std::set<std::string> orgs(status_config_.organizations.begin(),
+                             status_config_.organizations.end());
+  SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+    SECCOORD_ASSIGN_OR_RETURN(auto with_rows, tx.StatusOrganizations());
+    orgs.insert(with_rows.begin(), with_rows.end());
+    return absl::OkStatus();
+  }));
+  return std::vector<std::string>(orgs.begin(), orgs.end());
+}
+
+absl::StatusOr<int> AssessmentLogic::StatusFiscalYear(int requested) {
+  const int current = FiscalYearOf(clock_.today());
+  if (requested == 0) return current;
+  if (requested < kMinFiscalYear || requested > current + 1) {
+    return InvalidField("fiscal_year", absl::StrCat(requested, " is out of range (",
+                                                    kMinFiscalYear, "–", current + 1, ")"));
+  }
+  return requested;
+}
+
+void AssessmentLogic::ApplyPeerFacts(
+    const std::optional<AssessmentStore::Tx::PeerFact>& findings,
+    const std::optional<AssessmentStore::Tx::PeerFact>& documents,
+    v1::OrganizationStatus* status) {
+  const int64_t now = clock_.now_us();
+  const int64_t stale_after = 3 * absl::ToInt64Microseconds(status_config_.refresh_period);
+  auto stale = [&](const std::optional<AssessmentStore::Tx::PeerFact>& f) {
+    return !f || !f->ok || f->as_of_us == 0 || now - f->as_of_us > stale_after;
+  };
+  status->set_asset_findings_stale(stale(findings));
+  if (findings && !findings->body.empty()) {
+    v1::FindingsSummary summary;
+    if (db::DecodeProtoColumn(findings->body, &summary, "findings summary").ok()) {
+      *status->mutable_asset_findings() = summary;
+      status->set_asset_findings_time_us(findings->as_of_us);
+    }
+  }
+  status->set_documents_stale(stale(documents));
+  if (documents && !documents->body.empty()) {
+    v1::ListDocumentsResponse docs;
+    if (db::DecodeProtoColumn(documents->body, &docs, "policy documents").ok()) {
+      status->set_documents_time_us(documents->as_of_us);
+      const CivilDate today = clock_.today();
+      for (const auto& d : docs.documents()) {
+        if (d.id() == kBasicPolicyDocument) status->set_revision_in_force(d.revision_in_force());
+        if (d.review_due().year() == 0 ||
+            !IsValidCivilDate(d.review_due().year(), d.review_due().month(), d.review_due().day()) ||
+            FromProtoDate(d.review_due()) > today) {
+          continue;
+        }
+        v1::DocumentReview* review = status->add_documents_review_due();
+        review->set_document_id(d.id());
+        review->set_title(d.title());
+        review->set_revision_in_force(d.revision_in_force());
+        *review->mutable_review_due() = d.review_due();
+      }
+    }
+  }
+  status->set_checklist_outdated(status->has_assessment() && status->revision_in_force() > 0 &&
+                                 status->checklist_revision() < status->revision_in_force());
+  CompleteAtRead(clock_.today(), now, status);
+}
+
+absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
+    const Caller& caller, const v1::GetOrganizationStatusRequest& request) {
+  const std::string organization =
+      request.organization().empty() ? caller.principal.organization : request.organization();
+  SECCOORD_RETURN_IF_ERROR(ValidateText("organization", organization, 64, false));
+  SECCOORD_ASSIGN_OR_RETURN(int fiscal_year, StatusFiscalYear(request.fiscal_year()));
+  v1::OrganizationStatus status;
+  std::optional<AssessmentStore::Tx::PeerFact> findings, documents;
+  bool known = std::find(status_config_.organizations.begin(), status_config_.organizations.end(),
+                         organization) != status_config_.organizations.end();
+  SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+    SECCOORD_ASSIGN_OR_RETURN(auto row, tx.GetStatus(organization, fiscal_year));
+    if (row) {
+      status = *std::move(row);
+      known = true;
+    }
+    if (!known) {
+      // An organisation of no year at all is unknown (a typo), not empty.
+      SECCOORD_ASSIGN_OR_RETURN(auto orgs, tx.StatusOrganizations());
+      known = std::find(orgs.begin(), orgs.end(), organization) != orgs.end();
+    }
+    if (!known) return absl::OkStatus();
+    SECCOORD_ASSIGN_OR_RETURN(findings, tx.GetPeerFact(kFindingsFact, organization));
+    SECCOORD_ASSIGN_OR_RETURN(documents, tx.GetPeerFact(kDocumentsFact, ""));
+    return absl::OkStatus();
+  }));
+  if (!known) {
+    return absl::NotFoundError(
+        absl::StrCat("organization: no organisation ", organization, " in the federation"));
+  }
+  status.set_organization(organization);
+  status.set_fiscal_year(fiscal_year);
+  ApplyPeerFacts(findings, documents, &status);
+  return status;
+}
+
+absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
+    const Caller& caller, const v1::GetFederationStatusRequest& request) {
+  SECCOORD_ASSIGN_OR_RETURN(int fiscal_year, StatusFiscalYear(request.fiscal_year()));
+  if (request.years() < 0 || request.years() > kMaxTrendYears) {
+    return InvalidField("years", absl::StrCat("must be between 0 and ", kMaxTrendYears, " (0 = ",
+                                              kDefaultTrendYears, ")"));
+  }
+  const int years = request.years() == 0 ? kDefaultTrendYears : request.years();
+  const int first = fiscal_year - years + 1;
+  std::vector<v1::OrganizationStatus> rows;
+  std::vector<std::pair<std::string, AssessmentStore::Tx::PeerFact>> findings;
+  std::optional<AssessmentStore::Tx::PeerFact> documents;
+  std::set<std::string> orgs(status_config_.organizations.begin(),
+                             status_config_.organizations.end());
+  SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+    SECCOORD_ASSIGN_OR_RETURN(auto with_rows, tx.StatusOrganizations());
+    orgs.insert(with_rows.begin(), with_rows.end());
+    SECCOORD_ASSIGN_OR_RETURN(rows, tx.ListStatus(first, fiscal_year));
+    SECCOORD_ASSIGN_OR_RETURN(findings, tx.ListPeerFacts(kFindingsFact));
+    SECCOORD_ASSIGN_OR_RETURN(documents, tx.GetPeerFact(kDocumentsFact, ""));
+    return absl::OkStatus();
+  }));
+  std::map<std::pair<std::string, int>, const v1::OrganizationStatus*> by_key;
+  for (const auto& r : rows) by_key[{r.organization(), r.fiscal_year()}] = &r;
+  std::map<std::string, const AssessmentStore::Tx::PeerFact*> findings_of;
+  for (const auto& [key, fact] : findings) findings_of[key] = &fact;
+  v1::FederationStatus out;
+  out.set_fiscal_year(fiscal_year);
+  out.set_first_fiscal_year(first);
+  for (const std::string& org : orgs) {
+    v1::OrganizationStatus* s = out.add_organizations();
+    auto it = by_key.find({org, fiscal_year});
+    if (it != by_key.end()) *s = *it->second;
+    s->set_organization(org);
+    s->set_fiscal_year(fiscal_year);
+    auto f = findings_of.find(org);
+    ApplyPeerFacts(f == findings_of.end() ? std::nullopt
+                                          : std::optional<AssessmentStore::Tx::PeerFact>(*f->second),
+                   documents, s);
+    v1::OrganizationTrend* trend = out.add_trends();
+    trend->set_organization(org);
+    for (int fy = first; fy <= fiscal_year; ++fy) {
+      v1::TrendPoint* point = trend->add_points();
+      point->set_fiscal_year(fy);
+      auto row = by_key.find({org, fy});
+      if (row == by_key.end()) continue;
+      point->set_has_assessment(true);
+      point->set_state(row->second->state());
+      point->set_implementation_rate(row->second->counts().implementation_rate());
+      point->set_has_rate(row->second->counts().has_rate());
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::AssessmentComparison> AssessmentLogic::CompareAssessments(
+    const Caller& caller, const v1::CompareAssessmentsRequest& request) {
+  v1::AssessmentComparison out;
+  SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+    SECCOORD_ASSIGN_OR_RETURN(v1::Assessment base,
+                              ReadableAssessment(tx, caller, request.base_assessment_id()));
+    SECCOORD_ASSIGN_OR_RETURN(v1::Assessment other,
+                              ReadableAssessment(tx, caller, request.other_assessment_id()));
+    if (base.organization() != other.organization()) {
+      return InvalidField("other_assessment_id",
+                          absl::StrCat(other.id(), " is of ", other.organization(), ", not of ",
+                                       base.organization(), "; compare one organisation's"));
+    }
+    if (base.checklist_version() != other.checklist_version()) {
+      return InvalidField("other_assessment_id",
+                          absl::StrCat(other.id(), " answers checklist ", other.checklist_version(),
+                                       " and ", base.id(), " checklist ",
+                                       base.checklist_version(),
+                                       "; there is no mapping between two versions"));
+    }
+    SECCOORD_ASSIGN_OR_RETURN(auto checklist,
+                              Checklist(tx, base.checklist_version(), "checklist_version"));
+    SECCOORD_ASSIGN_OR_RETURN(auto base_answers, CountedAnswers(tx, base));
+    SECCOORD_ASSIGN_OR_RETURN(auto other_answers, CountedAnswers(tx, other));
+    out = CompareAnswers(*checklist, base_answers, other_answers);
+    base.clear_answers();
+    other.clear_answers();
+    *out.mutable_base() = std::move(base);
+    *out.mutable_other() = std::move(other);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status AssessmentLogic::RefreshFindings(const std::vector<std::string>& organizations) {
+  absl::Status first_error;
+  for (size_t i = 0; i < organizations.size(); ++i) {
+    const std::string& org = organizations[i];
+    auto summary = assets_.FindingsSummary(org);
+    const int64_t now = clock_.now_us();
+    if (!summary.ok()) first_error.Update(summary.status());
+    absl::Status recorded = store_.Write([&](AssessmentStore::Tx& tx) {
+      return tx.RecordPeerFact(kFindingsFact, org, summary.ok(), now,
+                               summary.ok() ? db::EncodeProtoColumn(*summary) : "");
+    });
+    first_error.Update(recorded);
+    // A peer that is down fails every organisation the same way: one try
+    // per period is enough to say so.
+    if (!summary.ok() && (summary.status().code() == absl::StatusCode::kUnavailable ||
+                          summary.status().code() == absl::StatusCode::kDeadlineExceeded)) {
+      for (size_t rest = i + 1; rest < organizations.size(); ++rest) {
+        first_error.Update(store_.Write([&](AssessmentStore::Tx& tx) {
+          return tx.RecordPeerFact(kFindingsFact, organizations[rest], false, now, "");
+        }));
+      }
+      break;
+    }
+  }
+  return first_error;
+}
+
+absl::Status AssessmentLogic::RefreshDocuments() {
+  auto documents = policy_.ListDocuments();
+  const int64_t now = clock_.now_us();
+  v1::ListDocumentsResponse body;
+  if (documents.ok()) {
+    for (auto& d : *documents) *body.add_documents() = std::move(d);
+  }
+  SECCOORD_RETURN_IF_ERROR(store_.Write([&](AssessmentStore::Tx& tx) {
+    return tx.RecordPeerFact(kDocumentsFact, "", documents.ok(), now,
+                             documents.ok() ? db::EncodeProtoColumn(body) : "");
+  }));
+  return documents.status();
+}
+
+}  // namespace seccoord::assessment
