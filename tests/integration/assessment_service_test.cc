@@ -81,6 +81,7 @@ class AssessmentServiceTest : public seccoord::testing::DatabaseTest {
     config.policy_address = policy_->address();
     config.asset_address = assets_->address();
     config.peer_deadline = absl::Milliseconds(800);
+    config.peer_refresh = absl::Milliseconds(200);
     config.checklist_dir = SourceDir() + "/data/checklists";
     // 令和8年度 whatever the day the test runs.
     config.clock = runtime::Clock{runtime::Clock::System().now_us,
@@ -594,6 +595,76 @@ TEST_P(AssessmentServiceTest, AReplicaWatcherSeesEventsCommittedByAnotherAndResu
   ASSERT_TRUE(rest->Finish().ok());
   EXPECT_EQ(types, std::vector<v1::AssessmentEventType>{v1::ASSESSMENT_EVENT_TYPE_RETURNED});
   replica->reset();
+}
+
+// Status of the organisation as `cert` reads it, with a deadline.
+grpc::Status StatusAs(v1::AssessmentService::Stub& stub, const std::string& org,
+                      v1::OrganizationStatus* out) {
+  v1::GetOrganizationStatusRequest r;
+  r.set_organization(org);
+  r.set_fiscal_year(2026);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  return stub.GetOrganizationStatus(&ctx, r, out);
+}
+
+TEST_P(AssessmentServiceTest, EveryRoleReadsTheFiguresAndPeersDownMakeThemStale) {
+  v1::Assessment a, b;
+  ASSERT_TRUE(Create("staff1", &a).ok());
+  ASSERT_TRUE(AnswerAll("staff1", a, &b).ok());
+  for (const char* cert : {"staff1", "advisor1", "mito-member1", "shirosato-member1"}) {
+    auto stub = Stub(cert);
+    v1::OrganizationStatus s;
+    ASSERT_TRUE(StatusAs(*stub, "kasama-union", &s).ok()) << cert;
+    EXPECT_TRUE(s.has_assessment()) << cert;
+    EXPECT_EQ(s.counts().items(), 40) << cert;
+    EXPECT_EQ(s.counts().partial(), 1) << cert;
+    v1::GetFederationStatusRequest fr;
+    fr.set_fiscal_year(2026);
+    v1::FederationStatus f;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->GetFederationStatus(&ctx, fr, &f).ok()) << cert;
+    EXPECT_EQ(f.organizations_size(), 4) << cert;  // the access policy's four
+  }
+  {
+    v1::OrganizationStatus s;
+    EXPECT_EQ(StatusAs(*Stub(""), "kasama-union", &s).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(StatusAs(*Stub("assessmentd"), "kasama-union", &s).error_code(),
+              StatusCode::PERMISSION_DENIED);
+    v1::CompareAssessmentsRequest cr;
+    cr.set_base_assessment_id(a.id());
+    cr.set_other_assessment_id(a.id());
+    EXPECT_EQ(Call("mito-member1", &v1::AssessmentService::Stub::CompareAssessments, cr)
+                  .error_code(),
+              StatusCode::PERMISSION_DENIED);
+  }
+  // The background refresh brings the findings (the CRITICAL one seeded).
+  auto member = Stub("mito-member1");
+  v1::OrganizationStatus s;
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(StatusAs(*member, "kasama-union", &s).ok());
+    if (!s.asset_findings_stale() && !s.documents_stale()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(s.asset_findings_stale());
+  EXPECT_GE(s.asset_findings().critical(), 1);
+  EXPECT_GT(s.asset_findings_time_us(), 0);
+  EXPECT_FALSE(s.documents_stale());
+  EXPECT_EQ(s.revision_in_force(), 1);
+  EXPECT_FALSE(s.checklist_outdated());
+  const int64_t as_of = s.asset_findings_time_us();
+  // Both peers down: the reads still answer at once, and say stale.
+  assets_->Shutdown();
+  policy_->Shutdown();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(StatusAs(*member, "kasama-union", &s).ok());
+    if (s.asset_findings_stale() && s.documents_stale()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(s.asset_findings_stale());
+  EXPECT_TRUE(s.documents_stale());
+  EXPECT_EQ(s.asset_findings_time_us(), as_of);
+  EXPECT_TRUE(s.has_assessment());
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssessmentServiceTest);

@@ -122,8 +122,17 @@ class ServerEnv {
   AuditLog& audit() { return audit_; }
   RpcGuard& guard() { return guard_; }
 
+  // Destroys what Own kept, the last kept first: a later object (a
+  // background worker) may use an earlier one (the service it works for).
+  ~ServerEnv() {
+    while (!owned_.empty()) owned_.pop_back();
+  }
+  ServerEnv(const ServerEnv&) = delete;
+  ServerEnv& operator=(const ServerEnv&) = delete;
+
   // Keeps `object` (a service implementation, a peer client) alive until the
-  // server has shut down; returns it.
+  // server has shut down; returns it. Objects are destroyed in the reverse
+  // order of Own.
   template <typename T>
   T* Own(std::unique_ptr<T> object) {
     T* raw = object.get();
