@@ -126,7 +126,7 @@ expect_fail "an accepted assessment is locked" "FAILED_PRECONDITION" \
 # ---- Watch: every event in order.
 events="$(cli --profile kasama-advisor assessment watch --backlog 2>&1)"
 order="$(grep -o 'ADVICE_SENT\|ADVICE_ANSWERED\|ADVICE_CLOSED\|ADVICE_REOPENED\|SUBMITTED\|RETURNED\|ACCEPTED\|REOPENED' <<<"$events" | tr '\n' ' ')"
-want="SUBMITTED RETURNED ADVICE_SENT ADVICE_SENT ADVICE_ANSWERED ADVICE_ANSWERED SUBMITTED RETURNED ADVICE_SENT ADVICE_ANSWERED SUBMITTED ACCEPTED ADVICE_CLOSED ADVICE_CLOSED ADVICE_CLOSED "
+want="SUBMITTED ACCEPTED SUBMITTED ACCEPTED SUBMITTED RETURNED ADVICE_SENT ADVICE_SENT ADVICE_ANSWERED ADVICE_ANSWERED SUBMITTED RETURNED ADVICE_SENT ADVICE_ANSWERED SUBMITTED ACCEPTED ADVICE_CLOSED ADVICE_CLOSED ADVICE_CLOSED "
 if [[ "$order" == "$want" ]]; then ok "watch shows every event in order"
 else fail "watch shows every event in order"; echo "got:  $order"; echo "want: $want"; fi
 
