@@ -3,7 +3,9 @@
 # (DESIGN.md "Performance targets"; scripts/bench runs it). No test here
 # asserts a timing: bench_smoke only checks that the benchmark runs to the end
 # and writes a complete report.
-if(TARGET seccoord_policy_service AND TARGET seccoord-policyd AND TARGET seccoord_dev_certs)
+if(TARGET seccoord_policy_service AND TARGET seccoord-policyd AND TARGET seccoord_dev_certs
+   AND TARGET seccoord_assessment_service AND TARGET seccoord-assessmentd
+   AND TARGET seccoord_asset_service)
   # The echo service's API. protobuf_generate names it from tests/ (its first
   # import dir): #include "bench/bench.grpc.pb.h".
   add_library(seccoord_bench_proto STATIC)
@@ -19,9 +21,16 @@ if(TARGET seccoord_policy_service AND TARGET seccoord-policyd AND TARGET seccoor
     IMPORT_DIRS ${CMAKE_SOURCE_DIR}
     PROTOC_OUT_DIR ${CMAKE_CURRENT_BINARY_DIR})
 
-  add_executable(seccoord-bench ${CMAKE_CURRENT_SOURCE_DIR}/bench/policy_bench.cc)
+  # One binary: the shared harness, the case sets (one file per service) and
+  # the main that runs them in order.
+  add_executable(seccoord-bench
+    ${CMAKE_CURRENT_SOURCE_DIR}/bench/bench_main.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/bench/bench_harness.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/bench/policy_cases.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/bench/assessment_cases.cc)
   target_link_libraries(seccoord-bench PRIVATE
-    seccoord_bench_proto seccoord_policy_service seccoord_test_support seccoord_proto
+    seccoord_bench_proto seccoord_policy_service seccoord_assessment_service
+    seccoord_asset_service seccoord_test_support seccoord_proto
     seccoord_proto_convert seccoord_runtime absl::flags absl::flags_parse absl::flags_usage
     absl::status absl::statusor absl::strings absl::str_format absl::time Threads::Threads)
   set_target_properties(seccoord-bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
@@ -29,13 +38,14 @@ if(TARGET seccoord_policy_service AND TARGET seccoord-policyd AND TARGET seccoor
   target_compile_definitions(seccoord-bench PRIVATE
     SECCOORD_BENCH_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     SECCOORD_BENCH_CERT_DIR="${CMAKE_BINARY_DIR}/certs")
-  # It starts build/bin/seccoord-policyd (time to SERVING, memory under load).
-  add_dependencies(seccoord-bench seccoord_dev_certs seccoord-policyd)
+  # It starts build/bin/seccoord-policyd and build/bin/seccoord-assessmentd
+  # (time to SERVING, memory under load).
+  add_dependencies(seccoord-bench seccoord_dev_certs seccoord-policyd seccoord-assessmentd)
 
   # Runs the whole benchmark very briefly (also on PostgreSQL when
   # SECCOORD_TEST_PG_URL is set) and checks the JSON report: every case
-  # present with calls and no failed call, the policyd child measured and
-  # exited 0 on SIGTERM. Never a timing.
+  # present with calls and no failed call, the policyd and assessmentd
+  # children measured and exited 0 on SIGTERM. Never a timing.
   add_test(NAME bench_smoke
     COMMAND ${CMAKE_COMMAND}
       -DBENCH=$<TARGET_FILE:seccoord-bench>

@@ -4,13 +4,18 @@
 #   cmake -DBENCH=path/to/seccoord-bench -DREPORT=out.json -P check_report.cmake
 #
 # With SECCOORD_TEST_PG_URL set, the PostgreSQL cases are run and required too.
+# Policy and assessment cases are both checked: every case present, calls > 0,
+# no failed call; the three child processes measured and exited 0.
 cmake_minimum_required(VERSION 3.25)
 if(NOT BENCH OR NOT REPORT)
   message(FATAL_ERROR "usage: cmake -DBENCH=... -DREPORT=... -P check_report.cmake")
 endif()
 
 file(REMOVE ${REPORT})
-set(args --seconds 0.3 --warmup 0 --threads 2 --child_seconds 0.3 --json ${REPORT})
+# --national_orgs 30: a small national-scale database, so the test stays
+# short on two cores.
+set(args --seconds 0.3 --warmup 0 --threads 2 --child_seconds 0.3 --national_orgs 30
+    --json ${REPORT})
 set(drivers sqlite)
 if(NOT "$ENV{SECCOORD_TEST_PG_URL}" STREQUAL "")
   list(APPEND args --pg "$ENV{SECCOORD_TEST_PG_URL}")
@@ -33,6 +38,15 @@ foreach(kind get_revision list_documents acknowledge)
   foreach(driver ${drivers})
     list(APPEND expected ${driver}.${kind})
   endforeach()
+endforeach()
+# The assessment cases: the durable submit on every driver, the status reads
+# (SQLite) on the 40-item and the 4-item databases.
+list(APPEND expected echo.submit_assessment echo.organization_status echo.federation_status)
+foreach(driver ${drivers})
+  list(APPEND expected ${driver}.submit_assessment)
+endforeach()
+foreach(kind organization_status federation_status)
+  list(APPEND expected sqlite.${kind} sqlite.${kind}_4_items)
 endforeach()
 
 # Reads a JSON member; a parse error or a missing member fails the test.
@@ -80,22 +94,45 @@ check_cases(cases "${expected}")
 check_cases("policyd;cases" "policyd.get_revision;policyd.list_documents;policyd.acknowledge")
 
 json_get(process_hwm bench_process vm_hwm_kib)
-json_get(ran policyd ran)
-json_get(child_error policyd error)
-json_get(serving_ms policyd serving_ms)
-json_get(child_hwm policyd vm_hwm_kib)
-json_get(exit_code policyd exit_code)
-json_get(exit_text policyd exit)
-if(NOT ran OR NOT child_error STREQUAL "")
-  message(FATAL_ERROR "seccoord-policyd was not measured: ${child_error}")
+if(NOT process_hwm GREATER 0)
+  message(FATAL_ERROR "resident memory of seccoord-bench missing from the report")
 endif()
-if(serving_ms STREQUAL "null" OR serving_ms LESS 0)
-  message(FATAL_ERROR "no time to SERVING in the report")
-endif()
-if(NOT child_hwm GREATER 0 OR NOT process_hwm GREATER 0)
-  message(FATAL_ERROR "resident memory missing from the report")
-endif()
-if(NOT exit_code EQUAL 0)
-  message(FATAL_ERROR "seccoord-policyd on SIGTERM: ${exit_text} (exit 0 expected)")
+
+# A server measured as a child process: it reached SERVING, its memory was
+# read, and it exited 0 on SIGTERM.
+function(check_child key binary)
+  json_get(ran ${key} ran)
+  json_get(child_error ${key} error)
+  json_get(serving_ms ${key} serving_ms)
+  json_get(child_hwm ${key} vm_hwm_kib)
+  json_get(exit_code ${key} exit_code)
+  json_get(exit_text ${key} exit)
+  if(NOT ran OR NOT child_error STREQUAL "")
+    message(FATAL_ERROR "${binary} (${key}) was not measured: ${child_error}")
+  endif()
+  if(serving_ms STREQUAL "null" OR serving_ms LESS 0)
+    message(FATAL_ERROR "${key}: no time to SERVING in the report")
+  endif()
+  if(NOT child_hwm GREATER 0)
+    message(FATAL_ERROR "${key}: resident memory missing from the report")
+  endif()
+  if(NOT exit_code EQUAL 0)
+    message(FATAL_ERROR "${binary} (${key}) on SIGTERM: ${exit_text} (exit 0 expected)")
+  endif()
+endfunction()
+
+check_child(policyd seccoord-policyd)
+check_cases("assessmentd_empty;cases"
+  "assessmentd_empty.organization_status;assessmentd_empty.federation_status")
+check_child(assessmentd_empty seccoord-assessmentd)
+check_cases("assessmentd_national;cases"
+  "assessmentd_national.organization_status;assessmentd_national.federation_status")
+check_child(assessmentd_national seccoord-assessmentd)
+
+json_get(orgs assessment national_orgs)
+json_get(answers assessment answers)
+if(NOT orgs EQUAL 30 OR NOT answers GREATER 0)
+  message(FATAL_ERROR "the national database was not seeded as asked (${orgs} organisations, "
+                      "${answers} answers)")
 endif()
 message(STATUS "bench report complete: ${REPORT}")

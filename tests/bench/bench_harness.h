@@ -1,0 +1,385 @@
+// The harness of seccoord-bench, shared by every case set (policy_cases.cc,
+// assessment_cases.cc): the flags all sets read, the closed-loop load
+// generator, the bare echo baseline over the servers' mTLS settings, the
+// measurement of a server binary as a child process (time to SERVING,
+// VmHWM under load, exit on SIGTERM), and the report (console table and
+// JSON). It asserts nothing about time: targets are printed next to the
+// figures as "meets target" / "below target", never turned into a failure.
+//
+// Every loop here is bounded in time and in count, and every server listens
+// on 127.0.0.1 only.
+//
+// Thread-safety: Settings are written once by bench_main before any case set
+// runs, then only read. RunLoad runs its own client threads and joins them
+// before it returns; the Call a MakeCall returns belongs to one thread. A
+// Report, an EchoBaseline and a ServerProcess are used by the thread that
+// runs the case sets.
+#ifndef SECCOORD_TESTS_BENCH_BENCH_HARNESS_H_
+#define SECCOORD_TESTS_BENCH_BENCH_HARNESS_H_
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "services/runtime/db/database.h"
+#include "services/runtime/server/server_main.h"
+
+namespace seccoord::bench {
+
+using Clock = std::chrono::steady_clock;
+
+// Targets of DESIGN.md "Performance targets" shared by the case sets.
+inline constexpr double kReadRatioTarget = 0.8;
+inline constexpr int64_t kMemoryTargetKib = 64 * 1024;
+inline constexpr double kServingTargetMs = 300;
+
+// Bounds of every call and connection.
+inline constexpr auto kCallDeadline = std::chrono::seconds(10);
+inline constexpr auto kConnectDeadline = std::chrono::seconds(10);
+
+// The dev certificate the read cases call as (a member: reads policies and
+// every organisation's status, writes nothing of the union's).
+inline constexpr char kReader[] = "mito-member1";
+
+// ---------------------------------------------------------------------------
+// Settings: the flags every case set reads (bench_main parses them).
+
+struct Settings {
+  int threads = 4;
+  double seconds = 5;
+  double warmup = 1;
+  double child_seconds = 2;
+  std::string pg_url;
+  std::string json_path;
+  std::string cert_dir;
+  std::string source_dir;
+  std::string temp_dir;  // made by bench_main, removed at the end
+  bool keep_temp = false;
+  int max_message_bytes = runtime::kDefaultMaxMessageBytes;
+  // Directory of seccoord-bench: the server binaries are looked up there.
+  std::string binary_dir;
+};
+
+// Parses the shared flags (absl::ParseCommandLine must have run) into
+// *settings; INVALID_ARGUMENT names a bad flag.
+absl::Status SettingsFromFlags(Settings* settings);
+// The settings of this run, set once before any case set runs.
+const Settings& settings();
+void SetSettings(const Settings* settings);
+
+// ---------------------------------------------------------------------------
+// Small helpers.
+
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+// <cert_dir>/<name><ext>, e.g. CertPath("ca", ".crt").
+std::string CertPath(const std::string& name, const char* ext);
+// <source_dir>/<relative>.
+std::string SourcePath(const std::string& relative);
+double SecondsSince(Clock::time_point start);
+int64_t NowMicros();
+// Unique per run (pid and time), so ids of repeated runs on one PostgreSQL
+// server never collide.
+std::string RunNonce();
+std::string StatusText(const grpc::Status& status);
+// Prefixes a status's message with `context`, keeping its code.
+absl::Status Annotate(const absl::Status& status, const std::string& context);
+std::string Meets(bool meets);
+
+// VmRSS and VmHWM of a process, KiB (-1 when unreadable).
+struct Memory {
+  int64_t rss_kib = -1;
+  int64_t hwm_kib = -1;
+};
+// `pid` is a process id or "self".
+Memory ReadMemory(const std::string& pid);
+std::string Mib(int64_t kib);
+
+// ---------------------------------------------------------------------------
+// Latency histogram: log-linear buckets over nanoseconds, 64 sub-buckets per
+// power of two (≤ 1.6 % error), fixed size whatever the number of calls.
+class Histogram {
+ public:
+  void Add(int64_t ns);
+  void Merge(const Histogram& other);
+  int64_t count() const { return count_; }
+  // The q-quantile (0 < q ≤ 1) in milliseconds; 0 when empty.
+  double QuantileMs(double q) const;
+
+ private:
+  static constexpr int kSub = 64;       // sub-buckets per power of two
+  static constexpr int kExact = 128;    // values below are their own bucket
+  static constexpr int kMaxShift = 40;  // ~18 minutes: beyond any deadline
+  static size_t Index(int64_t v);
+  static double Middle(size_t i);
+  std::array<int64_t, kExact + (kMaxShift - 6) * kSub> buckets_{};
+  int64_t count_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Channels and the closed loop.
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
+    const std::string& cert_name);
+// A channel with its own connection (own subchannel pool) to `address` as
+// `cert_name`, with the servers' max message size.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& address,
+                                                       const std::string& cert_name);
+
+// One client thread's call: sends one request and returns its status, or
+// nullopt when it has nothing left to send (a case with a finite supply of
+// requests, such as assessments to submit): that thread then stops.
+using Call = std::function<std::optional<grpc::Status>()>;
+// Makes the call of thread `thread` (its own channel, stub and request
+// state); connected before it returns.
+using MakeCall = std::function<absl::StatusOr<Call>(int thread)>;
+
+struct Load {
+  int64_t calls = 0;
+  int64_t errors = 0;
+  std::string first_error;
+  double seconds = 0;
+  // Some thread ran out of requests before the time was up.
+  bool ran_out = false;
+  Histogram latency;
+  double CallsPerSecond() const { return seconds > 0 ? calls / seconds : 0; }
+};
+
+// Runs `threads` closed loops: `warmup` seconds unrecorded, then `seconds`
+// recorded (a thread finishes the call in progress at the end). The
+// measured time ends when the last thread stopped.
+absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, double seconds);
+
+template <typename T>
+struct NotDeduced {
+  using type = T;
+};
+
+// Changes the request of thread `thread` before its n-th call (fresh
+// request ids, the next assessment); false when it has nothing left to send.
+template <typename Request>
+using PrepareRequest = std::function<bool(int thread, int64_t n, Request* request)>;
+
+// MakeCall for a unary method of a stub type: each thread gets its own
+// channel as `cert_name`, a stub and its own copy of `request`; `prepare`
+// (may be empty) changes the request before each call.
+template <typename Stub, typename Request, typename Response>
+MakeCall UnaryCall(
+    std::string address, std::string cert_name, Request request,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    typename NotDeduced<PrepareRequest<Request>>::type prepare = nullptr) {
+  return [=](int thread) -> absl::StatusOr<Call> {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Channel(address, cert_name);
+    if (!channel.ok()) return channel.status();
+    if (!(*channel)->WaitForConnected(std::chrono::system_clock::now() + kConnectDeadline)) {
+      return absl::UnavailableError(absl::StrCat("cannot connect to ", address));
+    }
+    struct State {
+      std::unique_ptr<Stub> stub;
+      Request request;
+      Response response;
+      int64_t n = 0;
+    };
+    auto state = std::make_shared<State>();
+    state->stub = std::make_unique<Stub>(*channel);
+    state->request = request;
+    return Call([state, method, prepare, thread]() -> std::optional<grpc::Status> {
+      if (prepare && !prepare(thread, state->n++, &state->request)) return std::nullopt;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+      return ((*state->stub).*method)(&context, state->request, &state->response);
+    });
+  };
+}
+
+// Calls `method` once as `cert_name` and returns the serialised sizes of the
+// request and its response; an error is a setup failure (the bench would
+// measure the wrong thing).
+struct MessageSizes {
+  size_t request_bytes = 0;
+  size_t response_bytes = 0;
+};
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<MessageSizes> Probe(
+    const std::string& address, const std::string& cert_name, const Request& request,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const std::string& what) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Channel(address, cert_name);
+  if (!channel.ok()) return channel.status();
+  Stub stub(*channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) {
+    return absl::InternalError(
+        absl::StrCat("probe of ", what, " at ", address, ": ", StatusText(status)));
+  }
+  return MessageSizes{request.ByteSizeLong(), response.ByteSizeLong()};
+}
+
+// ---------------------------------------------------------------------------
+// In-process servers.
+
+// Starts `spec` on `db` (which must outlive it) on 127.0.0.1 with a free
+// port, the dev certificate `cert_name`, the access policy of the source
+// tree and the servers' max message size. Its per-RPC log lines go to
+// <temp_dir>/<log_name>, one write per line like the real server writes
+// stderr, so the measured server does the work the real one does.
+absl::StatusOr<std::unique_ptr<runtime::RunningServer>> StartInProcessServer(
+    const runtime::ServerSpec& spec, const std::string& cert_name, db::Database& db,
+    const std::string& log_name);
+
+// ---------------------------------------------------------------------------
+// Results.
+
+struct CaseResult {
+  std::string id;        // echo.get_revision, sqlite.get_revision, …
+  std::string label;
+  std::string kind;      // echo, read, write
+  std::string baseline;  // id of the echo case it is compared with
+  size_t request_bytes = 0;
+  size_t response_bytes = 0;
+  Load load;
+  double ratio = 0;  // calls/s ÷ the baseline's calls/s
+  std::string target;
+  std::optional<bool> meets;
+};
+
+// Runs the load of one case: `seconds` measured after `warmup`, on
+// settings().threads threads.
+absl::StatusOr<CaseResult> Measure(const std::string& id, const std::string& label,
+                                   const std::string& kind, const MakeCall& make,
+                                   MessageSizes sizes, double seconds, double warmup);
+
+// Sets the case's ratio to `echo`; a read gets the target ≥ 0.8 × echo.
+void CompareWithEcho(CaseResult* c, const CaseResult& echo, bool is_read);
+// Adds an absolute target (e.g. ">= 1000 calls/s") beside the ratio; the
+// verdict is `meets`.
+void SetTarget(CaseResult* c, const std::string& target, bool meets);
+
+// ---------------------------------------------------------------------------
+// The echo service: the ceiling of gRPC + mTLS + protobuf on this machine.
+// It has the TLS settings of RunningServer::Start (the policyd certificate,
+// a client certificate requested and verified against the dev CA, the same
+// max message size) and nothing else: no guard, interceptors, log or
+// database.
+class EchoBaseline {
+ public:
+  static absl::StatusOr<std::unique_ptr<EchoBaseline>> Start();
+  ~EchoBaseline();
+
+  // Measures the echo with request and reply sized like a case's (within
+  // two bytes), as kReader: case "echo.<key>", ratio 1.
+  absl::StatusOr<CaseResult> MeasureLike(const std::string& key, MessageSizes sizes,
+                                         double seconds, double warmup);
+
+ private:
+  struct Impl;
+  explicit EchoBaseline(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---------------------------------------------------------------------------
+// A server binary as a child process.
+
+struct ChildResult {
+  bool ran = false;
+  std::string binary;
+  std::string database;  // what it ran on, for the report
+  std::string error;     // set when this part could not be done
+  double serving_ms = -1;
+  int health_polls = 0;
+  std::vector<CaseResult> cases;
+  Memory memory;
+  int exit_code = -1;      // -1: did not exit by itself
+  std::string exit_text;   // "exit 0", "signal 9", …
+  double shutdown_ms = -1;
+};
+
+struct ChildSpec {
+  std::string binary;
+  // Name of its log file in the directory (stdout and stderr).
+  std::string log_name;
+  // The grpc.health.v1 service name whose SERVING ends the start.
+  std::string health_service;
+  // Its command line after the binary, listening on `address`; `attempt`
+  // (0, 1, 2) is the try with a freshly probed port.
+  std::function<std::vector<std::string>(const std::string& address, int attempt)> args;
+};
+
+// What runs against the SERVING child: cases measured under load, or an
+// error (a seed that failed) that stops the child with SIGKILL.
+using ChildLoad = std::function<absl::StatusOr<std::vector<CaseResult>>(const std::string& address)>;
+
+// Spawns `spec` (stdout/stderr to <dir>/<log_name>), polls its health until
+// SERVING (time from spawn), runs `load` (may be empty), reads its VmRSS and
+// VmHWM, sends SIGTERM and waits for its exit. Never leaves it running.
+ChildResult MeasureChild(const ChildSpec& spec, const std::string& dir, const ChildLoad& load);
+
+// ---------------------------------------------------------------------------
+// The report.
+
+class Report {
+ public:
+  void AddCase(CaseResult c) { cases_.push_back(std::move(c)); }
+  // A top-level JSON member holding a child's figures (e.g. "policyd").
+  void AddChild(const std::string& key, ChildResult child) {
+    children_.emplace_back(key, std::move(child));
+  }
+  // A target named in "targets" (e.g. "submit_per_second": 1000).
+  void AddTarget(const std::string& key, double value) { targets_.emplace_back(key, value); }
+  // A top-level member whose value is `json` (an object the case set wrote).
+  void AddSection(const std::string& key, std::string json) {
+    sections_.emplace_back(key, std::move(json));
+  }
+  // Something could not be measured: the run still ends and writes its
+  // report, then exits 1.
+  void AddFailure(const std::string& what) { failures_.push_back(what); }
+  const std::vector<std::string>& failures() const { return failures_; }
+
+  std::string Json(const Memory& bench_process) const;
+
+ private:
+  std::vector<CaseResult> cases_;
+  std::vector<std::pair<std::string, ChildResult>> children_;
+  std::vector<std::pair<std::string, double>> targets_;
+  std::vector<std::pair<std::string, std::string>> sections_;
+  std::vector<std::string> failures_;
+};
+
+std::string JsonNumber(double v);
+std::string JsonBool(bool v);
+
+// Console output: the table header of a case set, one row per case, and a
+// child's figures.
+void PrintTableHeader();
+void PrintCaseRow(const CaseResult& c);
+void PrintChild(const std::string& title, const ChildResult& child);
+
+// ---------------------------------------------------------------------------
+// A case set: the cases of one service, run by bench_main in order.
+struct CaseSet {
+  std::string name;
+  // Checks the set's own flags; INVALID_ARGUMENT names a bad one.
+  std::function<absl::Status()> check_flags;
+  // Runs the set, adding its figures to the report; an error is a setup
+  // failure (a server, the seed), reported and turned into exit code 1.
+  std::function<absl::Status(EchoBaseline& echo, Report& report)> run;
+};
+
+}  // namespace seccoord::bench
+
+#endif  // SECCOORD_TESTS_BENCH_BENCH_HARNESS_H_
