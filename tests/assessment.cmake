@@ -20,7 +20,7 @@ if(TARGET seccoord_assessment_service AND TARGET seccoord_policy_service AND TAR
   seccoord_add_test(assessment_service_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/assessment_service_test.cc
     LIBS seccoord_assessment_service seccoord_policy_service seccoord_asset_service
-         seccoord_test_support seccoord_test_support_server
+         seccoord_test_support seccoord_test_support_server seccoord_test_files
     LABELS integration)
   seccoord_use_dev_certs(assessment_service_test)
 endif()

@@ -99,6 +99,14 @@ bool IsLowerHex64(const std::string& s) {
   return true;
 }
 
+// ABORTED when the caller's etag is not the stored one: its view was stale.
+absl::Status CheckEtag(const char* kind, const std::string& id, const std::string& stored,
+                       const std::string& given) {
+  if (stored == given) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("etag: ", kind, " ", id, " is at ", stored, ", not ",
+                                         given, "; read it again"));
+}
+
 absl::Status ValidateId(const char* field, const std::string& id) {
   return ValidateText(field, id, kMaxIdBytes, /*allow_empty=*/false);
 }
@@ -603,10 +611,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::UpdateAnswers(
                                   ReadableAssessment(tx, caller, request.assessment_id()));
         SECCOORD_RETURN_IF_ERROR(
             CheckAssessmentTransition(a.id(), a.state(), AssessmentAction::kAnswer));
-        if (a.etag() != request.etag()) {
-          return absl::AbortedError(absl::StrCat("etag: assessment ", a.id(), " is at ", a.etag(),
-                                                 ", not ", request.etag(), "; read it again"));
-        }
+        SECCOORD_RETURN_IF_ERROR(CheckEtag("assessment", a.id(), a.etag(), request.etag()));
         std::map<std::string, v1::ItemAnswer*> by_item;
         for (auto& ans : *a.mutable_answers()) by_item[ans.item_id()] = &ans;
         for (int i = 0; i < request.confirm_item_ids_size(); ++i) {
@@ -670,10 +675,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::SubmitAssessment(
                                   ReadableAssessment(tx, caller, request.assessment_id()));
         SECCOORD_RETURN_IF_ERROR(
             CheckAssessmentTransition(a.id(), a.state(), AssessmentAction::kSubmit));
-        if (a.etag() != request.etag()) {
-          return absl::AbortedError(absl::StrCat("etag: assessment ", a.id(), " is at ", a.etag(),
-                                                 ", not ", request.etag(), "; read it again"));
-        }
+        SECCOORD_RETURN_IF_ERROR(CheckEtag("assessment", a.id(), a.etag(), request.etag()));
         SECCOORD_ASSIGN_OR_RETURN(auto checklist,
                                   Checklist(tx, a.checklist_version(), "checklist_version"));
         SECCOORD_RETURN_IF_ERROR(CheckSubmission(*checklist, a));
@@ -825,10 +827,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::ReopenAssessment(
         SECCOORD_RETURN_IF_ERROR(CheckReviewer(caller, a, "reopen"));
         SECCOORD_RETURN_IF_ERROR(
             CheckAssessmentTransition(a.id(), a.state(), AssessmentAction::kReopen));
-        if (a.etag() != request.etag()) {
-          return absl::AbortedError(absl::StrCat("etag: assessment ", a.id(), " is at ", a.etag(),
-                                                 ", not ", request.etag(), "; read it again"));
-        }
+        SECCOORD_RETURN_IF_ERROR(CheckEtag("assessment", a.id(), a.etag(), request.etag()));
         a.set_state(AssessmentStateAfter(a.state(), AssessmentAction::kReopen));
         a.set_reviewed_by(caller.Uri());
         a.set_review_time_us(clock_.now_us());
@@ -945,11 +944,7 @@ absl::StatusOr<v1::Advice> AssessmentLogic::TransitionAdvice(
               caller, a, action == AdviceAction::kClose ? "close advice on" : "reopen advice on"));
         }
         SECCOORD_RETURN_IF_ERROR(CheckAdviceTransition(advice.id(), advice.state(), action));
-        if (advice.etag() != etag) {
-          return absl::AbortedError(absl::StrCat("etag: advice ", advice.id(), " is at ",
-                                                 advice.etag(), ", not ", etag,
-                                                 "; read it again"));
-        }
+        SECCOORD_RETURN_IF_ERROR(CheckEtag("advice", advice.id(), advice.etag(), etag));
         const std::string expected = advice.etag();
         v1::AdviceEntry* entry = advice.add_thread();
         entry->set_kind(action == AdviceAction::kAnswer  ? v1::ADVICE_ENTRY_KIND_ANSWER

@@ -29,10 +29,14 @@
 #include "services/asset/asset_server.h"
 #include "services/policy/policy_server.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_files.h"
 #include "tests/support/test_server.h"
 
 namespace seccoord::assessment {
 namespace {
+
+using seccoord::testing::ReadFile;
+using seccoord::testing::SourceDir;
 
 using grpc::StatusCode;
 using seccoord::testing::TestDatabase;
@@ -42,18 +46,6 @@ using seccoord::testing::TestServerOptions;
 std::string NewId() {
   static std::atomic<int> n{0};
   return "ait-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
-
-std::string SourceDir() {
-  const char* dir = std::getenv("SECCOORD_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TestServerOptions Quiet(int port = 0) {
