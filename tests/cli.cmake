@@ -17,3 +17,11 @@ foreach(unit cli_config cli_output cli_commands cli_asset cli_assessment)
     LIBS seccoord_cli_lib seccoord_cli_test_support
     LABELS unit)
 endforeach()
+
+# The .xlsx report, checked with openpyxl; its sample messages are also what
+# the status tests' fake service serves for `assessment report`.
+include(${CMAKE_CURRENT_LIST_DIR}/report.cmake)
+seccoord_add_test(cli_status_test
+  SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/cli_status_test.cc
+  LIBS seccoord_cli_lib seccoord_cli_test_support seccoord_sample_report
+  LABELS unit)

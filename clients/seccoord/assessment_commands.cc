@@ -15,10 +15,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "clients/seccoord/asset_commands.h"
 #include "clients/seccoord/command.h"
 #include "clients/seccoord/policy_commands.h"
+#include "clients/seccoord/report.h"
 #include "clients/seccoord/yaml_input.h"
 #include "common/csv.h"
 #include "common/policy_text.h"
@@ -37,50 +39,10 @@ namespace {
 using Stub = v1::AssessmentService::Stub;
 
 constexpr int kPageSize = 100;
+// Fiscal years of the report's trend sheet (推移), ending with the assessment's.
+constexpr int kReportTrendYears = 5;
 
 // ---- Small helpers.
-
-// A line break inside a note would break the indented layout of `show`.
-std::string OneLine(const std::string& text) {
-  std::string line = text;
-  for (char& c : line) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  return line;
-}
-
-// "差戻し (RETURNED)": the label people read first, the name scripts and
-// flags use after it; the name alone when there is no label, "-" when unset.
-std::string LabelAndName(const std::string& name, const std::string& label) {
-  if (name.empty()) return "-";
-  if (label.empty() || label == name) return name;
-  return absl::StrCat(label, " (", name, ")");
-}
-
-std::string StateText(v1::AssessmentState state) {
-  return LabelAndName(std::string(assessment::AssessmentStateName(state)),
-                      std::string(assessment::AssessmentStateLabel(state)));
-}
-std::string ResultText(v1::ItemResult result) {
-  if (result == v1::ITEM_RESULT_UNSPECIFIED) return "未回答";
-  return LabelAndName(std::string(assessment::ResultName(result)),
-                      std::string(assessment::ResultLabel(result)));
-}
-std::string AdviceStateText(v1::AdviceState state) {
-  return LabelAndName(std::string(assessment::AdviceStateName(state)),
-                      std::string(assessment::AdviceStateLabel(state)));
-}
-std::string SeverityText(v1::Severity severity) {
-  return LabelAndName(std::string(assessment::SeverityName(severity)),
-                      std::string(assessment::SeverityLabel(severity)));
-}
-
-std::string AdviceEntryKindName(v1::AdviceEntryKind kind) {
-  std::string name = v1::AdviceEntryKind_Name(kind);
-  constexpr absl::string_view kPrefix = "ADVICE_ENTRY_KIND_";
-  if (absl::StartsWith(name, kPrefix)) name = name.substr(kPrefix.size());
-  return name;
-}
 
 bool HasRemediation(const v1::Remediation& r) {
   return !r.action().empty() || !r.owner().empty() || IsDateSet(r.due());
@@ -240,6 +202,14 @@ struct WatchArgs {
   int64_t since = 0;
   bool backlog = false;
 };
+struct CompareArgs {
+  std::string base_id;
+  std::string other_id;
+};
+struct ReportArgs {
+  std::string id;
+  std::string file;
+};
 
 // ---- The answer sheet.
 
@@ -341,7 +311,7 @@ absl::Status RunAnswer(CommandContext& ctx, const AnswerArgs& a) {
   }
   return ctx.Print(response, [&] {
     std::string what = "carried-over answer confirmed";
-    if (!request.answers().empty()) what = ResultText(request.answers(0).result());
+    if (!request.answers().empty()) what = ItemResultText(request.answers(0).result());
     return absl::StrCat(response.id(), " ", a.item, ": ", what, " (etag ", response.etag(),
                         ")\n");
   });
@@ -429,7 +399,7 @@ absl::Status RunReview(CommandContext& ctx, const ReviewArgs& a) {
   SECCOORD_ASSIGN_OR_RETURN(v1::Assessment current, ReadAssessment(ctx, *stub, a.id));
   if (current.submissions().empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        a.id, " has no submission to review (state ", StateText(current.state()), ")"));
+        a.id, " has no submission to review (state ", AssessmentStateText(current.state()), ")"));
   }
   // The decision is on the submission seen now; if another one arrives in
   // between, the server refuses with ABORTED rather than deciding unseen.
@@ -512,7 +482,119 @@ absl::Status RunWatch(CommandContext& ctx, const WatchArgs& a) {
       &RenderAssessmentEventLine);
 }
 
+absl::Status RunCompare(CommandContext& ctx, const CompareArgs& a) {
+  SECCOORD_ASSIGN_OR_RETURN(v1::CompareAssessmentsRequest request,
+                            BuildCompareRequest(a.base_id, a.other_id));
+  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
+  SECCOORD_ASSIGN_OR_RETURN(v1::AssessmentComparison response,
+                            Unary(ctx, *stub, &Stub::CompareAssessments, request));
+  return ctx.Print(response, [&] { return RenderComparison(response, ctx.output()); });
+}
+
+// `status` prefixed with what was being read ("reading the trend: …"); the
+// exit class of `status` is kept.
+absl::Status WhileReading(const absl::Status& status, const std::string& what) {
+  if (status.ok()) return status;
+  absl::Status prefixed(status.code(), absl::StrCat("reading ", what, ": ", status.message()));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    prefixed.SetPayload(url, payload);
+  });
+  return prefixed;
+}
+
+absl::Status RunReport(CommandContext& ctx, const ReportArgs& a) {
+  if (a.file.empty() || a.file == "-") {
+    return UsageErrorAt("--file", "required (the workbook to write, e.g. report.xlsx)");
+  }
+  SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
+  absl::StatusOr<v1::Assessment> assessment = ReadAssessment(ctx, *stub, a.id);
+  if (!assessment.ok()) return WhileReading(assessment.status(), "the assessment");
+  absl::StatusOr<v1::Checklist> checklist =
+      ReadChecklist(ctx, *stub, assessment->checklist_version());
+  if (!checklist.ok()) return WhileReading(checklist.status(), "the checklist");
+  v1::ListAdviceRequest advice_request;
+  advice_request.set_assessment_id(assessment->id());
+  advice_request.set_page_size(kPageSize);
+  absl::StatusOr<v1::ListAdviceResponse> advice =
+      AllPages(ctx, *stub, &Stub::ListAdvice, advice_request,
+               &v1::ListAdviceResponse::mutable_advice);
+  if (!advice.ok()) return WhileReading(advice.status(), "the advice");
+  v1::GetFederationStatusRequest trend_request;
+  trend_request.set_fiscal_year(assessment->fiscal_year());
+  trend_request.set_years(kReportTrendYears);
+  absl::StatusOr<v1::FederationStatus> federation =
+      Unary(ctx, *stub, &Stub::GetFederationStatus, trend_request);
+  if (!federation.ok()) return WhileReading(federation.status(), "the status and trend");
+  // The federation view has one short row per organisation; the chapters of
+  // this organisation's summary come from its own status.
+  v1::GetOrganizationStatusRequest status_request;
+  status_request.set_organization(assessment->organization());
+  status_request.set_fiscal_year(assessment->fiscal_year());
+  absl::StatusOr<v1::OrganizationStatus> status =
+      Unary(ctx, *stub, &Stub::GetOrganizationStatus, status_request);
+  if (!status.ok()) return WhileReading(status.status(), "the status");
+  for (v1::OrganizationStatus& row : *federation->mutable_organizations()) {
+    if (row.organization() == status->organization()) row = *status;
+  }
+  absl::Status written =
+      WriteAssessmentReport(*assessment, *checklist, *advice, *federation, a.file);
+  if (!written.ok()) return UsageError(written);
+  ctx.err() << "wrote the report of " << assessment->id() << " ("
+            << checklist->items_size() << " items, " << advice->advice_size()
+            << " advice, trend " << federation->first_fiscal_year() << "–"
+            << federation->fiscal_year() << ") to " << a.file << "\n";
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+// ---- Words as shown.
+
+std::string OneLine(const std::string& text) {
+  std::string line = text;
+  for (char& c : line) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return line;
+}
+
+namespace {
+std::string LabelAndName(const std::string& name, const std::string& label) {
+  if (name.empty()) return "-";
+  if (label.empty() || label == name) return name;
+  return absl::StrCat(label, " (", name, ")");
+}
+}  // namespace
+
+std::string AssessmentStateText(v1::AssessmentState state) {
+  return LabelAndName(std::string(assessment::AssessmentStateName(state)),
+                      std::string(assessment::AssessmentStateLabel(state)));
+}
+std::string ItemResultText(v1::ItemResult result) {
+  if (result == v1::ITEM_RESULT_UNSPECIFIED) return "未回答";
+  return LabelAndName(std::string(assessment::ResultName(result)),
+                      std::string(assessment::ResultLabel(result)));
+}
+std::string AdviceStateText(v1::AdviceState state) {
+  return LabelAndName(std::string(assessment::AdviceStateName(state)),
+                      std::string(assessment::AdviceStateLabel(state)));
+}
+std::string SeverityText(v1::Severity severity) {
+  return LabelAndName(std::string(assessment::SeverityName(severity)),
+                      std::string(assessment::SeverityLabel(severity)));
+}
+
+std::string AdviceEntryKindName(v1::AdviceEntryKind kind) {
+  std::string name = v1::AdviceEntryKind_Name(kind);
+  constexpr absl::string_view kPrefix = "ADVICE_ENTRY_KIND_";
+  if (absl::StartsWith(name, kPrefix)) name = name.substr(kPrefix.size());
+  return name;
+}
+
+std::string RateText(double rate, bool has_rate) {
+  if (!has_rate) return "-";
+  return absl::StrFormat("%5.1f%%", rate * 100.0);
+}
 
 // ---- Values on the command line.
 
@@ -755,6 +837,19 @@ absl::StatusOr<v1::SendAdviceRequest> BuildSendAdviceRequest(const std::string& 
   return request;
 }
 
+absl::StatusOr<v1::CompareAssessmentsRequest> BuildCompareRequest(const std::string& base_id,
+                                                                  const std::string& other_id) {
+  if (base_id.empty()) return UsageErrorAt("A", "must not be empty (the earlier assessment)");
+  if (other_id.empty()) return UsageErrorAt("B", "must not be empty (the later assessment)");
+  if (base_id == other_id) {
+    return UsageErrorAt("B", absl::StrCat("is ", base_id, " again; name two assessments"));
+  }
+  v1::CompareAssessmentsRequest request;
+  request.set_base_assessment_id(base_id);
+  request.set_other_assessment_id(other_id);
+  return request;
+}
+
 // ---- The answer sheet.
 
 SheetUpdate BuildSheetUpdate(const v1::Assessment& current,
@@ -933,7 +1028,7 @@ std::string RenderAssessmentList(const v1::ListAssessmentsResponse& response,
   std::vector<std::vector<std::string>> rows;
   for (const v1::Assessment& a : response.assessments()) {
     rows.push_back({a.id(), a.organization(), FiscalYearText(a.fiscal_year(), opts.wareki),
-                    absl::StrCat(a.round()), StateText(a.state()), OrDash(a.checklist_version()),
+                    absl::StrCat(a.round()), AssessmentStateText(a.state()), OrDash(a.checklist_version()),
                     ShortBinding(a),
                     a.submissions().empty()
                         ? "-"
@@ -951,7 +1046,7 @@ std::string RenderAssessment(const v1::Assessment& a, const v1::Checklist& check
       {"organization:", a.organization()},
       {"年度:", FiscalYearText(a.fiscal_year(), opts.wareki)},
       {"round:", absl::StrCat(a.round())},
-      {"state:", StateText(a.state())},
+      {"state:", AssessmentStateText(a.state())},
       {"checklist:", absl::StrCat(OrDash(a.checklist_version()),
                                   checklist.title().empty() ? "" : " ", checklist.title())},
   };
@@ -1002,7 +1097,7 @@ std::string RenderAssessment(const v1::Assessment& a, const v1::Checklist& check
                       OneLine(item->question()), "\n");
       auto found = answers.find(item->id());
       const v1::ItemAnswer* answer = found == answers.end() ? nullptr : found->second;
-      std::string result = ResultText(answer == nullptr ? v1::ITEM_RESULT_UNSPECIFIED
+      std::string result = ItemResultText(answer == nullptr ? v1::ITEM_RESULT_UNSPECIFIED
                                                         : answer->result());
       if (answer != nullptr && answer->carried_over()) {
         absl::StrAppend(&result, "  ※前回から引継・未確認 (carried over)");
@@ -1045,7 +1140,7 @@ std::string RenderUnavailableWarnings(const v1::Assessment& assessment) {
 }
 
 std::string RenderAssessmentStatus(const v1::Assessment& a, const OutputOptions& opts) {
-  std::string line = absl::StrCat(a.id(), ": ", StateText(a.state()));
+  std::string line = absl::StrCat(a.id(), ": ", AssessmentStateText(a.state()));
   if (!a.submissions().empty() && a.state() != v1::ASSESSMENT_STATE_DRAFT) {
     const v1::SubmissionRef& s = *a.submissions().rbegin();
     absl::StrAppend(&line, ", submission #", s.number());
@@ -1093,6 +1188,39 @@ std::string RenderAdviceList(const v1::ListAdviceResponse& response, const Outpu
     if (!out.empty()) absl::StrAppend(&out, "\n");
     absl::StrAppend(&out, RenderAdvice(advice, opts));
   }
+  return out;
+}
+
+std::string ItemChangeKindText(v1::ItemChangeKind kind) {
+  switch (kind) {
+    case v1::ITEM_CHANGE_KIND_IMPROVED: return LabelAndName("IMPROVED", "改善");
+    case v1::ITEM_CHANGE_KIND_REGRESSED: return LabelAndName("REGRESSED", "後退");
+    case v1::ITEM_CHANGE_KIND_CHANGED: return LabelAndName("CHANGED", "変更");
+    default: return "-";
+  }
+}
+
+std::string RenderComparison(const v1::AssessmentComparison& comparison,
+                             const OutputOptions&) {
+  const auto side = [](const v1::Assessment& a, const v1::ResultCounts& counts) {
+    return absl::StrCat(OrDash(a.id()), " (実施率 ",
+                        RateText(counts.implementation_rate(), counts.has_rate()), ")");
+  };
+  std::string out = absl::StrCat(side(comparison.base(), comparison.base_counts()), " → ",
+                                 side(comparison.other(), comparison.other_counts()), "\n");
+  if (comparison.changes().empty()) return absl::StrCat(out, "(no changes)\n");
+  const auto result = [](const v1::ItemAnswer& answer) {
+    return std::string(assessment::ResultLabel(answer.result()));
+  };
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::ItemChange& change : comparison.changes()) {
+    rows.push_back({change.item_id(), ItemChangeKindText(change.kind()),
+                    absl::StrCat(result(change.base()), " → ", result(change.other())),
+                    OneLine(change.question())});
+  }
+  absl::StrAppend(&out, RenderTable({"ID", "KIND", "RESULT", "QUESTION"}, rows),
+                  "改善 ", comparison.improved(), ", 後退 ", comparison.regressed(), ", 変更 ",
+                  comparison.changed(), "\n");
   return out;
 }
 
@@ -1275,6 +1403,24 @@ void RegisterAssessmentCommands(CLI::App& root, CommandContext& ctx) {
     c->add_option("ID", a->id, "Assessment id")->required();
     c->add_option("--reason", a->reason, "Why it is reopened")->required();
     SetAction(c, ctx, [&ctx, a] { return RunReopenAssessment(ctx, *a); });
+  }
+  {
+    auto a = std::make_shared<CompareArgs>();
+    CLI::App* c = group->add_subcommand(
+        "compare", "The items whose result changed between two assessments of one "
+                   "organisation (改善 / 後退 / 変更)");
+    c->add_option("A", a->base_id, "The earlier assessment, e.g. kasama-union-2025-1")->required();
+    c->add_option("B", a->other_id, "The later assessment, e.g. kasama-union-2026-1")->required();
+    SetAction(c, ctx, [&ctx, a] { return RunCompare(ctx, *a); });
+  }
+  {
+    auto a = std::make_shared<ReportArgs>();
+    CLI::App* c = group->add_subcommand(
+        "report", "Write the report of an assessment as an Excel workbook (.xlsx): cover, "
+                  "items, chapter summary, advice, trend chart");
+    c->add_option("ID", a->id, "Assessment id")->required();
+    c->add_option("-f,--file", a->file, "The workbook to write, e.g. report.xlsx")->required();
+    SetAction(c, ctx, [&ctx, a] { return RunReport(ctx, *a); });
   }
   {
     auto a = std::make_shared<WatchArgs>();

@@ -1,7 +1,8 @@
 // `seccoord assessment …`: the commands of AssessmentService — an
 // organisation's self-inspection (自己点検, 第7), its answer sheet as CSV for
 // Excel, the review by Kasama city with advice (助言, 第6(9)), and the event
-// stream.
+// stream; `compare` of two assessments, and `report`, the workbook written
+// by report.h.
 //
 // As for the policy and asset commands, each command is a pure request
 // builder (tested without a server), the RPC call (assessment_commands.cc),
@@ -62,6 +63,24 @@ absl::StatusOr<int> ParseFiscalYearArgument(std::string_view flag, std::string_v
 
 // A fiscal year as shown: "2026", or "令和8年度" with `wareki`.
 std::string FiscalYearText(int fiscal_year, bool wareki);
+
+// ---- Words as shown (also by `status` and the report).
+
+// `text` with line breaks and tabs as spaces, for one line or one cell.
+std::string OneLine(const std::string& text);
+// "差戻し (RETURNED)": the label people read first, the name scripts and
+// flags use after it; the name alone when there is no label, "-" when unset.
+std::string AssessmentStateText(v1::AssessmentState state);
+// The same for results ("未回答" when unanswered), advice states and
+// severities.
+std::string ItemResultText(v1::ItemResult result);
+std::string AdviceStateText(v1::AdviceState state);
+std::string SeverityText(v1::Severity severity);
+// ANSWER, CLOSE, REOPEN.
+std::string AdviceEntryKindName(v1::AdviceEntryKind kind);
+// 実施率 as shown: " 82.5%" (one decimal, right-aligned in 6 columns), "-"
+// without a rate (every item 該当なし).
+std::string RateText(double rate, bool has_rate);
 
 // ---- Request builders.
 
@@ -184,6 +203,11 @@ absl::Status AttributeToSheetLine(const absl::Status& status, const std::string&
 std::string RenderSheetErrors(const std::string& file,
                               const std::vector<assessment::SheetError>& errors);
 
+// `assessment compare A B`: the items whose result changed from A (the
+// earlier) to B; the two must differ (a usage error naming B).
+absl::StatusOr<v1::CompareAssessmentsRequest> BuildCompareRequest(const std::string& base_id,
+                                                                  const std::string& other_id);
+
 // ---- Rendering.
 
 // `assessment checklist`: title, version, source revision, then per chapter
@@ -225,6 +249,16 @@ std::string RenderAssessmentStatus(const v1::Assessment& assessment, const Outpu
 // thread in order ("  ANSWER by … at …: text"); "(no advice)" when none.
 std::string RenderAdviceList(const v1::ListAdviceResponse& response, const OutputOptions& opts);
 std::string RenderAdvice(const v1::Advice& advice, const OutputOptions& opts);
+
+// An item change as shown: "改善 (IMPROVED)", "後退 (REGRESSED)", "変更 (CHANGED)".
+std::string ItemChangeKindText(v1::ItemChangeKind kind);
+
+// `assessment compare`: the header "A (実施率  61.0%) → B (実施率  75.0%)",
+// then ID KIND RESULT QUESTION per changed item (RESULT "未実施 → 実施"), in
+// checklist order, and the totals "改善 2, 後退 1, 変更 0"; "(no changes)"
+// when no result differs.
+std::string RenderComparison(const v1::AssessmentComparison& comparison,
+                             const OutputOptions& opts);
 
 // `assessment watch`: "SEQ TIME TYPE assessment [advice] actor".
 std::string RenderAssessmentEventLine(const v1::AssessmentEvent& event,

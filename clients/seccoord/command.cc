@@ -19,6 +19,7 @@
 #include "clients/seccoord/channel.h"
 #include "clients/seccoord/health_commands.h"
 #include "clients/seccoord/policy_commands.h"
+#include "clients/seccoord/status_commands.h"
 #include "common/status.h"
 #include "common/utf8.h"
 #include "google/protobuf/descriptor.h"
@@ -33,6 +34,7 @@ constexpr RegisterFn kCommandGroups[] = {
     &RegisterPolicyCommands,
     &RegisterAssetCommands,
     &RegisterAssessmentCommands,
+    &RegisterStatusCommands,
     &RegisterAuditCommands,
     &RegisterHealthCommands,
 };
@@ -163,7 +165,13 @@ absl::Status CommandContext::PrintCreated(const google::protobuf::Message& respo
 }
 
 void SetAction(CLI::App* command, CommandContext& ctx, std::function<absl::Status()> action) {
-  command->callback([&ctx, action = std::move(action)] { ctx.set_action(action); });
+  command->callback([command, &ctx, action = std::move(action)] {
+    // A command with an action of its own and subcommands (`status` and
+    // `status federation`): the chosen subcommand's action wins, whichever
+    // callback CLI11 runs first.
+    if (!command->get_subcommands().empty()) return;
+    ctx.set_action(action);
+  });
 }
 
 void BuildCommandTree(CLI::App& app, CommandContext& ctx) {

@@ -3,7 +3,7 @@
 // codes, the calls every command makes (one unary call, every page of a
 // list, a watch stream) and the registration of command groups.
 //
-// A command group (policy, audit, later asset and assessment) is one file
+// A command group (policy, asset, assessment, status, audit) is one file
 // with one function `void RegisterXxxCommands(CLI::App& root, CommandContext& ctx)`
 // that adds its subcommands; a leaf subcommand installs its action with
 // SetAction. Adding a group is a new file and one line in kCommandGroups
@@ -255,7 +255,9 @@ absl::StatusOr<std::string> ReadInputFile(const std::string& path);
 // (PERMISSION_DENIED) "FILE: cannot write the file" when that fails.
 absl::Status WriteOutputFile(const std::string& path, std::string_view bytes);
 
-// Makes `command` a leaf whose action is `action`, run after parsing.
+// Makes `command` a leaf whose action is `action`, run after parsing. A
+// command may have an action and subcommands too (`status`, `status
+// federation`): its action runs only when no subcommand is chosen.
 void SetAction(CLI::App* command, CommandContext& ctx, std::function<absl::Status()> action);
 
 // A command group registration function.

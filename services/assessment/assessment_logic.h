@@ -218,10 +218,20 @@ class AssessmentLogic {
   // the current ones of a never-submitted draft.
   absl::StatusOr<google::protobuf::RepeatedPtrField<v1::ItemAnswer>> CountedAnswers(
       AssessmentStore::Tx& tx, const v1::Assessment& assessment);
-  // Adds the peer facts to a status read.
+  // The documents' fact as a status read shows it (decoded once per read).
+  struct DocumentsFact {
+    bool stale = true;
+    int64_t as_of_us = 0;
+    int64_t revision_in_force = 0;
+    std::vector<v1::DocumentReview> review_due;  // due on or before today
+  };
+  // True when a fact was never read, its last read failed, or it is older
+  // than three refresh periods.
+  bool IsStale(const std::optional<AssessmentStore::Tx::PeerFact>& fact);
+  DocumentsFact DocumentsFactOf(const std::optional<AssessmentStore::Tx::PeerFact>& documents);
+  // Adds the peer facts to a status read, and the figures of the day.
   void ApplyPeerFacts(const std::optional<AssessmentStore::Tx::PeerFact>& findings,
-                      const std::optional<AssessmentStore::Tx::PeerFact>& documents,
-                      v1::OrganizationStatus* status);
+                      const DocumentsFact& documents, v1::OrganizationStatus* status);
   // Validates a status request's fiscal year (0 = the current one).
   absl::StatusOr<int> StatusFiscalYear(int requested);
 

@@ -74,47 +74,56 @@ absl::StatusOr<int> AssessmentLogic::StatusFiscalYear(int requested) {
   return requested;
 }
 
-void AssessmentLogic::ApplyPeerFacts(
-    const std::optional<AssessmentStore::Tx::PeerFact>& findings,
-    const std::optional<AssessmentStore::Tx::PeerFact>& documents,
-    v1::OrganizationStatus* status) {
-  const int64_t now = clock_.now_us();
+bool AssessmentLogic::IsStale(const std::optional<AssessmentStore::Tx::PeerFact>& fact) {
   const int64_t stale_after = 3 * absl::ToInt64Microseconds(status_config_.refresh_period);
-  auto stale = [&](const std::optional<AssessmentStore::Tx::PeerFact>& f) {
-    return !f || !f->ok || f->as_of_us == 0 || now - f->as_of_us > stale_after;
-  };
-  status->set_asset_findings_stale(stale(findings));
+  return !fact || !fact->ok || fact->as_of_us == 0 ||
+         clock_.now_us() - fact->as_of_us > stale_after;
+}
+
+AssessmentLogic::DocumentsFact AssessmentLogic::DocumentsFactOf(
+    const std::optional<AssessmentStore::Tx::PeerFact>& documents) {
+  DocumentsFact out;
+  out.stale = IsStale(documents);
+  if (!documents || documents->body.empty()) return out;
+  v1::ListDocumentsResponse docs;
+  if (!db::DecodeProtoColumn(documents->body, &docs, "policy documents").ok()) return out;
+  out.as_of_us = documents->as_of_us;
+  const CivilDate today = clock_.today();
+  for (const auto& d : docs.documents()) {
+    if (d.id() == kBasicPolicyDocument) out.revision_in_force = d.revision_in_force();
+    if (d.review_due().year() == 0 ||
+        !IsValidCivilDate(d.review_due().year(), d.review_due().month(), d.review_due().day()) ||
+        FromProtoDate(d.review_due()) > today) {
+      continue;
+    }
+    v1::DocumentReview review;
+    review.set_document_id(d.id());
+    review.set_title(d.title());
+    review.set_revision_in_force(d.revision_in_force());
+    *review.mutable_review_due() = d.review_due();
+    out.review_due.push_back(std::move(review));
+  }
+  return out;
+}
+
+void AssessmentLogic::ApplyPeerFacts(const std::optional<AssessmentStore::Tx::PeerFact>& findings,
+                                     const DocumentsFact& documents,
+                                     v1::OrganizationStatus* status) {
+  status->set_asset_findings_stale(IsStale(findings));
   if (findings && !findings->body.empty()) {
     v1::FindingsSummary summary;
     if (db::DecodeProtoColumn(findings->body, &summary, "findings summary").ok()) {
-      *status->mutable_asset_findings() = summary;
+      *status->mutable_asset_findings() = std::move(summary);
       status->set_asset_findings_time_us(findings->as_of_us);
     }
   }
-  status->set_documents_stale(stale(documents));
-  if (documents && !documents->body.empty()) {
-    v1::ListDocumentsResponse docs;
-    if (db::DecodeProtoColumn(documents->body, &docs, "policy documents").ok()) {
-      status->set_documents_time_us(documents->as_of_us);
-      const CivilDate today = clock_.today();
-      for (const auto& d : docs.documents()) {
-        if (d.id() == kBasicPolicyDocument) status->set_revision_in_force(d.revision_in_force());
-        if (d.review_due().year() == 0 ||
-            !IsValidCivilDate(d.review_due().year(), d.review_due().month(), d.review_due().day()) ||
-            FromProtoDate(d.review_due()) > today) {
-          continue;
-        }
-        v1::DocumentReview* review = status->add_documents_review_due();
-        review->set_document_id(d.id());
-        review->set_title(d.title());
-        review->set_revision_in_force(d.revision_in_force());
-        *review->mutable_review_due() = d.review_due();
-      }
-    }
-  }
+  status->set_documents_stale(documents.stale);
+  status->set_documents_time_us(documents.as_of_us);
+  status->set_revision_in_force(documents.revision_in_force);
+  for (const auto& review : documents.review_due) *status->add_documents_review_due() = review;
   status->set_checklist_outdated(status->has_assessment() && status->revision_in_force() > 0 &&
                                  status->checklist_revision() < status->revision_in_force());
-  CompleteAtRead(clock_.today(), now, status);
+  CompleteAtRead(clock_.today(), clock_.now_us(), status);
 }
 
 absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
@@ -149,7 +158,7 @@ absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
   }
   status.set_organization(organization);
   status.set_fiscal_year(fiscal_year);
-  ApplyPeerFacts(findings, documents, &status);
+  ApplyPeerFacts(findings, DocumentsFactOf(documents), &status);
   return status;
 }
 
@@ -162,7 +171,10 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   }
   const int years = request.years() == 0 ? kDefaultTrendYears : request.years();
   const int first = fiscal_year - years + 1;
+  // The year's rows are decoded; the trend comes from columns only, so the
+  // read costs one row per organisation and year and decodes no answer.
   std::vector<v1::OrganizationStatus> rows;
+  std::vector<TrendRow> trend_rows;
   std::vector<std::pair<std::string, AssessmentStore::Tx::PeerFact>> findings;
   std::optional<AssessmentStore::Tx::PeerFact> documents;
   std::set<std::string> orgs(status_config_.organizations.begin(),
@@ -170,39 +182,46 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto with_rows, tx.StatusOrganizations());
     orgs.insert(with_rows.begin(), with_rows.end());
-    SECCOORD_ASSIGN_OR_RETURN(rows, tx.ListStatus(first, fiscal_year));
+    SECCOORD_ASSIGN_OR_RETURN(rows, tx.ListStatus(fiscal_year, fiscal_year));
+    SECCOORD_ASSIGN_OR_RETURN(trend_rows, tx.ListTrend(first, fiscal_year));
     SECCOORD_ASSIGN_OR_RETURN(findings, tx.ListPeerFacts(kFindingsFact));
     SECCOORD_ASSIGN_OR_RETURN(documents, tx.GetPeerFact(kDocumentsFact, ""));
     return absl::OkStatus();
   }));
-  std::map<std::pair<std::string, int>, const v1::OrganizationStatus*> by_key;
-  for (const auto& r : rows) by_key[{r.organization(), r.fiscal_year()}] = &r;
+  std::map<std::string, v1::OrganizationStatus*> row_of;
+  for (auto& r : rows) row_of[r.organization()] = &r;
+  std::map<std::pair<std::string, int>, const TrendRow*> trend_of;
+  for (const auto& t : trend_rows) trend_of[{t.organization, t.fiscal_year}] = &t;
   std::map<std::string, const AssessmentStore::Tx::PeerFact*> findings_of;
   for (const auto& [key, fact] : findings) findings_of[key] = &fact;
+  const DocumentsFact documents_fact = DocumentsFactOf(documents);
   v1::FederationStatus out;
   out.set_fiscal_year(fiscal_year);
   out.set_first_fiscal_year(first);
   for (const std::string& org : orgs) {
     v1::OrganizationStatus* s = out.add_organizations();
-    auto it = by_key.find({org, fiscal_year});
-    if (it != by_key.end()) *s = *it->second;
+    if (auto it = row_of.find(org); it != row_of.end()) *s = std::move(*it->second);
     s->set_organization(org);
     s->set_fiscal_year(fiscal_year);
     auto f = findings_of.find(org);
     ApplyPeerFacts(f == findings_of.end() ? std::nullopt
                                           : std::optional<AssessmentStore::Tx::PeerFact>(*f->second),
-                   documents, s);
+                   documents_fact, s);
+    // One row per organisation: the chapters and due dates stay in its own
+    // status (GetOrganizationStatus).
+    s->clear_chapters();
+    s->clear_remediation_due_dates();
     v1::OrganizationTrend* trend = out.add_trends();
     trend->set_organization(org);
     for (int fy = first; fy <= fiscal_year; ++fy) {
       v1::TrendPoint* point = trend->add_points();
       point->set_fiscal_year(fy);
-      auto row = by_key.find({org, fy});
-      if (row == by_key.end()) continue;
+      auto t = trend_of.find({org, fy});
+      if (t == trend_of.end()) continue;
       point->set_has_assessment(true);
-      point->set_state(row->second->state());
-      point->set_implementation_rate(row->second->counts().implementation_rate());
-      point->set_has_rate(row->second->counts().has_rate());
+      point->set_state(t->second->state);
+      point->set_implementation_rate(t->second->implementation_rate);
+      point->set_has_rate(t->second->has_rate);
     }
   }
   return out;

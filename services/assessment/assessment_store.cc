@@ -1,5 +1,7 @@
 #include "services/assessment/assessment_store.h"
 
+#include <cmath>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -128,6 +130,9 @@ std::vector<db::Migration> AssessmentMigrations() {
            " organization TEXT NOT NULL,"
            " fiscal_year INTEGER NOT NULL,"
            " assessment_id TEXT NOT NULL,"
+           " state INTEGER NOT NULL,"
+           " has_rate INTEGER NOT NULL,"
+           " rate_ppm BIGINT NOT NULL,"
            " update_time_us BIGINT NOT NULL,"
            " body TEXT NOT NULL,"
            " PRIMARY KEY (organization, fiscal_year))",
@@ -421,12 +426,17 @@ absl::StatusOr<std::vector<v1::AssessmentEvent>> AssessmentStore::Tx::EventsAfte
 absl::Status AssessmentStore::Tx::UpsertStatus(const v1::OrganizationStatus& status) {
   return tx_
       .Execute("INSERT INTO assessment_status (organization, fiscal_year, assessment_id,"
-               " update_time_us, body) VALUES ($1, $2, $3, $4, $5)"
+               " state, has_rate, rate_ppm, update_time_us, body)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
                " ON CONFLICT (organization, fiscal_year) DO UPDATE SET"
-               " assessment_id = excluded.assessment_id, update_time_us = excluded.update_time_us,"
-               " body = excluded.body",
+               " assessment_id = excluded.assessment_id, state = excluded.state,"
+               " has_rate = excluded.has_rate, rate_ppm = excluded.rate_ppm,"
+               " update_time_us = excluded.update_time_us, body = excluded.body",
                {status.organization(), static_cast<int64_t>(status.fiscal_year()),
-                status.assessment_id(), status.update_time_us(), EncodeProtoColumn(status)})
+                status.assessment_id(), static_cast<int64_t>(status.state()),
+                static_cast<int64_t>(status.counts().has_rate() ? 1 : 0),
+                static_cast<int64_t>(std::llround(status.counts().implementation_rate() * 1e6)),
+                status.update_time_us(), EncodeProtoColumn(status)})
       .status();
 }
 
@@ -447,6 +457,28 @@ absl::StatusOr<std::vector<v1::OrganizationStatus>> AssessmentStore::Tx::ListSta
                            {static_cast<int64_t>(first_fiscal_year),
                             static_cast<int64_t>(last_fiscal_year)}));
   return DecodeAll<v1::OrganizationStatus>(rows, "status");
+}
+
+absl::StatusOr<std::vector<TrendRow>> AssessmentStore::Tx::ListTrend(int first_fiscal_year,
+                                                                     int last_fiscal_year) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT organization, fiscal_year, state, has_rate, rate_ppm"
+                           " FROM assessment_status WHERE fiscal_year >= $1"
+                           " AND fiscal_year <= $2 ORDER BY organization, fiscal_year",
+                           {static_cast<int64_t>(first_fiscal_year),
+                            static_cast<int64_t>(last_fiscal_year)}));
+  std::vector<TrendRow> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    TrendRow t;
+    t.organization = row.Text(0);
+    t.fiscal_year = static_cast<int>(row.Int(1));
+    t.state = static_cast<v1::AssessmentState>(row.Int(2));
+    t.has_rate = row.Int(3) != 0;
+    t.implementation_rate = static_cast<double>(row.Int(4)) / 1e6;
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganizations() {

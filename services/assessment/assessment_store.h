@@ -90,6 +90,15 @@ struct AdviceFilter {
   v1::AdviceState state = v1::ADVICE_STATE_UNSPECIFIED;
 };
 
+// One point of a trend, read from the summary row's columns (no decoding).
+struct TrendRow {
+  std::string organization;
+  int fiscal_year = 0;
+  v1::AssessmentState state = v1::ASSESSMENT_STATE_UNSPECIFIED;
+  bool has_rate = false;
+  double implementation_rate = 0;  // stored in parts per million
+};
+
 class AssessmentStore {
  public:
   // Typed access within one transaction.
@@ -171,6 +180,9 @@ class AssessmentStore {
     // Rows of fiscal years first..last, by organisation and year.
     absl::StatusOr<std::vector<v1::OrganizationStatus>> ListStatus(int first_fiscal_year,
                                                                    int last_fiscal_year);
+    // The state and 実施率 of every row of fiscal years first..last, by
+    // organisation and year, from columns only.
+    absl::StatusOr<std::vector<TrendRow>> ListTrend(int first_fiscal_year, int last_fiscal_year);
     // Every organisation with a summary row.
     absl::StatusOr<std::vector<std::string>> StatusOrganizations();
 
