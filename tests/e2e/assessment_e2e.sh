@@ -8,6 +8,9 @@
 # answers the advice, exports the answer sheet, edits and fills it, submits;
 # the advisor returns it with advice, the union responds and resubmits, the
 # advisor accepts and closes the advice; watch shows every event in order;
+# a member reads the federation view (the union's trend over 令和6–8年度, the
+# other three without assessment) and the union's status, the union compares
+# two years and writes the Excel report, whose cells openpyxl checks;
 # the audit chain verifies; scripts/down leaves no process; a changed
 # checklist file under the stored version stops a restart naming the item.
 # Runs beside a developer's own suite: its own state folder and ports.
@@ -122,6 +125,46 @@ for adv in "${ADVICE[@]}" "$new_advice"; do
 done
 expect_fail "an accepted assessment is locked" "FAILED_PRECONDITION" \
   cli --profile union-staff assessment answer "$ID" 1-1 --result 実施 --note x
+
+# ---- Status, federation view and report (the sample history: 令和6・7年度
+# accepted, 令和8年度 returned).
+fed="$(cli --profile mito-member status federation --fy 2026 --years 3 2>&1)"
+if grep -qE '^kasama-union +[0-9.]+% +[0-9.]+% +[0-9.]+%' <<<"$fed"; then
+  ok "a member sees the union's 実施率 for 令和6–8年度"
+else fail "a member sees the union's 実施率 for 令和6–8年度"; echo "$fed"; fi
+for org in kasama-city mito-city shirosato-town; do
+  if grep -qE "^$org +no assessment" <<<"$fed"; then ok "federation lists $org as having no assessment"
+  else fail "federation lists $org as having no assessment"; fi
+done
+expect_ok "a member reads the union's status per chapter" "組織体制" \
+  cli --profile mito-member status --org kasama-union --fy 2026
+expect_fail "anonymous callers may not read the status" "UNAUTHENTICATED\|PERMISSION_DENIED" \
+  cli --profile anonymous status --org kasama-union
+expect_fail "a member may not compare assessments" "PERMISSION_DENIED" \
+  cli --profile mito-member assessment compare kasama-union-2025-1 "$ID"
+expect_ok "the union compares 令和7年度 with 令和8年度" "改善" \
+  cli --profile union-staff assessment compare kasama-union-2025-1 "$ID"
+REPORT="$SECCOORD_VAR/report.xlsx"
+expect_ok "the union writes the Excel report" "" \
+  cli --profile union-staff assessment report "$ID" -f "$REPORT"
+PY=/usr/bin/python3; [[ -x $PY ]] || PY=python3
+if "$PY" - "$REPORT" "$ID" <<'EOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames == ["表紙", "点検結果", "章別集計", "助言", "推移"], wb.sheetnames
+cover = {r[0]: r[1] for r in wb["表紙"].iter_rows(values_only=True) if r and r[0]}
+assert cover.get("組織") == "kasama-union", cover
+assert cover.get("年度") == "令和8年度", cover
+assert cover.get("点検 ID") == sys.argv[2], cover
+assert len(str(cover.get("内容ハッシュ", ""))) == 64, cover
+items = [r for r in wb["点検結果"].iter_rows(values_only=True) if r and r[0] == "3-3"]
+assert items and "一部実施" in " ".join(str(c) for c in items[0]), items
+rates = [r for r in wb["章別集計"].iter_rows(values_only=True) if r and r[0] == 1]
+assert rates and isinstance(rates[0][-1], float) and 0 <= rates[0][-1] <= 1, rates
+assert len(wb["推移"]._charts) == 1
+assert wb["表紙"].page_setup.paperSize == 9
+EOF
+then ok "the report's cells are checked with openpyxl"; else fail "the report's cells are checked with openpyxl"; fi
 
 # ---- Watch: every event in order.
 events="$(cli --profile kasama-advisor assessment watch --backlog 2>&1)"
