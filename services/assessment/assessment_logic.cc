@@ -337,7 +337,13 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::ReadableAssessment(AssessmentSto
 
 absl::Status AssessmentLogic::SaveAssessment(AssessmentStore::Tx& tx, v1::Assessment* a,
                                              const std::string& expected_etag) {
-  SECCOORD_ASSIGN_OR_RETURN(int64_t version, tx.AssessmentVersion(a->id()));
+  // The etag is "v<version>": the version it names is the one to follow
+  // (the conditional update refuses a stale one either way).
+  int64_t version = 0;
+  if (expected_etag.size() < 2 || expected_etag[0] != 'v' ||
+      !absl::SimpleAtoi(expected_etag.substr(1), &version)) {
+    SECCOORD_ASSIGN_OR_RETURN(version, tx.AssessmentVersion(a->id()));
+  }
   a->set_etag(absl::StrCat("v", version + 1));
   a->set_update_time_us(clock_.now_us());
   return tx.UpdateAssessment(*a, version + 1, expected_etag);
@@ -702,7 +708,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::SubmitAssessment(
         SECCOORD_RETURN_IF_ERROR(SaveAssessment(tx, &a, request.etag()));
         SECCOORD_RETURN_IF_ERROR(
             AppendEvent(tx, caller, v1::ASSESSMENT_EVENT_TYPE_SUBMITTED, a, "", number));
-        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist));
+        SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, a, *checklist, &snapshot.answers()));
         return a;
       },
       /*appends_events=*/true);

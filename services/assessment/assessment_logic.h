@@ -212,8 +212,11 @@ class AssessmentLogic {
 
   // Writes the summary row of `assessment` (if it is the latest round of
   // its year) in the mutation's transaction.
-  absl::Status WriteStatus(AssessmentStore::Tx& tx, const v1::Assessment& assessment,
-                           const v1::Checklist& checklist);
+  // `counted` (optional) are the answers of its latest submission when the
+  // caller holds them (submission), which spares reading the snapshot.
+  absl::Status WriteStatus(
+      AssessmentStore::Tx& tx, const v1::Assessment& assessment, const v1::Checklist& checklist,
+      const google::protobuf::RepeatedPtrField<v1::ItemAnswer>* counted = nullptr);
   // The answers status and comparison count: the latest submission's, or
   // the current ones of a never-submitted draft.
   absl::StatusOr<google::protobuf::RepeatedPtrField<v1::ItemAnswer>> CountedAnswers(

@@ -38,12 +38,18 @@ AssessmentLogic::CountedAnswers(AssessmentStore::Tx& tx, const v1::Assessment& a
   return snapshot->answers();
 }
 
-absl::Status AssessmentLogic::WriteStatus(AssessmentStore::Tx& tx, const v1::Assessment& a,
-                                          const v1::Checklist& checklist) {
+absl::Status AssessmentLogic::WriteStatus(
+    AssessmentStore::Tx& tx, const v1::Assessment& a, const v1::Checklist& checklist,
+    const google::protobuf::RepeatedPtrField<v1::ItemAnswer>* given) {
   // The row shows the year's latest round only.
   SECCOORD_ASSIGN_OR_RETURN(int max_round, tx.MaxRound(a.organization(), a.fiscal_year()));
   if (a.round() < max_round) return absl::OkStatus();
-  SECCOORD_ASSIGN_OR_RETURN(auto counted, CountedAnswers(tx, a));
+  google::protobuf::RepeatedPtrField<v1::ItemAnswer> counted;
+  if (given != nullptr) {
+    counted = *given;
+  } else {
+    SECCOORD_ASSIGN_OR_RETURN(counted, CountedAnswers(tx, a));
+  }
   AdviceFilter filter;
   filter.assessment_id = a.id();
   SECCOORD_ASSIGN_OR_RETURN(auto advice, tx.ListAdvice(filter, 0, kMaxAdviceOfAssessment));
