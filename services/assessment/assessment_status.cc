@@ -204,6 +204,9 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   v1::FederationStatus out;
   out.set_fiscal_year(fiscal_year);
   out.set_first_fiscal_year(first);
+  for (const auto& review : documents_fact.review_due) *out.add_documents_review_due() = review;
+  out.set_documents_time_us(documents_fact.as_of_us);
+  out.set_documents_stale(documents_fact.stale);
   for (const std::string& org : orgs) {
     v1::OrganizationStatus* s = out.add_organizations();
     if (auto it = row_of.find(org); it != row_of.end()) *s = std::move(*it->second);
@@ -217,6 +220,8 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
     // status (GetOrganizationStatus).
     s->clear_chapters();
     s->clear_remediation_due_dates();
+    s->mutable_asset_findings()->clear_by_rule();
+    s->clear_documents_review_due();
     v1::OrganizationTrend* trend = out.add_trends();
     trend->set_organization(org);
     for (int fy = first; fy <= fiscal_year; ++fy) {
