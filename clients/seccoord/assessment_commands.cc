@@ -21,6 +21,7 @@
 #include "clients/seccoord/command.h"
 #include "clients/seccoord/policy_commands.h"
 #include "clients/seccoord/report.h"
+#include "clients/seccoord/status_commands.h"
 #include "clients/seccoord/yaml_input.h"
 #include "common/csv.h"
 #include "common/policy_text.h"
@@ -523,7 +524,7 @@ absl::Status RunReport(CommandContext& ctx, const ReportArgs& a) {
   trend_request.set_fiscal_year(assessment->fiscal_year());
   trend_request.set_years(kReportTrendYears);
   absl::StatusOr<v1::FederationStatus> federation =
-      Unary(ctx, *stub, &Stub::GetFederationStatus, trend_request);
+      ReadFederationStatus(ctx, *stub, trend_request);
   if (!federation.ok()) return WhileReading(federation.status(), "the status and trend");
   // The federation view has one short row per organisation; the chapters of
   // this organisation's summary come from its own status.

@@ -142,11 +142,36 @@ absl::Status RunFederationStatus(CommandContext& ctx, const FederationArgs& a) {
                             BuildFederationStatusRequest(flags));
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssessmentStub(ctx));
   SECCOORD_ASSIGN_OR_RETURN(v1::FederationStatus response,
-                            Unary(ctx, *stub, &Stub::GetFederationStatus, request));
+                            ReadFederationStatus(ctx, *stub, request));
   return ctx.Print(response, [&] { return RenderFederationStatus(response, ctx.output()); });
 }
 
 }  // namespace
+
+// ---- Reading.
+
+absl::StatusOr<v1::FederationStatus> ReadFederationStatus(
+    CommandContext& ctx, v1::AssessmentService::Stub& stub,
+    v1::GetFederationStatusRequest request) {
+  v1::FederationStatus all;
+  request.clear_page_token();
+  while (true) {
+    absl::StatusOr<v1::FederationStatus> page =
+        Unary(ctx, stub, &v1::AssessmentService::Stub::GetFederationStatus, request);
+    if (!page.ok()) return page.status();
+    if (request.page_token().empty()) {
+      all = *page;
+      all.clear_organizations();
+      all.clear_trends();
+    }
+    for (auto& o : *page->mutable_organizations()) *all.add_organizations() = std::move(o);
+    for (auto& t : *page->mutable_trends()) *all.add_trends() = std::move(t);
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  all.clear_next_page_token();
+  return all;
+}
 
 // ---- Request builders.
 

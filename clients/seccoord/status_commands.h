@@ -22,7 +22,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "clients/seccoord/command.h"
 #include "clients/seccoord/output.h"
+#include "seccoord/v1/assessment.grpc.pb.h"
 #include "seccoord/v1/assessment.pb.h"
 
 namespace CLI {
@@ -44,6 +46,12 @@ struct OrganizationStatusFlags {
   std::string organization;
   std::string fiscal_year;
 };
+// Every page of the federation view as one FederationStatus (organisations
+// and trends of all pages; the other fields from the first).
+absl::StatusOr<v1::FederationStatus> ReadFederationStatus(
+    CommandContext& ctx, v1::AssessmentService::Stub& stub,
+    v1::GetFederationStatusRequest request);
+
 absl::StatusOr<v1::GetOrganizationStatusRequest> BuildOrganizationStatusRequest(
     const OrganizationStatusFlags& flags);
 

@@ -12,6 +12,7 @@
 #include "services/assessment/assessment_logic.h"
 #include "services/assessment/status.h"
 #include "services/runtime/db/proto_column.h"
+#include "services/runtime/paging.h"
 
 namespace seccoord::assessment {
 namespace {
@@ -177,20 +178,37 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   }
   const int years = request.years() == 0 ? kDefaultTrendYears : request.years();
   const int first = fiscal_year - years + 1;
-  // The year's rows are decoded; the trend comes from columns only, so the
-  // read costs one row per organisation and year and decodes no answer.
+  SECCOORD_ASSIGN_OR_RETURN(
+      int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kDefaultPageSize));
+  SECCOORD_ASSIGN_OR_RETURN(std::string after,
+                            runtime::DecodePageToken("federation", request.page_token()));
+  // The page's organisations first (names only), then their rows: the
+  // year's decoded, the trend from columns only, so a page costs one row
+  // per organisation and year and decodes no answer.
+  std::vector<std::string> page;
+  bool more = false;
   std::vector<v1::OrganizationStatus> rows;
   std::vector<TrendRow> trend_rows;
   std::vector<std::pair<std::string, AssessmentStore::Tx::PeerFact>> findings;
   std::optional<AssessmentStore::Tx::PeerFact> documents;
-  std::set<std::string> orgs(status_config_.organizations.begin(),
-                             status_config_.organizations.end());
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+    std::set<std::string> orgs(status_config_.organizations.begin(),
+                               status_config_.organizations.end());
     SECCOORD_ASSIGN_OR_RETURN(auto with_rows, tx.StatusOrganizations());
     orgs.insert(with_rows.begin(), with_rows.end());
-    SECCOORD_ASSIGN_OR_RETURN(rows, tx.ListStatus(fiscal_year, fiscal_year));
-    SECCOORD_ASSIGN_OR_RETURN(trend_rows, tx.ListTrend(first, fiscal_year));
-    SECCOORD_ASSIGN_OR_RETURN(findings, tx.ListPeerFacts(kFindingsFact));
+    for (auto it = orgs.upper_bound(after); it != orgs.end(); ++it) {
+      if (static_cast<int>(page.size()) == page_size) {
+        more = true;
+        break;
+      }
+      page.push_back(*it);
+    }
+    if (page.empty()) return absl::OkStatus();
+    const std::string& from = page.front();
+    const std::string& to = page.back();
+    SECCOORD_ASSIGN_OR_RETURN(rows, tx.ListStatus(fiscal_year, fiscal_year, from, to));
+    SECCOORD_ASSIGN_OR_RETURN(trend_rows, tx.ListTrend(first, fiscal_year, from, to));
+    SECCOORD_ASSIGN_OR_RETURN(findings, tx.ListPeerFacts(kFindingsFact, from, to));
     SECCOORD_ASSIGN_OR_RETURN(documents, tx.GetPeerFact(kDocumentsFact, ""));
     return absl::OkStatus();
   }));
@@ -207,7 +225,8 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   for (const auto& review : documents_fact.review_due) *out.add_documents_review_due() = review;
   out.set_documents_time_us(documents_fact.as_of_us);
   out.set_documents_stale(documents_fact.stale);
-  for (const std::string& org : orgs) {
+  if (more) out.set_next_page_token(runtime::EncodePageToken("federation", page.back()));
+  for (const std::string& org : page) {
     v1::OrganizationStatus* s = out.add_organizations();
     if (auto it = row_of.find(org); it != row_of.end()) *s = std::move(*it->second);
     s->set_organization(org);

@@ -11,6 +11,19 @@
 namespace seccoord::assessment {
 namespace {
 
+// Appends " AND column >= $k AND column <= $k+1" for the bounds that are set.
+void AddRange(const char* column, const std::string& from, const std::string& to,
+              std::string* sql, db::Params* params) {
+  if (!from.empty()) {
+    params->push_back(from);
+    absl::StrAppend(sql, " AND ", column, " >= $", params->size());
+  }
+  if (!to.empty()) {
+    params->push_back(to);
+    absl::StrAppend(sql, " AND ", column, " <= $", params->size());
+  }
+}
+
 using db::DecodeProtoColumn;
 using db::EncodeProtoColumn;
 
@@ -450,23 +463,29 @@ absl::StatusOr<std::optional<v1::OrganizationStatus>> AssessmentStore::Tx::GetSt
 }
 
 absl::StatusOr<std::vector<v1::OrganizationStatus>> AssessmentStore::Tx::ListStatus(
-    int first_fiscal_year, int last_fiscal_year) {
-  SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT body FROM assessment_status WHERE fiscal_year >= $1"
-                           " AND fiscal_year <= $2 ORDER BY organization, fiscal_year",
-                           {static_cast<int64_t>(first_fiscal_year),
-                            static_cast<int64_t>(last_fiscal_year)}));
+    int first_fiscal_year, int last_fiscal_year, const std::string& from_org,
+    const std::string& to_org) {
+  std::string sql = "SELECT body FROM assessment_status WHERE fiscal_year >= $1"
+                    " AND fiscal_year <= $2";
+  db::Params params = {static_cast<int64_t>(first_fiscal_year),
+                       static_cast<int64_t>(last_fiscal_year)};
+  AddRange("organization", from_org, to_org, &sql, &params);
+  sql += " ORDER BY organization, fiscal_year";
+  SECCOORD_ASSIGN_OR_RETURN(auto rows, tx_.Query(sql, params));
   return DecodeAll<v1::OrganizationStatus>(rows, "status");
 }
 
 absl::StatusOr<std::vector<TrendRow>> AssessmentStore::Tx::ListTrend(int first_fiscal_year,
-                                                                     int last_fiscal_year) {
-  SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT organization, fiscal_year, state, has_rate, rate_ppm"
-                           " FROM assessment_status WHERE fiscal_year >= $1"
-                           " AND fiscal_year <= $2 ORDER BY organization, fiscal_year",
-                           {static_cast<int64_t>(first_fiscal_year),
-                            static_cast<int64_t>(last_fiscal_year)}));
+                                                                     int last_fiscal_year,
+                                                                     const std::string& from_org,
+                                                                     const std::string& to_org) {
+  std::string sql = "SELECT organization, fiscal_year, state, has_rate, rate_ppm"
+                    " FROM assessment_status WHERE fiscal_year >= $1 AND fiscal_year <= $2";
+  db::Params params = {static_cast<int64_t>(first_fiscal_year),
+                       static_cast<int64_t>(last_fiscal_year)};
+  AddRange("organization", from_org, to_org, &sql, &params);
+  sql += " ORDER BY organization, fiscal_year";
+  SECCOORD_ASSIGN_OR_RETURN(auto rows, tx_.Query(sql, params));
   std::vector<TrendRow> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
@@ -528,11 +547,14 @@ absl::StatusOr<std::optional<AssessmentStore::Tx::PeerFact>> AssessmentStore::Tx
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, AssessmentStore::Tx::PeerFact>>>
-AssessmentStore::Tx::ListPeerFacts(const std::string& kind) {
-  SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT fact_key, ok, as_of_us, body FROM assessment_peer_facts"
-                           " WHERE kind = $1 ORDER BY fact_key",
-                           {kind}));
+AssessmentStore::Tx::ListPeerFacts(const std::string& kind, const std::string& from_key,
+                                   const std::string& to_key) {
+  std::string sql = "SELECT fact_key, ok, as_of_us, body FROM assessment_peer_facts"
+                    " WHERE kind = $1";
+  db::Params params = {kind};
+  AddRange("fact_key", from_key, to_key, &sql, &params);
+  sql += " ORDER BY fact_key";
+  SECCOORD_ASSIGN_OR_RETURN(auto rows, tx_.Query(sql, params));
   std::vector<std::pair<std::string, PeerFact>> out;
   for (const auto& row : rows) {
     PeerFact f;

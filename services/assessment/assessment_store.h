@@ -177,12 +177,16 @@ class AssessmentStore {
     absl::Status UpsertStatus(const v1::OrganizationStatus& status);
     absl::StatusOr<std::optional<v1::OrganizationStatus>> GetStatus(const std::string& organization,
                                                                     int fiscal_year);
-    // Rows of fiscal years first..last, by organisation and year.
-    absl::StatusOr<std::vector<v1::OrganizationStatus>> ListStatus(int first_fiscal_year,
-                                                                   int last_fiscal_year);
+    // Rows of fiscal years first..last of the organisations in
+    // [from_org, to_org] ("" = unbounded), by organisation and year.
+    absl::StatusOr<std::vector<v1::OrganizationStatus>> ListStatus(
+        int first_fiscal_year, int last_fiscal_year, const std::string& from_org = "",
+        const std::string& to_org = "");
     // The state and 実施率 of every row of fiscal years first..last, by
     // organisation and year, from columns only.
-    absl::StatusOr<std::vector<TrendRow>> ListTrend(int first_fiscal_year, int last_fiscal_year);
+    absl::StatusOr<std::vector<TrendRow>> ListTrend(int first_fiscal_year, int last_fiscal_year,
+                                                    const std::string& from_org = "",
+                                                    const std::string& to_org = "");
     // Every organisation with a summary row.
     absl::StatusOr<std::vector<std::string>> StatusOrganizations();
 
@@ -198,9 +202,11 @@ class AssessmentStore {
                                 int64_t time_us, const std::string& body);
     absl::StatusOr<std::optional<PeerFact>> GetPeerFact(const std::string& kind,
                                                         const std::string& key);
-    // Every fact of a kind, by key.
+    // Every fact of a kind with a key in [from_key, to_key] ("" =
+    // unbounded), by key.
     absl::StatusOr<std::vector<std::pair<std::string, PeerFact>>> ListPeerFacts(
-        const std::string& kind);
+        const std::string& kind, const std::string& from_key = "",
+        const std::string& to_key = "");
 
    private:
     absl::StatusOr<int64_t> NextCounter(const std::string& name);

@@ -966,6 +966,24 @@ TEST_P(AssessmentLogicTest, FederationListsEveryOrganisationWithItsTrend) {
   r.set_years(11);
   EXPECT_EQ(logic_->GetFederationStatus(kMember, r).status().code(),
             absl::StatusCode::kInvalidArgument);
+  // In pages of organisations: 3, then the last one with its trend.
+  r.set_years(3);
+  r.set_page_size(3);
+  auto first_page = logic_->GetFederationStatus(kMember, r);
+  ASSERT_TRUE(first_page.ok()) << first_page.status();
+  EXPECT_EQ(first_page->organizations_size(), 3);
+  EXPECT_EQ(first_page->trends_size(), 3);
+  ASSERT_FALSE(first_page->next_page_token().empty());
+  r.set_page_token(first_page->next_page_token());
+  auto second_page = logic_->GetFederationStatus(kMember, r);
+  ASSERT_TRUE(second_page.ok()) << second_page.status();
+  ASSERT_EQ(second_page->organizations_size(), 1);
+  EXPECT_EQ(second_page->organizations(0).organization(), "shirosato-town");
+  EXPECT_EQ(second_page->trends(0).points_size(), 3);
+  EXPECT_TRUE(second_page->next_page_token().empty());
+  r.set_page_token("not-a-token");
+  EXPECT_EQ(logic_->GetFederationStatus(kMember, r).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(AssessmentLogicTest, PeerFactsAreShownWithTheirTimeAndGoStaleWhenAPeerIsDown) {
