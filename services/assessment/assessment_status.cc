@@ -192,11 +192,15 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   std::vector<std::pair<std::string, AssessmentStore::Tx::PeerFact>> findings;
   std::optional<AssessmentStore::Tx::PeerFact> documents;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
-    std::set<std::string> orgs(status_config_.organizations.begin(),
-                               status_config_.organizations.end());
-    SECCOORD_ASSIGN_OR_RETURN(auto with_rows, tx.StatusOrganizations());
+    // The configured organisations and the next page_size + 1 with rows
+    // after the cursor: enough to fill the page and know whether more follow.
+    std::set<std::string> orgs;
+    for (const auto& org : status_config_.organizations) {
+      if (org > after) orgs.insert(org);
+    }
+    SECCOORD_ASSIGN_OR_RETURN(auto with_rows, tx.StatusOrganizationsAfter(after, page_size + 1));
     orgs.insert(with_rows.begin(), with_rows.end());
-    for (auto it = orgs.upper_bound(after); it != orgs.end(); ++it) {
+    for (auto it = orgs.begin(); it != orgs.end(); ++it) {
       if (static_cast<int>(page.size()) == page_size) {
         more = true;
         break;

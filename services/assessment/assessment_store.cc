@@ -510,6 +510,18 @@ absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganization
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganizationsAfter(
+    const std::string& after, int limit) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT DISTINCT organization FROM assessment_status"
+                           " WHERE organization > $1 ORDER BY organization LIMIT $2",
+                           {after, static_cast<int64_t>(limit)}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(row.Text(0));
+  return out;
+}
+
 // ---- peer facts
 
 absl::Status AssessmentStore::Tx::RecordPeerFact(const std::string& kind, const std::string& key,

@@ -189,6 +189,10 @@ class AssessmentStore {
                                                     const std::string& to_org = "");
     // Every organisation with a summary row.
     absl::StatusOr<std::vector<std::string>> StatusOrganizations();
+    // Up to `limit` organisations with a summary row after `after`, in order
+    // (an index range, however many organisations there are).
+    absl::StatusOr<std::vector<std::string>> StatusOrganizationsAfter(const std::string& after,
+                                                                      int limit);
 
     // ---- peer facts
     struct PeerFact {
