@@ -662,6 +662,14 @@ std::string ContentHashHex(const PolicyText& policy) {
   return Sha256Hex(CanonicalContent(policy));
 }
 
+bool IsSha256Hex(std::string_view text) {
+  if (text.size() != 2 * SHA256_DIGEST_LENGTH) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 std::string Sha256Hex(std::string_view data) {
   // The one-shot SHA256() cannot fail on an in-memory buffer (unlike the EVP
   // interface, which may allocate), so no error path is needed here.

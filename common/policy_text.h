@@ -162,6 +162,9 @@ std::string ContentHashHex(const PolicyText& policy);
 // Lowercase hex SHA-256 (64 characters) of `data`.
 std::string Sha256Hex(std::string_view data);
 
+// True when `text` has the form Sha256Hex writes: 64 lowercase hex digits.
+bool IsSha256Hex(std::string_view text);
+
 // The chain hash of a published revision: lowercase hex SHA-256 of
 //
 //   "seccoord-policy-chain-v1\n"

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "common/civil_date.h"
 #include "common/code_values.h"
+#include "common/policy_text.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
 #include "common/wareki.h"
@@ -147,14 +148,6 @@ std::vector<std::string> CellLines(std::string_view cell) {
   return lines;
 }
 
-bool IsSha256Hex(std::string_view text) {
-  if (text.size() != 64) return false;
-  for (char c : text) {
-    if (!absl::ascii_isxdigit(c)) return false;
-  }
-  return true;
-}
-
 // One evidence entry per line across the three cells; *errors gets a reason
 // for each bad SHA-256 line (its column is the sha256 column).
 std::vector<v1::EvidenceReference> EvidenceOf(std::string_view titles, std::string_view locations,
@@ -170,7 +163,8 @@ std::vector<v1::EvidenceReference> EvidenceOf(std::string_view titles, std::stri
     const std::string location = i < l.size() ? l[i] : "";
     std::string hash = i < h.size() ? TrimCsvCell(h[i]) : "";
     if (!hash.empty()) {
-      if (!IsSha256Hex(hash)) {
+      // Any case is read; the lowercase form is stored.
+      if (!IsSha256Hex(absl::AsciiStrToLower(hash))) {
         sha_errors->push_back(absl::StrCat(
             n > 1 ? absl::StrCat("entry ", i + 1, ": ") : std::string(), "\"", hash,
             "\" is not a SHA-256 (64 hexadecimal digits)"));

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/policy_text.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
 #include "common/utf8.h"
@@ -78,25 +79,11 @@ absl::Status CheckOwnOrganization(const Caller& caller, const std::string& organ
   return absl::OkStatus();
 }
 
-std::string ItemIds(const v1::Checklist& c) {
-  std::vector<std::string> ids;
-  for (const auto& item : c.items()) ids.push_back(item.id());
-  return absl::StrJoin(ids, ", ");
-}
-
 const v1::ChecklistItem* FindItem(const v1::Checklist& c, const std::string& id) {
   for (const auto& item : c.items()) {
     if (item.id() == id) return &item;
   }
   return nullptr;
-}
-
-bool IsLowerHex64(const std::string& s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
 }
 
 // ABORTED when the caller's etag is not the stored one: its view was stale.
@@ -152,7 +139,7 @@ absl::Status ValidateAnswer(const std::string& at, const v1::ItemAnswer& a,
                                           !e.location().empty()));
     SECCOORD_RETURN_IF_ERROR(
         ValidateText(ef + ".location", e.location(), kMaxEvidenceLocationBytes, true));
-    if (!e.sha256().empty() && !IsLowerHex64(e.sha256())) {
+    if (!e.sha256().empty() && !IsSha256Hex(e.sha256())) {
       return InvalidField(ef + ".sha256", "must be 64 lowercase hex digits (SHA-256 of the file)");
     }
   }

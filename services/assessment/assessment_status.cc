@@ -151,8 +151,7 @@ absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
     }
     if (!known) {
       // An organisation of no year at all is unknown (a typo), not empty.
-      SECCOORD_ASSIGN_OR_RETURN(auto orgs, tx.StatusOrganizations());
-      known = std::find(orgs.begin(), orgs.end(), organization) != orgs.end();
+      SECCOORD_ASSIGN_OR_RETURN(known, tx.HasStatus(organization));
     }
     if (!known) return absl::OkStatus();
     SECCOORD_ASSIGN_OR_RETURN(findings, tx.GetPeerFact(kFindingsFact, organization));

@@ -510,6 +510,13 @@ absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganization
   return out;
 }
 
+absl::StatusOr<bool> AssessmentStore::Tx::HasStatus(const std::string& organization) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT 1 FROM assessment_status WHERE organization = $1 LIMIT 1",
+                           {organization}));
+  return !rows.empty();
+}
+
 absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganizationsAfter(
     const std::string& after, int limit) {
   SECCOORD_ASSIGN_OR_RETURN(

@@ -189,6 +189,9 @@ class AssessmentStore {
                                                     const std::string& to_org = "");
     // Every organisation with a summary row.
     absl::StatusOr<std::vector<std::string>> StatusOrganizations();
+    // True when the organisation has a summary row of any year (an index
+    // lookup).
+    absl::StatusOr<bool> HasStatus(const std::string& organization);
     // Up to `limit` organisations with a summary row after `after`, in order
     // (an index range, however many organisations there are).
     absl::StatusOr<std::vector<std::string>> StatusOrganizationsAfter(const std::string& after,

@@ -270,12 +270,6 @@ bool IsVersionChar(char c) {
          c == '.' || c == '-';
 }
 
-bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  });
-}
-
 bool IsRuleId(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -334,7 +328,7 @@ absl::Status ParseHeader(const YAML::Node& root, const Where& where, v1::Checkli
   SECCOORD_ASSIGN_OR_RETURN(std::string hash,
                             StringField(source, "content_hash", where,
                                         "derived_from.content_hash", 64));
-  if (hash.size() != 64 || !IsLowerHex(hash)) {
+  if (!IsSha256Hex(hash)) {
     return where.Invalid("derived_from.content_hash", "must be 64 lowercase hex digits");
   }
   v1::ChecklistSource* derived = out->mutable_derived_from();
