@@ -82,3 +82,10 @@ seccoord_add_test(deploy_config_test
 if(TARGET seccoord_assessment_flags)
   target_link_libraries(deploy_config_test PRIVATE seccoord_assessment_flags)
 endif()
+
+# Health follows the database: a read-only SQLite file, a stopped PostgreSQL.
+seccoord_add_test(health_monitor_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/health_monitor_test.cc
+  LIBS seccoord_runtime seccoord_test_support seccoord_test_support_server
+  LABELS integration)
+seccoord_use_dev_certs(health_monitor_test)

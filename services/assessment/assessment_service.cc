@@ -179,7 +179,7 @@ grpc::Status AssessmentServiceImpl::WatchAssessmentEvents(
   absl::Status valid = logic_.ValidateWatch(*caller, *request);
   if (!valid.ok()) return guard_.Finish(*caller, "events", valid);
   return runtime::StreamEventRows<v1::AssessmentEvent>(
-      context, writer, notifier_, request->since_sequence(), request->backlog_only(),
+      guard_, context, writer, notifier_, request->since_sequence(), request->backlog_only(),
       [&](int64_t after, int64_t* scanned_to) {
         return logic_.VisibleEventsAfter(*caller, after, kWatchBatch, scanned_to);
       },

@@ -199,7 +199,7 @@ grpc::Status PolicyServiceImpl::WatchRevisionEvents(grpc::ServerContext* context
   if (!valid.ok()) return guard_.Finish(*caller, target, valid);
 
   return runtime::StreamEventRows<v1::RevisionEvent>(
-      context, writer, notifier_, request->since_sequence(), request->backlog_only(),
+      guard_, context, writer, notifier_, request->since_sequence(), request->backlog_only(),
       [&](int64_t after, int64_t* scanned_to) {
         return logic_.VisibleEventsAfter(*caller, request->document_id(), after, kWatchBatch,
                                          scanned_to);

@@ -179,10 +179,10 @@ expect_ok "audit verify --service assessment" "intact\|OK\|verified" \
 # ---- scripts/down leaves no process.
 pids="$(cat "$SECCOORD_VAR"/run/*.pid 2>/dev/null)"
 "$ROOT/scripts/down" >/dev/null 2>&1
-alive=""
-for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
-if [[ -n "$pids" && -z "$alive" ]]; then ok "scripts/down stops all three servers"
-else fail "scripts/down stops all three servers (alive:$alive)"; fi
+alive_pids=""
+for pid in $pids; do alive "$pid" && alive_pids="$alive_pids $pid"; done
+if [[ -n "$pids" && -z "$alive_pids" ]]; then ok "scripts/down stops all three servers"
+else fail "scripts/down stops all three servers (alive:$alive_pids)"; fi
 
 # ---- A stored checklist is immutable: a changed file under its version is
 # refused at start, naming the item, and the database is left as it was.

@@ -195,10 +195,10 @@ fi
 # scripts/down stops every server, the second assetd included.
 pids="$(cat "$SECCOORD_VAR"/run/*.pid)"
 if (cd "$ROOT" && scripts/down) >/dev/null 2>&1; then
-  alive=""
-  for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
-  if [[ -z "$alive" ]]; then ok "scripts/down leaves no process"
-  else fail "scripts/down leaves no process (alive:$alive)"; fi
+  alive_pids=""
+  for pid in $pids; do alive "$pid" && alive_pids="$alive_pids $pid"; done
+  if [[ -z "$alive_pids" ]]; then ok "scripts/down leaves no process"
+  else fail "scripts/down leaves no process (alive:$alive_pids)"; fi
 else fail "scripts/down leaves no process (scripts/down failed)"; fi
 if grep -q '"method"' "$SECCOORD_VAR/log/assetd.log"; then ok "one JSON log line per RPC"
 else fail "one JSON log line per RPC"; fi

@@ -4,6 +4,8 @@
 # when anything failed.
 failures=0
 passes=0
+# alive PID (the project's own test of a running process, zombies excluded).
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/process-lib.sh"
 
 # e2e_start_suite PREFIX POLICY_PORT ASSET_PORT ASSESSMENT_PORT: scripts/up on
 # a fresh state folder /tmp/PREFIX.XXXXXX (SECCOORD_VAR) with the services on

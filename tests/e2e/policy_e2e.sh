@@ -71,7 +71,7 @@ expect_fail "member may not read the audit chain" "PERMISSION_DENIED" \
   cli --profile mito-member audit list --service policy
 
 pid="$(cat "$SECCOORD_VAR/run/policyd.pid")"
-if (cd "$ROOT" && scripts/down) >/dev/null 2>&1 && ! kill -0 "$pid" 2>/dev/null; then
+if (cd "$ROOT" && scripts/down) >/dev/null 2>&1 && ! alive "$pid"; then
   ok "scripts/down stops the server"
 else fail "scripts/down stops the server"; fi
 if grep -q '"method"' "$SECCOORD_VAR/log/policyd.log"; then ok "one JSON log line per RPC"

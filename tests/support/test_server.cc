@@ -102,6 +102,7 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(
   server_options.drain_timeout = options.drain_timeout;
   server_options.max_message_bytes = options.max_message_bytes;
   server_options.rpc_log_sink = options.rpc_log_sink;
+  server_options.health_probe_interval = options.health_probe_interval;
 
   absl::StatusOr<std::unique_ptr<runtime::RunningServer>> server =
       runtime::RunningServer::Start(spec, server_options, db);

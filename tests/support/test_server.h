@@ -69,6 +69,9 @@ struct TestServerOptions {
   int max_message_bytes = runtime::kDefaultMaxMessageBytes;
   // Per-RPC log lines; nullptr = stderr.
   runtime::LogSink rpc_log_sink;
+  // How often health follows the database; zero = not at all (the server's
+  // default is runtime::ServerOptions's).
+  absl::Duration health_probe_interval = absl::Seconds(2);
 };
 
 class TestServer {

@@ -29,6 +29,9 @@
 #include "seccoord/v1/policy.grpc.pb.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
+#include "services/runtime/event_notifier.h"
+#include "services/runtime/server/serve.h"
+#include "absl/strings/str_cat.h"
 
 namespace seccoord::runtime {
 namespace {
@@ -137,15 +140,62 @@ class SlowPolicyService : public v1::PolicyService::Service {
     return grpc::Status::OK;
   }
 
+  // A watch of no events, run by the shared watch loop.
+  grpc::Status WatchRevisionEvents(grpc::ServerContext* context,
+                                   const v1::WatchRevisionEventsRequest* request,
+                                   grpc::ServerWriter<v1::RevisionEvent>* writer) override {
+    absl::StatusOr<Caller> caller =
+        guard_.Authorize(context, "/seccoord.v1.PolicyService/WatchRevisionEvents");
+    if (!caller.ok()) return ToGrpcStatus(caller.status());
+    watching_ = true;
+    return StreamEventRows<v1::RevisionEvent>(
+        guard_, context, writer, notifier_, request->since_sequence(), request->backlog_only(),
+        [](int64_t after, int64_t* scanned_to) {
+          *scanned_to = after;
+          return std::vector<v1::RevisionEvent>();
+        },
+        [](const absl::Status& status) { return ToGrpcStatus(status); });
+  }
+
   std::atomic<bool> entered_{false};
+  std::atomic<bool> watching_{false};
 
  private:
   RpcGuard& guard_;
+  EventNotifier notifier_;
+};
+
+// The lines a server logged, captured.
+class LogCapture {
+ public:
+  LogSink Sink() {
+    return [this](std::string_view line) {
+      std::lock_guard<std::mutex> lock(mu_);
+      lines_.emplace_back(line);
+    };
+  }
+  // The line of `method` logged last, or "" (waits up to 5 s for it).
+  std::string LineOf(const std::string& method) {
+    for (int i = 0; i < 250; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (auto it = lines_.rbegin(); it != lines_.rend(); ++it) {
+          if (it->find("\"method\":\"" + method + "\"") != std::string::npos) return *it;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return "";
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> lines_;
 };
 
 class DrainTest : public ::testing::Test {
  protected:
-  void Start(absl::Duration drain) {
+  void Start(absl::Duration drain, LogSink log_sink = nullptr) {
     absl::StatusOr<std::unique_ptr<seccoord::testing::TestDatabase>> db =
         seccoord::testing::TestDatabase::Create("sqlite");
     ASSERT_TRUE(db.ok()) << db.status();
@@ -161,6 +211,7 @@ class DrainTest : public ::testing::Test {
     };
     seccoord::testing::TestServerOptions options;
     options.drain_timeout = drain;
+    options.rpc_log_sink = std::move(log_sink);
     absl::StatusOr<std::unique_ptr<seccoord::testing::TestServer>> server =
         seccoord::testing::TestServer::Start(spec, db_->db(), options);
     ASSERT_TRUE(server.ok()) << server.status();
@@ -219,6 +270,127 @@ TEST_F(DrainTest, CallStillRunningAtTheDeadlineIsCancelled) {
   EXPECT_GE(took, std::chrono::milliseconds(190));
   EXPECT_LT(took, std::chrono::seconds(3));
   EXPECT_FALSE(stuck.get().ok());
+}
+
+// Opens WatchRevisionEvents as mito-member1 and waits until the handler
+// runs; *context may be set up (deadline) by `prepare` before the call.
+struct OpenWatch {
+  std::unique_ptr<v1::PolicyService::Stub> stub;
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::RevisionEvent>> reader;
+};
+
+std::unique_ptr<OpenWatch> StartWatch(seccoord::testing::TestServer& server,
+                                      SlowPolicyService& service,
+                                      std::chrono::milliseconds deadline) {
+  auto watch = std::make_unique<OpenWatch>();
+  watch->stub = v1::PolicyService::NewStub(server.ChannelAs("mito-member1"));
+  watch->context.set_deadline(std::chrono::system_clock::now() + deadline);
+  watch->reader = watch->stub->WatchRevisionEvents(&watch->context, {});
+  for (int i = 0; i < 2500 && !service.watching_; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_TRUE(service.watching_) << "the watch never reached its handler";
+  return watch;
+}
+
+TEST_F(DrainTest, OpenWatchEndsAtOnceWithUnavailableAndDoesNotHoldTheDrain) {
+  Start(absl::Seconds(10));
+  std::unique_ptr<OpenWatch> watch = StartWatch(*server_, *service_, std::chrono::seconds(30));
+  auto start = std::chrono::steady_clock::now();
+  std::thread stopper([this] { server_->Shutdown(); });
+  v1::RevisionEvent event;
+  while (watch->reader->Read(&event)) {
+  }
+  grpc::Status status = watch->reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_NE(status.error_message().find("resume with since_sequence 0"), std::string::npos)
+      << status.error_message();
+  stopper.join();
+  auto took = std::chrono::steady_clock::now() - start;
+  // The drain timeout is 10 s: a watch that held it would take that long.
+  EXPECT_LT(took, std::chrono::seconds(2)) << "the open watch held the shutdown";
+}
+
+TEST_F(DrainTest, NewCallsDuringTheDrainGetUnavailableNeverCancelled) {
+  Start(absl::Seconds(5));
+  std::future<grpc::Status> slow = CallInBackground("basic-policy");  // 300 ms of work
+  std::thread stopper([this] { server_->Shutdown(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  // Calls arriving after the signal, on the existing connection and on a
+  // new one: UNAVAILABLE (clients retry it), never CANCELLED.
+  for (int i = 0; i < 5; ++i) {
+    auto stub = v1::PolicyService::NewStub(server_->ChannelAs(i % 2 ? "mito-member1" : "admin1"));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::Revision response;
+    grpc::Status status = stub->GetRevision(&context, {}, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  }
+  EXPECT_TRUE(slow.get().ok());
+  stopper.join();
+}
+
+TEST_F(DrainTest, LogRecordsTheRealOutcomeOfEndedStreams) {
+  LogCapture log;
+  Start(absl::Seconds(1), log.Sink());
+  {  // cancelled by the client
+    std::unique_ptr<OpenWatch> watch = StartWatch(*server_, *service_, std::chrono::seconds(30));
+    watch->context.TryCancel();
+    watch->reader->Finish().IgnoreError();
+    std::string line = log.LineOf("/seccoord.v1.PolicyService/WatchRevisionEvents");
+    EXPECT_NE(line.find("\"code\":\"CANCELLED\""), std::string::npos) << line;
+  }
+  service_->watching_ = false;
+  {  // ended by its deadline
+    std::unique_ptr<OpenWatch> watch =
+        StartWatch(*server_, *service_, std::chrono::milliseconds(400));
+    grpc::Status status = watch->reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::string line = log.LineOf("/seccoord.v1.PolicyService/WatchRevisionEvents");
+    EXPECT_NE(line.find("\"code\":\"DEADLINE_EXCEEDED\""), std::string::npos) << line;
+  }
+  {  // gRPC's own health watch, cancelled by its client
+    auto stub = grpc::health::v1::Health::NewStub(server_->ChannelAs("admin1"));
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    auto reader = stub->Watch(&context, request);
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(reader->Read(&response));
+    context.TryCancel();
+    reader->Finish().IgnoreError();
+    std::string line = log.LineOf("/grpc.health.v1.Health/Watch");
+    EXPECT_NE(line.find("\"code\":\"CANCELLED\""), std::string::npos) << line;
+  }
+  {  // ended by the shutdown
+    service_->watching_ = false;
+    std::unique_ptr<OpenWatch> watch = StartWatch(*server_, *service_, std::chrono::seconds(30));
+    server_->Shutdown();
+    watch->reader->Finish().IgnoreError();
+    std::string line = log.LineOf("/seccoord.v1.PolicyService/WatchRevisionEvents");
+    EXPECT_NE(line.find("\"code\":\"UNAVAILABLE\""), std::string::npos) << line;
+  }
+}
+
+TEST(ListenTest, SecondServerOnABusyAddressIsRefused) {
+  absl::StatusOr<std::unique_ptr<seccoord::testing::TestDatabase>> db =
+      seccoord::testing::TestDatabase::Create("sqlite");
+  ASSERT_TRUE(db.ok()) << db.status();
+  ServerSpec spec;
+  spec.name = "policyd";
+  auto first = seccoord::testing::TestServer::Start(spec, (*db)->db());
+  ASSERT_TRUE(first.ok()) << first.status();
+  seccoord::testing::TestServerOptions options;
+  options.port = (*first)->port();
+  auto second = seccoord::testing::TestServer::Start(spec, (*db)->db(), options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find(
+                absl::StrCat("cannot listen on 127.0.0.1:", (*first)->port(),
+                             ": address already in use")),
+            std::string::npos)
+      << second.status();
 }
 
 // A server process with its stderr captured.
@@ -373,6 +545,80 @@ TEST(ServerProcessTest, ServesFromConfigAndDrainsOnSigterm) {
   EXPECT_NE(output.find("received SIGTERM"), std::string::npos) << output;
   EXPECT_NE(output.find("runtime-testd stopped"), std::string::npos) << output;
   std::cerr << "shutdown took " << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count() << "ms\n" << output;
+}
+
+std::vector<std::string> ServeArgs(const std::string& listen, const std::string& db_path) {
+  return {"--listen=" + listen, "--db=sqlite:" + db_path,
+          "--access_policy=" + seccoord::testing::TestAccessPolicyPath(),
+          CertFlag("tls_cert", "policyd.crt"), CertFlag("tls_key", "policyd.key"),
+          CertFlag("tls_ca", "ca.crt")};
+}
+
+// The port a process logged "serving on 127.0.0.1:PORT" with, or 0.
+int ServingPort(ServerProcess& process) {
+  std::string serving = process.WaitForLine("serving on 127.0.0.1:");
+  size_t at = serving.find("127.0.0.1:");
+  if (at == std::string::npos) return 0;
+  return std::atoi(serving.c_str() + at + std::string("127.0.0.1:").size());
+}
+
+TEST(ServerProcessTest, SecondInstanceOnTheSameAddressExitsWithOne) {
+  TempDir dir;
+  ServerProcess first(ServeArgs("127.0.0.1:0", dir.path() + "/first.db"));
+  const int port = ServingPort(first);
+  ASSERT_GT(port, 0) << first.Output();
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  ServerProcess second(ServeArgs(address, dir.path() + "/second.db"));
+  EXPECT_EQ(second.Wait(), 1) << second.Output();
+  EXPECT_NE(second.Output().find("cannot listen on " + address + ": address already in use"),
+            std::string::npos)
+      << second.Output();
+  EXPECT_EQ(second.Output().find("serving on"), std::string::npos) << second.Output();
+}
+
+TEST(ServerProcessTest, EmptyDatabaseFileIsRefusedUnlessToldToInitialiseIt) {
+  TempDir dir;
+  const std::string file = dir.Write("empty.db", "");
+  {
+    ServerProcess process(ServeArgs("127.0.0.1:0", file));
+    EXPECT_EQ(process.Wait(), 1) << process.Output();
+    EXPECT_NE(process.Output().find(file + " is an empty file (0 bytes)"), std::string::npos)
+        << process.Output();
+    EXPECT_NE(process.Output().find("--initialize_empty_db"), std::string::npos);
+    EXPECT_EQ(fs::file_size(file), 0u) << "the refused file was written";
+  }
+  std::vector<std::string> args = ServeArgs("127.0.0.1:0", file);
+  args.push_back("--initialize_empty_db");
+  ServerProcess process(args);
+  EXPECT_GT(ServingPort(process), 0) << process.Output();
+  process.Signal(SIGTERM);
+  EXPECT_EQ(process.Wait(), 0) << process.Output();
+  EXPECT_GT(fs::file_size(file), 0u);
+}
+
+TEST(ServerProcessTest, DamagedDatabaseFileIsRefusedAtStart) {
+  TempDir dir;
+  const std::string file = dir.path() + "/damaged.db";
+  {  // a real database: migrated, then shut down cleanly (WAL checkpointed)
+    ServerProcess process(ServeArgs("127.0.0.1:0", file));
+    ASSERT_GT(ServingPort(process), 0) << process.Output();
+    process.Signal(SIGTERM);
+    ASSERT_EQ(process.Wait(), 0) << process.Output();
+  }
+  const auto size = fs::file_size(file);
+  ASSERT_GE(size, 4u * 4096) << "too small to damage a page in the middle";
+  {  // garbage over the second page: a b-tree page in the middle of the file
+    std::fstream out(file, std::ios::in | std::ios::out | std::ios::binary);
+    out.seekp(4096);
+    std::string garbage(4096, '\x5a');
+    out.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  ServerProcess process(ServeArgs("127.0.0.1:0", file));
+  EXPECT_EQ(process.Wait(), 1) << process.Output();
+  const std::string output = process.Output();
+  EXPECT_NE(output.find(file + " is damaged"), std::string::npos) << output;
+  EXPECT_NE(output.find("restore it from a backup"), std::string::npos) << output;
+  EXPECT_EQ(output.find("serving on"), std::string::npos) << output;
 }
 
 TEST(ServerProcessTest, BadConfigExitsWithTwo) {

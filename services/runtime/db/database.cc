@@ -53,7 +53,8 @@ std::string_view DialectName(Dialect dialect) {
   return "unknown";
 }
 
-absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url) {
+absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url,
+                                                       const OpenOptions& options) {
   if (internal::StartsWith(url, "postgresql://") ||
       internal::StartsWith(url, "postgres://")) {
     return OpenPostgresDatabase(url);
@@ -66,7 +67,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url) {
     if (rest.empty()) {
       return absl::InvalidArgumentError("database url: sqlite: needs a path");
     }
-    return OpenSqliteDatabase(rest);
+    return OpenSqliteDatabase(rest, options);
   }
   // Never echo the URL: it may carry a password.
   return absl::InvalidArgumentError(

@@ -19,7 +19,9 @@
 // (or, on SQLite, a database locked by another process past the busy timeout,
 // an I/O error) is UNAVAILABLE, a foreign-key violation or a write inside a
 // kReadOnly transaction is FAILED_PRECONDITION, a malformed parameter list is
-// INVALID_ARGUMENT, anything else INTERNAL. Messages carry the SQLSTATE or the
+// INVALID_ARGUMENT, a database that cannot do its job — read-only or damaged
+// file, I/O error — UNAVAILABLE with a message saying which, anything else
+// INTERNAL. Messages carry the SQLSTATE or the
 // SQLite error text and never parameter values (PostgreSQL "data exception"
 // messages, which quote the offending value, are reduced to their SQLSTATE).
 //
@@ -141,13 +143,33 @@ class Database {
   virtual absl::StatusOr<std::unique_ptr<ChangeListener>> Listen(std::string_view channel) {
     return std::unique_ptr<ChangeListener>();
   }
+  // OK, or UNAVAILABLE naming the damage a statement has met since the
+  // database was opened (SQLite: a malformed page, SQLITE_CORRUPT /
+  // SQLITE_NOTADB). Damage does not heal while the file is open: the
+  // operator restores the file and restarts the server. Health follows it
+  // (health_monitor.h).
+  virtual absl::Status DamageSeen() const { return absl::OkStatus(); }
+};
+
+// What OpenDatabase may do with what it finds (SQLite files; ignored for
+// the other drivers).
+struct OpenOptions {
+  // An existing file of 0 bytes is refused (FAILED_PRECONDITION naming it):
+  // a database that was truncated must not come back as a new, empty one.
+  // True takes such a file for a new database (the server's
+  // --initialize_empty_db).
+  bool initialize_empty_file = false;
 };
 
 // True when `channel` is a valid change channel name: [a-z0-9_]{1,63}.
 bool IsValidChannelName(std::string_view channel);
 
 // Opens a database from a URL:
-//   sqlite:PATH             file database (created if missing); also
+//   sqlite:PATH             file database (created if missing; an existing
+//                           empty file is refused unless
+//                           options.initialize_empty_file; an existing file
+//                           that fails SQLite's integrity check (quick_check)
+//                           is DATA_LOSS naming the file); also
 //                           sqlite:///ABSOLUTE/PATH
 //   sqlite::memory:         private in-memory database (tests); one per
 //                           Database object, on a single connection, so
@@ -155,7 +177,8 @@ bool IsValidChannelName(std::string_view channel);
 //   postgresql://...        libpq connection URI (also postgres://)
 // An unknown scheme is INVALID_ARGUMENT; an unreachable server or a file
 // that cannot be opened is UNAVAILABLE (the first connection is made here).
-absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url);
+absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(std::string_view url,
+                                                       const OpenOptions& options = {});
 
 }  // namespace seccoord::db
 

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <climits>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -64,6 +66,9 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what,
         case SQLITE_IOERR:
         case SQLITE_CANTOPEN:
         case SQLITE_PROTOCOL:
+        case SQLITE_READONLY:
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
           code = absl::StatusCode::kUnavailable;
           break;
         case SQLITE_FULL:
@@ -75,6 +80,22 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what,
   }
   std::string message = absl::StrCat("sqlite: ", Av(what), ": ", text ? text : "",
                                      " (code ", ext, ")");
+  // Say what the operator must do about a database that cannot work.
+  switch (ext & 0xff) {
+    case SQLITE_READONLY:
+      message.append(": the database file cannot be written (read-only file, "
+                     "directory or file system)");
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      message.append(": the database file is damaged; restore it from a backup");
+      break;
+    case SQLITE_IOERR:
+      message.append(": the database file cannot be read or written (I/O error)");
+      break;
+    default:
+      break;
+  }
   if (!sql.empty()) absl::StrAppend(&message, " in: ", SqlSnippet(sql));
   return absl::Status(code, message);
 }
@@ -139,6 +160,12 @@ struct Statement {
 struct Conn {
   sqlite3* db = nullptr;
   std::map<std::string, Statement, std::less<>> statements;
+  // Set by Run when a statement met a read-only or damaged file or an I/O
+  // error: the connection is closed instead of pooled (a new one sees the
+  // file as it is now, e.g. writable again). `damage` holds the error when
+  // the file itself is damaged.
+  bool discard = false;
+  std::string damage;
 
   Conn() = default;
   Conn(const Conn&) = delete;
@@ -301,6 +328,25 @@ Value ColumnValue(sqlite3_stmt* stmt, int i) {
   }
 }
 
+// Marks `conn` for closing after an error that says the file cannot work
+// (read-only, damaged, I/O), and remembers damage.
+void NoteFileTrouble(Conn& conn, int rc, const absl::Status& error) {
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      conn.damage = std::string(error.message());
+      conn.discard = true;
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      conn.discard = true;
+      break;
+    default:
+      break;
+  }
+}
+
 // Runs one statement on `conn`, collecting rows into `rows` (if not null) and
 // the number of rows it changed into `changes` (if not null).
 absl::Status Run(Conn& conn, std::string_view sql, const Params& params,
@@ -320,7 +366,9 @@ absl::Status Run(Conn& conn, std::string_view sql, const Params& params,
     const int rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) {
-      return SqliteError(conn.db, rc, "step", sql, beginning);
+      absl::Status error = SqliteError(conn.db, rc, "step", sql, beginning);
+      NoteFileTrouble(conn, rc, error);
+      return error;
     }
     if (rows != nullptr) {
       std::vector<Value> values;
@@ -467,10 +515,18 @@ class SqliteDatabase : public Database {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
+  absl::Status DamageSeen() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (damage_.empty()) return absl::OkStatus();
+    return absl::UnavailableError(damage_);
+  }
+
   void ReleaseConn(std::unique_ptr<Conn> conn, bool reusable = true) {
     std::unique_ptr<Conn> to_close;  // closed after the lock is released
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (!conn->damage.empty() && damage_.empty()) damage_ = conn->damage;
+      if (conn->discard && !memory_) reusable = false;
       // The in-memory database lives on its one connection: always keep it.
       if (memory_ || (reusable && idle_.size() < kMaxIdleConnections)) {
         idle_.push_back(std::move(conn));
@@ -515,10 +571,11 @@ class SqliteDatabase : public Database {
   const bool memory_;
   const std::shared_ptr<WriteGate> gate_;
   const int max_open_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Conn>> idle_;  // guarded by mu_
   int open_ = 0;                             // guarded by mu_
+  std::string damage_;                       // guarded by mu_; first damage met
 };
 
 void SqliteTransaction::End() {
@@ -538,12 +595,54 @@ void SqliteTransaction::End() {
   }
 }
 
+// DATA_LOSS "sqlite: FILE is damaged (...)" for an error of opening or
+// checking an existing file that says it is damaged; other errors as they are.
+absl::Status NameDamage(const std::string& file, absl::Status error) {
+  constexpr std::string_view kDamaged = ": the database file is damaged";
+  const size_t at = std::string_view(error.message().data(), error.message().size()).find(kDamaged);
+  if (error.ok() || at == std::string_view::npos) return error;
+  return absl::DataLossError(absl::StrCat("sqlite: ", file, " is damaged (",
+                                          std::string(error.message().substr(0, at)),
+                                          "): restore it from a backup"));
+}
+
+// SQLite's integrity check of the whole file (quick_check: every page and
+// b-tree, without matching index entries to table rows). OK or DATA_LOSS
+// with the first problems it names.
+absl::Status CheckIntegrity(Conn& conn, const std::string& file) {
+  std::vector<Row> rows;
+  absl::Status ran = Run(conn, "PRAGMA quick_check(5)", {}, false, &rows, nullptr);
+  if (!ran.ok()) return NameDamage(file, std::move(ran));
+  if (rows.size() == 1 && rows[0].Text(0) == "ok") return absl::OkStatus();
+  std::string problems;
+  for (const Row& row : rows) {
+    absl::StrAppend(&problems, problems.empty() ? "" : "; ", row.Text(0));
+  }
+  return absl::DataLossError(absl::StrCat("sqlite: ", file,
+                                          " fails the integrity check (", problems,
+                                          "); restore it from a backup"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
-    std::string_view path) {
+    std::string_view path, const OpenOptions& options) {
   const bool memory = path == kSqliteMemory;
   std::string file(path);
+  bool existed = false;
+  if (!memory) {
+    struct stat info {};
+    if (::stat(file.c_str(), &info) == 0) {
+      existed = info.st_size > 0;
+      if (info.st_size == 0 && !options.initialize_empty_file) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "sqlite: ", file,
+            " is an empty file (0 bytes), not a database: refusing to take it for a new, "
+            "empty database (was it truncated? restore it from a backup). To create a new "
+            "database in it, start once with --initialize_empty_db"));
+      }
+    }
+  }
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> first, OpenConn(file, memory));
   std::shared_ptr<WriteGate> gate;
   if (memory) {
@@ -551,8 +650,9 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
   } else {
     // WAL is a property of the file: set it once.
     std::vector<Row> rows;
-    SECCOORD_RETURN_IF_ERROR(Run(*first, "PRAGMA journal_mode = WAL", {}, false,
-                                 &rows, nullptr, /*beginning=*/true));
+    SECCOORD_RETURN_IF_ERROR(NameDamage(file, Run(*first, "PRAGMA journal_mode = WAL", {},
+                                                  false, &rows, nullptr,
+                                                  /*beginning=*/true)));
     if (rows.empty() || absl::AsciiStrToLower(rows[0].Text(0)) != "wal") {
       return absl::UnavailableError(absl::StrCat(
           "sqlite: could not switch ", file, " to WAL journal mode"));
@@ -564,6 +664,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
     }
     gate = GateForFile(real);
     ::free(real);
+    if (existed) SECCOORD_RETURN_IF_ERROR(CheckIntegrity(*first, file));
   }
   return std::unique_ptr<Database>(
       new SqliteDatabase(std::move(file), memory, std::move(gate), std::move(first)));

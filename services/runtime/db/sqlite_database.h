@@ -8,6 +8,14 @@
 // processes). Readers use their own pooled connections and proceed
 // concurrently under WAL. Each connection caches its prepared statements.
 //
+// Opening an existing file runs SQLite's integrity check (PRAGMA
+// quick_check: every page and b-tree of the file, without cross-checking
+// index contents against their tables) and refuses a damaged file, so damage
+// is found at start, not by the first write that touches it. A statement
+// that later meets damage (SQLITE_CORRUPT/NOTADB) or a read-only file
+// returns UNAVAILABLE; its connection is closed rather than pooled, and
+// damage is remembered (DamageSeen) for the health monitor.
+//
 // The in-memory database (kSqliteMemory) lives on one connection, so its
 // transactions run one at a time; it disappears with the Database object.
 //
@@ -27,9 +35,12 @@ namespace seccoord::db {
 inline constexpr std::string_view kSqliteMemory = ":memory:";
 
 // Opens (creating if missing) the SQLite database at `path`, or a private
-// in-memory database for kSqliteMemory. UNAVAILABLE if it cannot be opened.
+// in-memory database for kSqliteMemory. UNAVAILABLE if it cannot be opened;
+// FAILED_PRECONDITION for an existing empty file (unless
+// options.initialize_empty_file); DATA_LOSS when an existing file fails
+// SQLite's integrity check. Both name the file.
 absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
-    std::string_view path);
+    std::string_view path, const OpenOptions& options = {});
 
 }  // namespace seccoord::db
 

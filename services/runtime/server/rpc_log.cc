@@ -44,6 +44,7 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
       // The ServerRpcInfo owns this interceptor and keeps pointing at the
       // method name for the whole call: no copy needed.
       : method_(info->method() == nullptr ? "" : info->method()),
+        context_(info->server_context()),
         sink_(std::move(sink)),
         start_(absl::Now()),
         start_steady_(std::chrono::steady_clock::now()) {}
@@ -51,7 +52,7 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      grpc::Status status = methods->GetSendStatus();
+      const std::string_view code = OutcomeName(methods->GetSendStatus());
       const std::multimap<std::string, std::string>* trailing =
           methods->GetSendTrailingMetadata();
       double latency_ms =
@@ -62,14 +63,28 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
       static const std::string* const request_id_key = new std::string(kRequestIdMetadataKey);
       (*sink_)(FormatRpcLogLine(
           start_, method_, LastValue(trailing, *principal_key),
-          StatusCodeName(static_cast<absl::StatusCode>(status.error_code())),
-          latency_ms, LastValue(trailing, *request_id_key)));
+          code, latency_ms, LastValue(trailing, *request_id_key)));
     }
     methods->Proceed();
   }
 
  private:
+  // The outcome the client sees. A call the client cancelled, or whose
+  // deadline passed, ends with whatever status the handler (or gRPC's own
+  // health service) returns — OK or UNKNOWN — but the client got CANCELLED
+  // or DEADLINE_EXCEEDED: log that. A handler's own error stays as it is.
+  std::string_view OutcomeName(const grpc::Status& status) const {
+    const grpc::StatusCode code = status.error_code();
+    if ((code == grpc::StatusCode::OK || code == grpc::StatusCode::UNKNOWN) &&
+        context_ != nullptr && context_->IsCancelled()) {
+      return context_->deadline() <= std::chrono::system_clock::now() ? "DEADLINE_EXCEEDED"
+                                                                       : "CANCELLED";
+    }
+    return StatusCodeName(static_cast<absl::StatusCode>(code));
+  }
+
   std::string_view method_;
+  grpc::ServerContextBase* context_;
   std::shared_ptr<const LogSink> sink_;
   absl::Time start_;
   std::chrono::steady_clock::time_point start_steady_;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "services/runtime/event_notifier.h"
 #include "services/runtime/mutation.h"
@@ -69,38 +70,71 @@ grpc::Status ServeMutation(RpcGuard& guard, grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+// How a watch stream whose client went away ended, for the status it
+// returns (which the request log records): DEADLINE_EXCEEDED when the call's
+// deadline has passed, else CANCELLED. Never OK: the stream did not end by
+// its own choice.
+inline grpc::Status EndedByClient(const grpc::ServerContext& context) {
+  if (context.deadline() <= std::chrono::system_clock::now()) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "watch deadline reached");
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled by the client");
+}
+
 // The loop of a resumable watch stream (after authorization). Events are
 // rows whose sequence is the resume token: read those after the cursor
 // (`read_after` returns the visible ones and sets *scanned_to to the last
 // sequence it examined), send them, then wait for a commit (`notifier`) or
 // the poll interval and read again. The cursor only moves forward, so a
-// client that resumes with its last sequence misses nothing. Ends OK when the
-// client goes away, the call is cancelled, or — with backlog_only — the
-// backlog is sent; a failed read ends it with `fail(status)`.
+// client that resumes with its last sequence misses nothing.
+// How it ends:
+//   - OK when, with backlog_only, the backlog is sent;
+//   - UNAVAILABLE "server is shutting down …" as soon as the server stops
+//     accepting calls (SIGTERM: the guard's accepting() turns false), within
+//     kStopCheck, so a watch never holds up a shutdown and its client
+//     reconnects (to another replica) and resumes from the last sequence;
+//   - CANCELLED / DEADLINE_EXCEEDED when the client went away or its
+//     deadline passed (EndedByClient);
+//   - `fail(status)` when a read fails.
 template <typename Event>
 grpc::Status StreamEventRows(
-    grpc::ServerContext* context, grpc::ServerWriter<Event>* writer,
+    const RpcGuard& guard, grpc::ServerContext* context, grpc::ServerWriter<Event>* writer,
     const EventNotifier& notifier, int64_t since_sequence, bool backlog_only,
     const std::function<absl::StatusOr<std::vector<Event>>(int64_t after, int64_t* scanned_to)>&
         read_after,
     const std::function<grpc::Status(const absl::Status&)>& fail,
     std::chrono::milliseconds poll = std::chrono::milliseconds(500)) {
+  // How often a waiting stream looks at the shutdown flag and the client.
+  constexpr std::chrono::milliseconds kStopCheck(50);
   int64_t cursor = since_sequence;
-  while (!context->IsCancelled()) {
+  auto stopping = [&] {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        absl::StrCat("server is shutting down; reconnect and resume with "
+                                     "since_sequence ",
+                                     cursor));
+  };
+  for (;;) {
+    if (context->IsCancelled()) return EndedByClient(*context);
+    if (!guard.accepting()) return stopping();
     const uint64_t generation = notifier.generation();
     int64_t scanned_to = cursor;
     auto events = read_after(cursor, &scanned_to);
     if (!events.ok()) return fail(events.status());
     for (const auto& event : *events) {
-      if (!writer->Write(event)) return grpc::Status::OK;  // client went away
+      if (!writer->Write(event)) return EndedByClient(*context);
     }
     const bool caught_up = scanned_to == cursor;
     cursor = scanned_to;
     if (!caught_up) continue;  // there may be more backlog
     if (backlog_only) return grpc::Status::OK;
-    notifier.WaitForChange(generation, poll);
+    // Wait for a commit or the poll interval, in slices short enough to
+    // notice a shutdown or a departed client promptly.
+    const auto wake_at = std::chrono::steady_clock::now() + poll;
+    while (notifier.generation() == generation && guard.accepting() &&
+           !context->IsCancelled() && std::chrono::steady_clock::now() < wake_at) {
+      notifier.WaitForChange(generation, kStopCheck);
+    }
   }
-  return grpc::Status::OK;
 }
 
 }  // namespace seccoord::runtime

@@ -3,10 +3,14 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
+#include <netdb.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <signal.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -48,6 +52,12 @@ ABSL_FLAG(std::string, config, "",
           "command line win");
 ABSL_FLAG(int64_t, drain_timeout_ms, 10000,
           "on SIGTERM/SIGINT, how long in-flight calls may finish");
+ABSL_FLAG(int64_t, health_probe_ms, 2000,
+          "how often health checks that the database can be written and read "
+          "(NOT_SERVING while it cannot); 0 turns the probe off");
+ABSL_FLAG(bool, initialize_empty_db, false,
+          "take an existing empty (0-byte) SQLite file for a new database "
+          "instead of refusing it");
 ABSL_FLAG(int32_t, max_message_bytes, seccoord::runtime::kDefaultMaxMessageBytes,
           "largest message received or sent, in bytes");
 
@@ -111,6 +121,46 @@ std::string ConfigPathFromArgs(int argc, char** argv) {
   return path;
 }
 
+// FAILED_PRECONDITION "cannot listen on ADDRESS: address already in use"
+// when another socket is bound to `listen` (host:port, port not 0): gRPC
+// only says that listening failed, and the operator should hear why.
+// Binds and closes a probe socket with SO_REUSEADDR, as gRPC does, so a
+// port held only by connections in TIME_WAIT counts as free.
+absl::Status CheckAddressFree(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return absl::OkStatus();  // gRPC says what is wrong
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (port == "0") return absl::OkStatus();
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* addresses = nullptr;
+  if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints,
+                    &addresses) != 0) {
+    return absl::OkStatus();  // not resolvable here: gRPC reports it
+  }
+  absl::Status status;
+  for (addrinfo* a = addresses; a != nullptr && status.ok(); a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    const int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EADDRINUSE) {
+      status = absl::FailedPreconditionError(absl::StrCat(
+          "cannot listen on ", listen,
+          ": address already in use (another server is running there; stop it or choose "
+          "another --listen)"));
+    }
+    ::close(fd);
+  }
+  ::freeaddrinfo(addresses);
+  return status;
+}
+
 }  // namespace
 
 // Counts the calls in progress, so a shutdown can wait for them — and only
@@ -167,8 +217,14 @@ class InFlightInterceptorFactory
  public:
   explicit InFlightInterceptorFactory(std::shared_ptr<InFlightCalls> calls)
       : calls_(std::move(calls)) {}
+  // gRPC's own services (health, reflection) are not drained: their watch
+  // streams live as long as the client's channel and would hold a shutdown
+  // for the whole drain timeout. Ours end at once (StreamEventRows).
   grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* /*info*/) override {
+      grpc::experimental::ServerRpcInfo* info) override {
+    if (info->method() != nullptr && absl::StartsWith(info->method(), "/grpc.")) {
+      return nullptr;
+    }
     return new InFlightInterceptor(calls_);
   }
 
@@ -235,6 +291,9 @@ ServerOptions OptionsFromFlags(const ServerSpec& spec) {
   options.drain_timeout =
       absl::Milliseconds(std::max<int64_t>(0, absl::GetFlag(FLAGS_drain_timeout_ms)));
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.health_probe_interval =
+      absl::Milliseconds(std::max<int64_t>(0, absl::GetFlag(FLAGS_health_probe_ms)));
+  options.initialize_empty_db = absl::GetFlag(FLAGS_initialize_empty_db);
   return options;
 }
 
@@ -283,7 +342,12 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   tls.pem_root_certs = ca;
   tls.pem_key_cert_pairs.push_back({key, cert});
 
+  SECCOORD_RETURN_IF_ERROR(CheckAddressFree(options.listen));
   grpc::ServerBuilder builder;
+  // gRPC's Linux default (SO_REUSEPORT) lets a second server bind an address
+  // already in use and take half of the new connections — to another
+  // database. One server per address.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options.listen, grpc::SslServerCredentials(tls),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
@@ -335,7 +399,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   }
 
   absl::Status migrated = db::ApplyMigrations(
-      db, AuditLog::kMigrationComponent, AuditLog::Migrations());
+      db, HealthMonitor::kMigrationComponent, HealthMonitor::Migrations());
+  if (migrated.ok()) {
+    migrated = db::ApplyMigrations(db, AuditLog::kMigrationComponent, AuditLog::Migrations());
+  }
   if (migrated.ok() && !spec.migrations.empty()) {
     migrated = db::ApplyMigrations(
         db,
@@ -357,6 +424,20 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   for (const std::string& name : server->health_names_) {
     health->SetServingStatus(name, true);
   }
+  if (options.health_probe_interval > absl::ZeroDuration()) {
+    RunningServer* running = server.get();
+    server->health_monitor_ = std::make_unique<HealthMonitor>(
+        db, options.health_probe_interval, [running, spec_name = spec.name](
+                                               bool serving, const absl::Status& why) {
+          for (const std::string& name : running->health_names_) {
+            running->server_->GetHealthCheckService()->SetServingStatus(name, serving);
+          }
+          LogServerEvent(serving ? "info" : "error",
+                         serving ? absl::StrCat(spec_name, ": the database works again; SERVING")
+                                 : absl::StrCat(spec_name, ": the database cannot be used (",
+                                                why.ToString(), "); NOT_SERVING"));
+        });
+  }
   return server;
 }
 
@@ -369,6 +450,7 @@ std::string RunningServer::address() const {
 void RunningServer::Shutdown(absl::Duration drain) {
   if (shut_down_) return;
   shut_down_ = true;
+  health_monitor_.reset();  // it would set health back to SERVING
   if (server_ == nullptr) return;
   // NOT_SERVING first, so health checkers stop sending new work, and new
   // calls are refused (UNAVAILABLE); calls in progress may finish until the
@@ -416,7 +498,7 @@ int RunServer(int argc, char** argv, const ServerSpec& spec) {
   ServerOptions options = OptionsFromFlags(spec);
   EnsureSqliteDirectory(options.db_url);
   absl::StatusOr<std::unique_ptr<db::Database>> db =
-      db::OpenDatabase(options.db_url);
+      db::OpenDatabase(options.db_url, {.initialize_empty_file = options.initialize_empty_db});
   if (!db.ok()) {
     LogServerEvent("error", absl::StrCat("opening the database: ",
                                          db.status().message()));

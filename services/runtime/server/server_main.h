@@ -24,7 +24,8 @@
 // What RunServer does:
 //   - flags (absl): --listen, --db, --tls_cert, --tls_key, --tls_ca,
 //     --access_policy, --allow_anonymous, --config, --drain_timeout_ms,
-//     --max_message_bytes; a service adds its own (peer addresses) with
+//     --max_message_bytes, --health_probe_ms, --initialize_empty_db; a
+//     service adds its own (peer addresses) with
 //     ABSL_FLAG in its main.cc. --config FILE reads a YAML map whose keys are
 //     flag names (any registered flag, the service's own included); flags
 //     given on the command line win over the file.
@@ -35,13 +36,22 @@
 //     than by TLS, whose refusal the client would only see as UNAVAILABLE
 //     "socket closed". Health and reflection answer without a certificate;
 //     they are open to anyone (permissions.h says why);
-//   - opens the database, registers the service(s), AuditService, health
-//     and reflection, starts listening with health NOT_SERVING, applies the
-//     migrations (the service's and "audit"), then SERVING for "" and each
-//     gRPC service name;
+//   - opens the database — an existing SQLite file must pass SQLite's
+//     integrity check, and an empty one is refused unless
+//     --initialize_empty_db (db::OpenDatabase) —, registers the service(s),
+//     AuditService, health and reflection, starts listening with health
+//     NOT_SERVING, applies the migrations ("runtime", "audit" and the
+//     service's), then SERVING for "" and each gRPC service name;
+//   - one server per address: SO_REUSEPORT is off and an address in use is
+//     refused at start (FAILED_PRECONDITION "address already in use");
+//   - health follows the database afterwards: NOT_SERVING while a probe
+//     every --health_probe_ms cannot write and read it, SERVING when it can
+//     again (health_monitor.h);
 //   - one JSON log line per RPC on stderr (rpc_log.h);
-//   - SIGTERM/SIGINT: health NOT_SERVING, drain in-flight calls until
-//     --drain_timeout_ms, exit 0. Signals are taken by sigwait on the main
+//   - SIGTERM/SIGINT: health NOT_SERVING; new calls get UNAVAILABLE; watch
+//     streams end at once with UNAVAILABLE (clients resume elsewhere by
+//     sequence, serve.h StreamEventRows); unary calls in progress may finish
+//     until --drain_timeout_ms; exit 0. Signals are taken by sigwait on the main
 //     thread (they are blocked in every thread), never in a handler.
 // Exit codes: 0 after a clean shutdown, 1 when the server cannot start, 2 for
 // a bad flag or config file.
@@ -70,6 +80,7 @@
 #include "services/runtime/auth/access_policy.h"
 #include "services/runtime/db/database.h"
 #include "services/runtime/db/migrations.h"
+#include "services/runtime/server/health_monitor.h"
 #include "services/runtime/server/rpc_guard.h"
 #include "services/runtime/server/rpc_log.h"
 
@@ -100,6 +111,12 @@ struct ServerOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
   // Largest message received or sent, in bytes.
   int max_message_bytes = kDefaultMaxMessageBytes;
+  // How often health follows the database (health_monitor.h); zero turns
+  // the probe off.
+  absl::Duration health_probe_interval = absl::Seconds(2);
+  // An existing empty SQLite file is taken for a new database instead of
+  // being refused (db::OpenOptions); used by RunServer only.
+  bool initialize_empty_db = false;
   // Where the per-RPC log lines go; nullptr = stderr (tests capture them).
   LogSink rpc_log_sink;
 };
@@ -219,6 +236,8 @@ class RunningServer {
   std::shared_ptr<InFlightCalls> in_flight_;
   // Declared last, destroyed first: no call may outlive what it uses.
   std::unique_ptr<grpc::Server> server_;
+  // Sets server_'s health; stopped first of all (Shutdown).
+  std::unique_ptr<HealthMonitor> health_monitor_;
   bool shut_down_ = false;
 };
 
