@@ -32,6 +32,7 @@
 #include "services/runtime/event_notifier.h"
 #include "services/runtime/server/serve.h"
 #include "absl/strings/str_cat.h"
+#include <grpcpp/generic/generic_stub.h>
 
 namespace seccoord::runtime {
 namespace {
@@ -371,6 +372,35 @@ TEST_F(DrainTest, LogRecordsTheRealOutcomeOfEndedStreams) {
     std::string line = log.LineOf("/seccoord.v1.PolicyService/WatchRevisionEvents");
     EXPECT_NE(line.find("\"code\":\"UNAVAILABLE\""), std::string::npos) << line;
   }
+}
+
+TEST_F(DrainTest, UnparsableRequestIsInvalidArgumentAndAudited) {
+  Start(absl::Seconds(1));
+  // GetRevisionRequest.document_id (field 1) holding the byte 0xff: not
+  // UTF-8, so proto3's parser refuses it before any handler runs.
+  const char bytes[] = {0x0a, 0x01, static_cast<char>(0xff)};
+  grpc::Slice slice(bytes, sizeof(bytes));
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::GenericStub stub(server_->ChannelAs("mito-member1"));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/seccoord.v1.PolicyService/GetRevision", grpc::StubOptions(),
+                 &request, &response, [&](grpc::Status status) { done.set_value(status); });
+  grpc::Status status = done.get_future().get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_NE(status.error_message().find("not valid UTF-8"), std::string::npos)
+      << status.error_message();
+  EXPECT_FALSE(service_->entered_) << "the handler ran on an unparsable request";
+
+  absl::StatusOr<AuditPage> failed =
+      server_->env().audit().List(0, 100, AuditOutcome::kFailed);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  ASSERT_EQ(failed->entries.size(), 1u);
+  EXPECT_EQ(failed->entries[0].method, "/seccoord.v1.PolicyService/GetRevision");
+  EXPECT_EQ(failed->entries[0].principal, "seccoord://mito-city/member1");
+  EXPECT_EQ(failed->entries[0].status_code, "INVALID_ARGUMENT");
 }
 
 TEST(ListenTest, SecondServerOnABusyAddressIsRefused) {

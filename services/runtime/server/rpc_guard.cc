@@ -174,6 +174,28 @@ absl::StatusOr<Caller> RpcGuard::AuthorizeAuthContext(
   return caller;
 }
 
+grpc::Status RpcGuard::RefuseUnparsableRequest(grpc::ServerContextBase* context,
+                                               std::string_view full_method) {
+  const absl::Status refusal = absl::InvalidArgumentError(absl::StrCat(
+      "request: the message could not be parsed for ", Av(full_method),
+      " (a string field is not valid UTF-8, or the bytes are not a protobuf message of the "
+      "request type)"));
+  std::shared_ptr<const grpc::AuthContext> auth_context = context->auth_context();
+  absl::StatusOr<Principal> who = IdentifyPeer(auth_context.get(), /*allow_anonymous=*/true);
+  AuditRecord record;
+  record.principal = who.ok() ? who->Uri() : std::string(kUnidentifiedPrincipalName);
+  record.method = std::string(full_method);
+  record.outcome = AuditOutcome::kFailed;
+  record.status_code = std::string(StatusCodeName(refusal.code()));
+  record.detail = std::string(refusal.message());
+  absl::StatusOr<AuditEntry> appended = audit_.Append(record);
+  if (!appended.ok()) {
+    LogServerEvent("error", absl::StrCat("audit append failed for an unparsable request: ",
+                                         appended.status().ToString()));
+  }
+  return ToGrpcStatus(refusal);
+}
+
 absl::StatusOr<Caller> RpcGuard::Authorize(grpc::ServerContextBase* context,
                                            std::string_view full_method,
                                            std::string_view request_id) {

@@ -132,6 +132,15 @@ class RpcGuard {
   // "<principal> may not <what>". Recorded by Finish/RecordOutcome.
   static absl::Status Denied(const Caller& caller, std::string_view what);
 
+  // The answer to a request gRPC could not parse into its message (proto3
+  // refuses a string field that is not valid UTF-8 before any handler runs,
+  // and gRPC 1.51 answers INTERNAL with an empty message): INVALID_ARGUMENT
+  // saying so, with a FAILED entry in the audit chain naming the caller and
+  // the method. The field cannot be named: the parser does not say which.
+  // Used by the server's request-parse interceptor (server_main.cc).
+  grpc::Status RefuseUnparsableRequest(grpc::ServerContextBase* context,
+                                       std::string_view full_method);
+
   // Calls are refused with UNAVAILABLE until this is set (the bootstrap sets
   // it once migrations ran). A new guard accepts calls.
   void SetAccepting(bool accepting) { accepting_.store(accepting); }

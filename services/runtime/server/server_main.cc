@@ -232,6 +232,46 @@ class InFlightInterceptorFactory
   std::shared_ptr<InFlightCalls> calls_;
 };
 
+// Turns gRPC's answer to a request it could not parse (INTERNAL with an
+// empty message, produced before any handler runs) into
+// RpcGuard::RefuseUnparsableRequest's INVALID_ARGUMENT, audited. Our own
+// handlers never return INTERNAL without a message (ToGrpcStatus keeps the
+// message of every error), so the pair identifies the parse failure.
+class RequestParseInterceptor : public grpc::experimental::Interceptor {
+ public:
+  RequestParseInterceptor(grpc::experimental::ServerRpcInfo* info, RpcGuard& guard)
+      : info_(info), guard_(guard) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty()) {
+        methods->ModifySendStatus(
+            guard_.RefuseUnparsableRequest(info_->server_context(), info_->method()));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+  RpcGuard& guard_;
+};
+
+class RequestParseInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit RequestParseInterceptorFactory(RpcGuard& guard) : guard_(guard) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    if (info->method() == nullptr || absl::StartsWith(info->method(), "/grpc.")) return nullptr;
+    return new RequestParseInterceptor(info, guard_);
+  }
+
+ private:
+  RpcGuard& guard_;
+};
+
 }  // namespace
 
 absl::Status ApplyConfigFile(const std::string& path) {
@@ -357,6 +397,9 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   server->in_flight_ = std::make_shared<InFlightCalls>();
   interceptors.push_back(
       std::make_unique<InFlightInterceptorFactory>(server->in_flight_));
+  // Runs before the log interceptor's PRE_SEND_STATUS hook, so the log
+  // line shows the status the client gets.
+  interceptors.push_back(std::make_unique<RequestParseInterceptorFactory>(*server->guard_));
   interceptors.push_back(
       std::make_unique<RpcLogInterceptorFactory>(options.rpc_log_sink));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
