@@ -5,7 +5,7 @@
 # and writes a complete report.
 if(TARGET seccoord_policy_service AND TARGET seccoord-policyd AND TARGET seccoord_dev_certs
    AND TARGET seccoord_assessment_service AND TARGET seccoord-assessmentd
-   AND TARGET seccoord_asset_service)
+   AND TARGET seccoord_asset_service AND TARGET seccoord-assetd)
   # The echo service's API. protobuf_generate names it from tests/ (its first
   # import dir): #include "bench/bench.grpc.pb.h".
   add_library(seccoord_bench_proto STATIC)
@@ -27,7 +27,8 @@ if(TARGET seccoord_policy_service AND TARGET seccoord-policyd AND TARGET seccoor
     ${CMAKE_CURRENT_SOURCE_DIR}/bench/bench_main.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/bench/bench_harness.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/bench/policy_cases.cc
-    ${CMAKE_CURRENT_SOURCE_DIR}/bench/assessment_cases.cc)
+    ${CMAKE_CURRENT_SOURCE_DIR}/bench/assessment_cases.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/bench/asset_cases.cc)
   target_link_libraries(seccoord-bench PRIVATE
     seccoord_bench_proto seccoord_policy_service seccoord_assessment_service
     seccoord_asset_service seccoord_test_support seccoord_proto
@@ -38,14 +39,15 @@ if(TARGET seccoord_policy_service AND TARGET seccoord-policyd AND TARGET seccoor
   target_compile_definitions(seccoord-bench PRIVATE
     SECCOORD_BENCH_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     SECCOORD_BENCH_CERT_DIR="${CMAKE_BINARY_DIR}/certs")
-  # It starts build/bin/seccoord-policyd and build/bin/seccoord-assessmentd
-  # (time to SERVING, memory under load).
-  add_dependencies(seccoord-bench seccoord_dev_certs seccoord-policyd seccoord-assessmentd)
+  # It starts build/bin/seccoord-policyd, seccoord-assessmentd and
+  # seccoord-assetd (time to SERVING, memory under load).
+  add_dependencies(seccoord-bench seccoord_dev_certs seccoord-policyd seccoord-assessmentd
+    seccoord-assetd)
 
   # Runs the whole benchmark very briefly (also on PostgreSQL when
   # SECCOORD_TEST_PG_URL is set) and checks the JSON report: every case
-  # present with calls and no failed call, the policyd and assessmentd
-  # children measured and exited 0 on SIGTERM. Never a timing.
+  # present with calls and no failed call, the policyd, assessmentd and
+  # assetd children measured and exited 0 on SIGTERM. Never a timing.
   add_test(NAME bench_smoke
     COMMAND ${CMAKE_COMMAND}
       -DBENCH=$<TARGET_FILE:seccoord-bench>

@@ -208,6 +208,7 @@ struct ImportArgs {
 struct ExportArgs {
   bool bom = false;
   bool include_retired = false;
+  std::string org;
   std::string file;
 };
 
@@ -316,7 +317,8 @@ absl::Status RunFindings(CommandContext& ctx, const FindingsArgs& a) {
   request.set_asset_id(a.asset);
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssetStub(ctx));
   SECCOORD_ASSIGN_OR_RETURN(v1::ListFindingsResponse response,
-                            Unary(ctx, *stub, &Stub::ListFindings, request));
+                            AllPages(ctx, *stub, &Stub::ListFindings, request,
+                                     &v1::ListFindingsResponse::mutable_findings));
   return ctx.Print(response, [&] { return RenderFindings(response, ctx.output()); });
 }
 
@@ -355,20 +357,41 @@ absl::Status RunExport(CommandContext& ctx, const ExportArgs& a) {
   v1::ExportAssetsRequest request;
   request.set_bom(a.bom);
   request.set_include_retired(a.include_retired);
+  request.set_organization(a.org);
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssetStub(ctx));
-  SECCOORD_ASSIGN_OR_RETURN(v1::ExportAssetsResponse response,
-                            Unary(ctx, *stub, &Stub::ExportAssets, request));
-  if (!a.file.empty() && a.file != "-") {
-    SECCOORD_RETURN_IF_ERROR(WriteOutputFile(a.file, response.csv()));
-    if (ctx.output().format == OutputFormat::kJson) return ctx.Print(response, nullptr);
-    ctx.err() << "exported " << response.rows() << (response.rows() == 1 ? " asset" : " assets")
+  const bool json = ctx.output().format == OutputFormat::kJson;
+  const bool to_file = !a.file.empty() && a.file != "-";
+  // The server sends the file in pages; CSV is written page by page as it
+  // comes (the bytes exactly as the server made them), JSON as one response
+  // holding the whole file.
+  std::ofstream file;
+  if (to_file) file.open(a.file, std::ios::binary | std::ios::trunc);
+  std::ostream& out = to_file ? static_cast<std::ostream&>(file) : ctx.out();
+  v1::ExportAssetsResponse all;
+  while (true) {
+    SECCOORD_ASSIGN_OR_RETURN(v1::ExportAssetsResponse page,
+                              Unary(ctx, *stub, &Stub::ExportAssets, request));
+    all.set_rows(all.rows() + page.rows());
+    if (to_file || !json) {
+      out.write(page.csv().data(), static_cast<std::streamsize>(page.csv().size()));
+    }
+    if (json) all.mutable_csv()->append(page.csv());
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  out.flush();
+  if (to_file) {
+    file.close();
+    if (!file) {
+      return UsageError(
+          absl::PermissionDeniedError(absl::StrCat(a.file, ": cannot write the file")));
+    }
+    if (json) return ctx.Print(all, nullptr);
+    ctx.err() << "exported " << all.rows() << (all.rows() == 1 ? " asset" : " assets")
               << " to " << a.file << "\n";
     return absl::OkStatus();
   }
-  if (ctx.output().format == OutputFormat::kJson) return ctx.Print(response, nullptr);
-  // The CSV bytes exactly as the server made them.
-  ctx.out().write(response.csv().data(), static_cast<std::streamsize>(response.csv().size()));
-  ctx.out().flush();
+  if (json) return ctx.Print(all, nullptr);
   return absl::OkStatus();
 }
 
@@ -1033,6 +1056,7 @@ void RegisterAssetCommands(CLI::App& root, CommandContext& ctx) {
         "export", "Export the inventory as CSV (UTF-8) to standard output or a file");
     c->add_flag("--bom", a->bom, "Start with a UTF-8 BOM so that Excel opens the file correctly");
     c->add_flag("--include-retired", a->include_retired, "Include retired assets");
+    c->add_option("--org", a->org, "Only this organisation's assets (default: every one)");
     c->add_option("-f,--file", a->file, "Write to FILE instead of standard output");
     SetAction(c, ctx, [&ctx, a] { return RunExport(ctx, *a); });
   }

@@ -418,11 +418,20 @@ absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEnco
 }
 
 std::string WriteAssetCsv(const std::vector<v1::Asset>& assets, bool bom) {
+  return absl::StrCat(WriteAssetCsvHeader(bom), WriteAssetCsvRecords(assets));
+}
+
+std::string WriteAssetCsvHeader(bool bom) {
   std::string out;
   if (bom) out.append(kUtf8Bom.data(), kUtf8Bom.size());
   std::vector<std::string> names;
   for (const CsvColumn& c : Columns()) names.push_back(S(c.english));
   absl::StrAppend(&out, absl::StrJoin(names, ","), "\r\n");
+  return out;
+}
+
+std::string WriteAssetCsvRecords(const std::vector<v1::Asset>& assets) {
+  std::string out;
   for (const v1::Asset& a : assets) {
     std::string date;
     if (a.has_disposal() && a.disposal().has_date()) {

@@ -141,6 +141,10 @@ absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEnco
 // dates ISO; enums by short name (UNSPECIFIED as empty, except external
 // service NONE); booleans true/false. etag and timestamps are not written.
 std::string WriteAssetCsv(const std::vector<v1::Asset>& assets, bool bom);
+// The two parts of WriteAssetCsv, for a file written in pages: the header
+// line (after the BOM when `bom`), and the records of `assets` alone.
+std::string WriteAssetCsvHeader(bool bom);
+std::string WriteAssetCsvRecords(const std::vector<v1::Asset>& assets);
 
 // Value parsers of the layout, shared with the CLI's flags. Each accepts the
 // forms listed above and returns INVALID_ARGUMENT whose message is the reason

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
 #include "common/utf8.h"
@@ -350,35 +351,159 @@ void Normalize(v1::Asset& a) {
   if (a.has_disposal() && a.disposal().ByteSizeLong() == 0) a.clear_disposal();
 }
 
-// Lookup over loaded assets, for the rules that follow connections.
-class AssetIndex {
+// The one visibility rule of every read path (DESIGN.md: get, list, export,
+// findings, summary and history see the same assets). The permission table
+// lets only callers holding read_assets (union staff, union admin, advisor)
+// reach a read handler, and such a caller sees the assets of every
+// organisation; `organization` narrows what is asked for ("" = all).
+AssetFilter VisibleAssets(const Caller& caller, const std::string& organization) {
+  (void)caller;  // every reader sees every organisation (see above)
+  AssetFilter filter;
+  filter.organization = organization;
+  return filter;
+}
+
+// True if `asset` is among the assets `scope` (VisibleAssets) covers; an
+// asset outside it is answered as one that does not exist.
+bool InScope(const AssetFilter& scope, const v1::Asset& asset) {
+  return scope.organization.empty() || scope.organization == asset.organization();
+}
+
+// Loads an asset the caller may read; NOT_FOUND "no asset ID" both for one
+// that does not exist and for one outside the caller's scope.
+absl::StatusOr<v1::Asset> LoadVisibleAsset(AssetStore::Tx& tx, const Caller& caller,
+                                           const std::string& id) {
+  SECCOORD_ASSIGN_OR_RETURN(v1::Asset asset, LoadAsset(tx, id));
+  if (!InScope(VisibleAssets(caller, ""), asset)) {
+    return absl::NotFoundError(absl::StrCat("no asset ", id));
+  }
+  return asset;
+}
+
+// The +1 / -1 an asset's write moves its organisation's count of assets in
+// use by (`before` is null for a new asset).
+int64_t InUseDelta(const v1::Asset* before, const v1::Asset& after) {
+  return (IsInUse(after) ? 1 : 0) - (before != nullptr && IsInUse(*before) ? 1 : 0);
+}
+
+// Keeps the stored findings true in the transaction that writes assets:
+// after `written` are stored, their connection links are replaced, and the
+// findings of each of them and of every asset whose connections name one of
+// them (the cross-segment rule looks at the targets' segment, lifecycle and
+// name) are computed again; what changed is stored and the organisation's
+// counts move by the difference.
+//
+// With `lock`, each asset whose findings are computed and each target they
+// look at is locked before it is read (AssetStore::Tx::LockAssets): on
+// PostgreSQL, READ COMMITTED, two writers touching connected assets then see
+// each other's committed rows instead of both computing from stale ones.
+class FindingsKeeper {
  public:
-  void Add(const v1::Asset& asset) { by_id_.emplace(asset.id(), asset); }
-  bool Has(const std::string& id) const { return by_id_.count(id) > 0; }
-  // Loads the targets of connections that are not loaded yet (assets of
-  // other organisations).
-  absl::Status AddConnectionTargets(AssetStore::Tx& tx, const std::vector<v1::Asset>& assets) {
-    for (const auto& a : assets) {
-      for (const auto& c : a.connections()) {
-        if (Has(c.asset_id())) continue;
-        SECCOORD_ASSIGN_OR_RETURN(auto target, tx.GetAsset(c.asset_id()));
-        if (target) Add(*target);
+  explicit FindingsKeeper(AssetStore::Tx& tx) : tx_(tx) {}
+
+  absl::Status Refresh(const std::vector<v1::Asset>& written, bool lock) {
+    std::set<std::string> affected;
+    for (const v1::Asset& a : written) {
+      loaded_[a.id()] = a;
+      SECCOORD_RETURN_IF_ERROR(tx_.ReplaceLinks(a.id(), TargetsOf(a)));
+      affected.insert(a.id());
+    }
+    for (const v1::Asset& a : written) {
+      SECCOORD_ASSIGN_OR_RETURN(auto from, tx_.ListLinkedFrom(a.id()));
+      affected.insert(from.begin(), from.end());
+    }
+    if (lock) {
+      SECCOORD_RETURN_IF_ERROR(
+          tx_.LockAssets(std::vector<std::string>(affected.begin(), affected.end())));
+    }
+    std::vector<std::string> targets;
+    for (const std::string& id : affected) {
+      SECCOORD_ASSIGN_OR_RETURN(const v1::Asset* asset, Load(id));
+      if (asset == nullptr) continue;
+      for (std::string& t : TargetsOf(*asset)) {
+        if (!loaded_.count(t)) targets.push_back(std::move(t));
       }
+    }
+    if (lock) SECCOORD_RETURN_IF_ERROR(tx_.LockAssets(targets));
+    for (const std::string& id : targets) SECCOORD_RETURN_IF_ERROR(Load(id).status());
+    for (const std::string& id : affected) {
+      const v1::Asset* asset = Find(id);
+      if (asset != nullptr) SECCOORD_RETURN_IF_ERROR(Store(*asset));
     }
     return absl::OkStatus();
   }
-  AssetLookup Lookup() const {
-    return [this](const std::string& id) -> const v1::Asset* {
-      auto it = by_id_.find(id);
-      return it == by_id_.end() ? nullptr : &it->second;
-    };
-  }
 
  private:
-  std::unordered_map<std::string, v1::Asset> by_id_;
+  static std::vector<std::string> TargetsOf(const v1::Asset& a) {
+    std::vector<std::string> out;
+    for (const auto& c : a.connections()) out.push_back(c.asset_id());
+    return out;
+  }
+
+  const v1::Asset* Find(const std::string& id) const {
+    auto it = loaded_.find(id);
+    return it == loaded_.end() || !it->second ? nullptr : &*it->second;
+  }
+
+  absl::StatusOr<const v1::Asset*> Load(const std::string& id) {
+    if (!loaded_.count(id)) {
+      SECCOORD_ASSIGN_OR_RETURN(auto asset, tx_.GetAsset(id));
+      loaded_[id] = std::move(asset);
+    }
+    return Find(id);
+  }
+
+  absl::Status Store(const v1::Asset& asset) {
+    const AssetLookup lookup = [this](const std::string& id) { return Find(id); };
+    std::vector<v1::Finding> now = EvaluateAsset(asset, lookup);
+    SECCOORD_ASSIGN_OR_RETURN(std::vector<v1::Finding> before, tx_.GetFindings(asset.id()));
+    auto same = [](const std::vector<v1::Finding>& a, const std::vector<v1::Finding>& b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].SerializeAsString() != b[i].SerializeAsString()) return false;
+      }
+      return true;
+    };
+    if (same(before, now)) return absl::OkStatus();
+    std::map<std::pair<std::string, std::string>, int64_t> delta;
+    for (const auto& f : before) --delta[{f.organization(), f.rule_id()}];
+    for (const auto& f : now) ++delta[{f.organization(), f.rule_id()}];
+    for (const auto& [key, d] : delta) {
+      SECCOORD_RETURN_IF_ERROR(tx_.AddFindingCount(key.first, key.second, d));
+    }
+    return tx_.ReplaceFindings(asset.id(), now);
+  }
+
+  AssetStore::Tx& tx_;
+  std::unordered_map<std::string, std::optional<v1::Asset>> loaded_;
 };
 
 }  // namespace
+
+absl::Status BackfillStoredFindings(AssetStore& store) {
+  SECCOORD_ASSIGN_OR_RETURN(auto transaction, store.database().Begin(db::TxMode::kReadWrite));
+  AssetStore::Tx tx(*transaction);
+  SECCOORD_ASSIGN_OR_RETURN(bool claimed, tx.ClaimFindingsBackfill());
+  if (!claimed) return absl::OkStatus();  // computed before (or by a replica)
+  // A page at a time, so memory stays bounded by the page and its targets;
+  // assets of later pages that an earlier page connects to are loaded by
+  // the keeper, and assets connecting to a later page are computed again
+  // when that page is stored.
+  constexpr int kPage = 500;
+  std::string after;
+  while (true) {
+    SECCOORD_ASSIGN_OR_RETURN(auto page, tx.ListAssets(AssetFilter(), after, kPage));
+    if (page.empty()) break;
+    for (const v1::Asset& a : page) {
+      SECCOORD_RETURN_IF_ERROR(tx.AddAssetsInUse(a.organization(), InUseDelta(nullptr, a)));
+    }
+    // No locks: the claim's row lock keeps a second starting replica out,
+    // and the service does not serve before its migrations are done.
+    SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh(page, /*lock=*/false));
+    after = page.back().id();
+  }
+  return transaction->Commit();
+}
 
 std::vector<std::string> ChangedFields(const v1::Asset& before, const v1::Asset& after) {
   std::vector<std::string> out;
@@ -441,6 +566,9 @@ absl::StatusOr<v1::Asset> AssetLogic::CreateAsset(const Caller& caller,
         SECCOORD_RETURN_IF_ERROR(tx.InsertAsset(stored, 1));
         SECCOORD_RETURN_IF_ERROR(tx.AppendHistory(
             MakeChange(stored, 1, kCreated, caller, now, ChangedFields(v1::Asset(), stored))));
+        SECCOORD_RETURN_IF_ERROR(
+            tx.AddAssetsInUse(stored.organization(), InUseDelta(nullptr, stored)));
+        SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh({stored}, /*lock=*/true));
         return stored;
       });
 }
@@ -450,7 +578,7 @@ absl::StatusOr<v1::Asset> AssetLogic::GetAsset(const Caller& caller,
   SECCOORD_RETURN_IF_ERROR(ValidateAssetId("asset_id", request.asset_id()));
   v1::Asset asset;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssetStore::Tx& tx) -> absl::Status {
-    SECCOORD_ASSIGN_OR_RETURN(asset, LoadAsset(tx, request.asset_id()));
+    SECCOORD_ASSIGN_OR_RETURN(asset, LoadVisibleAsset(tx, caller, request.asset_id()));
     return absl::OkStatus();
   }));
   return asset;
@@ -466,9 +594,6 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
   SECCOORD_RETURN_IF_ERROR(ValidateEtagText(asset.etag()));
   SECCOORD_RETURN_IF_ERROR(
       ValidateText("organization", asset.organization(), kMaxOrganizationBytes, true));
-  if (asset.lifecycle() == v1::LIFECYCLE_RETIRED) {
-    return InvalidField("lifecycle", "an update cannot retire an asset; use RetireAsset");
-  }
   if (auto problems = CheckContent(asset); !problems.empty()) return problems.front().status;
   return Idempotent<v1::Asset>(
       caller, request.request_id(), kUpdate,
@@ -478,9 +603,14 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
         if (!asset.organization().empty()) {
           SECCOORD_RETURN_IF_ERROR(CheckOwnOrganization(caller, asset.organization()));
         }
+        // A retired asset sent back as it was read carries RETIRED itself:
+        // the stored state decides, so the caller learns the real reason.
         if (stored.lifecycle() == v1::LIFECYCLE_RETIRED) {
           return absl::FailedPreconditionError(
               absl::StrCat("asset ", stored.id(), " is RETIRED; retired assets cannot be updated"));
+        }
+        if (asset.lifecycle() == v1::LIFECYCLE_RETIRED) {
+          return InvalidField("lifecycle", "an update cannot retire an asset; use RetireAsset");
         }
         if (asset.etag() != stored.etag()) {
           return absl::AbortedError(absl::StrCat("etag: asset ", stored.id(),
@@ -518,6 +648,7 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
         SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(next, version, stored.etag()));
         SECCOORD_RETURN_IF_ERROR(tx.AppendHistory(
             MakeChange(next, version, kUpdated, caller, now, std::move(changed))));
+        SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh({next}, /*lock=*/true));
         return next;
       });
 }
@@ -536,8 +667,7 @@ absl::StatusOr<v1::ListAssetsResponse> AssetLogic::ListAssets(
                                            v1::Confidentiality_descriptor()));
   SECCOORD_RETURN_IF_ERROR(
       CheckFilterEnum("lifecycle", request.lifecycle(), v1::Lifecycle_descriptor()));
-  AssetFilter filter;
-  filter.organization = request.organization();
+  AssetFilter filter = VisibleAssets(caller, request.organization());
   filter.category = request.category();
   filter.segment = request.segment();
   filter.confidentiality = request.confidentiality();
@@ -597,6 +727,9 @@ absl::StatusOr<v1::Asset> AssetLogic::RetireAsset(const Caller& caller,
         SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(next, version, stored.etag()));
         SECCOORD_RETURN_IF_ERROR(tx.AppendHistory(
             MakeChange(next, version, kRetired, caller, now, ChangedFields(stored, next))));
+        SECCOORD_RETURN_IF_ERROR(
+            tx.AddAssetsInUse(next.organization(), InUseDelta(&stored, next)));
+        SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh({next}, /*lock=*/true));
         return next;
       });
 }
@@ -619,7 +752,7 @@ absl::StatusOr<v1::ListAssetHistoryResponse> AssetLogic::ListAssetHistory(
   }
   v1::ListAssetHistoryResponse response;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssetStore::Tx& tx) -> absl::Status {
-    SECCOORD_RETURN_IF_ERROR(LoadAsset(tx, request.asset_id()).status());
+    SECCOORD_RETURN_IF_ERROR(LoadVisibleAsset(tx, caller, request.asset_id()).status());
     SECCOORD_ASSIGN_OR_RETURN(auto changes,
                               tx.ListHistory(request.asset_id(), after, page_size + 1));
     const bool more = static_cast<int>(changes.size()) > page_size;
@@ -642,27 +775,46 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
   if (!request.asset_id().empty()) {
     SECCOORD_RETURN_IF_ERROR(ValidateAssetId("asset_id", request.asset_id()));
   }
+  SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
+                            DecodePageToken("findings", request.page_token()));
+  // The cursor "ORG|ASSET|after_asset_id|after_rule_order" repeats the query,
+  // so a token is only good for the listing that issued it.
+  const std::string query = absl::StrCat(request.organization(), "|", request.asset_id(), "|");
+  std::string after_asset;
+  int after_order = -1;
+  if (!cursor.empty()) {
+    std::vector<std::string> parts;
+    if (cursor.rfind(query, 0) == 0) parts = absl::StrSplit(cursor.substr(query.size()), '|');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &after_order)) {
+      return InvalidField("page_token",
+                          "malformed or of another listing; pass next_page_token of a previous "
+                          "response");
+    }
+    after_asset = parts[0];
+  }
+  const AssetFilter scope = VisibleAssets(caller, request.organization());
   v1::ListFindingsResponse response;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssetStore::Tx& tx) -> absl::Status {
-    std::string organization = request.organization();
     if (!request.asset_id().empty()) {
-      SECCOORD_ASSIGN_OR_RETURN(v1::Asset target, LoadAsset(tx, request.asset_id()));
-      if (!organization.empty() && target.organization() != organization) {
+      SECCOORD_ASSIGN_OR_RETURN(v1::Asset target,
+                                LoadVisibleAsset(tx, caller, request.asset_id()));
+      if (!InScope(scope, target)) {
         return absl::NotFoundError(
-            absl::StrCat("no asset ", request.asset_id(), " in ", organization));
+            absl::StrCat("no asset ", request.asset_id(), " in ", request.organization()));
       }
-      organization = target.organization();
     }
-    AssetFilter filter;
-    filter.organization = organization;
-    SECCOORD_ASSIGN_OR_RETURN(auto assets, tx.ListAssets(filter, "", 0));
-    AssetIndex index;
-    for (const auto& a : assets) index.Add(a);
-    SECCOORD_RETURN_IF_ERROR(index.AddConnectionTargets(tx, assets));
-    const AssetLookup lookup = index.Lookup();
-    for (const auto& a : assets) {
-      if (!request.asset_id().empty() && a.id() != request.asset_id()) continue;
-      for (auto& f : EvaluateAsset(a, lookup)) *response.add_findings() = std::move(f);
+    SECCOORD_ASSIGN_OR_RETURN(auto findings,
+                              tx.ListFindings(scope.organization, request.asset_id(), after_asset,
+                                              after_order, page_size + 1));
+    const bool more = static_cast<int>(findings.size()) > page_size;
+    if (more) findings.resize(page_size);
+    for (auto& f : findings) *response.add_findings() = std::move(f);
+    if (more) {
+      const v1::Finding& last = response.findings(response.findings_size() - 1);
+      response.set_next_page_token(EncodePageToken(
+          "findings",
+          absl::StrCat(query, last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
     }
     return absl::OkStatus();
   }));
@@ -675,22 +827,13 @@ absl::StatusOr<v1::FindingsSummary> AssetLogic::GetFindingsSummary(
       ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
   const std::string organization =
       request.organization().empty() ? std::string(kUnionOrganization) : request.organization();
+  const AssetFilter scope = VisibleAssets(caller, organization);
   v1::FindingsSummary summary;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssetStore::Tx& tx) -> absl::Status {
-    AssetFilter filter;
-    filter.organization = organization;
-    SECCOORD_ASSIGN_OR_RETURN(auto assets, tx.ListAssets(filter, "", 0));
-    AssetIndex index;
-    for (const auto& a : assets) index.Add(a);
-    SECCOORD_RETURN_IF_ERROR(index.AddConnectionTargets(tx, assets));
-    const AssetLookup lookup = index.Lookup();
-    std::vector<v1::Finding> findings;
-    int in_use = 0;
-    for (const auto& a : assets) {
-      if (IsInUse(a)) ++in_use;
-      for (auto& f : EvaluateAsset(a, lookup)) findings.push_back(std::move(f));
-    }
-    summary = SummarizeFindings(organization, findings, in_use);
+    SECCOORD_ASSIGN_OR_RETURN(AssetStore::Tx::FindingCounts counts,
+                              tx.ReadFindingCounts(scope.organization));
+    summary = SummarizeFindingCounts(organization, counts.by_rule,
+                                     static_cast<int>(counts.assets_in_use));
     return absl::OkStatus();
   }));
   return summary;
@@ -850,24 +993,48 @@ absl::StatusOr<v1::ImportAssetsResponse> AssetLogic::ImportAssets(
           SECCOORD_RETURN_IF_ERROR(tx.InsertAsset(a, 1));
           SECCOORD_RETURN_IF_ERROR(tx.AppendHistory(
               MakeChange(a, 1, kImported, caller, now, ChangedFields(v1::Asset(), a))));
+          SECCOORD_RETURN_IF_ERROR(tx.AddAssetsInUse(a.organization(), InUseDelta(nullptr, a)));
         }
+        SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh(ready, /*lock=*/true));
         return response;
       });
 }
 
 absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
     const Caller& caller, const v1::ExportAssetsRequest& request) {
-  AssetFilter filter;
-  filter.organization = caller.principal.organization;
+  SECCOORD_RETURN_IF_ERROR(
+      ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
+  SECCOORD_ASSIGN_OR_RETURN(
+      int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kMaxPageSize));
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, DecodePageToken("export", request.page_token()));
+  // The cursor "ORG|RETIRED|after_id" repeats the query, so a token is only
+  // good for the export that issued it.
+  const std::string query =
+      absl::StrCat(request.organization(), "|", request.include_retired() ? 1 : 0, "|");
+  std::string after;
+  if (!cursor.empty()) {
+    if (cursor.rfind(query, 0) != 0) {
+      return InvalidField("page_token",
+                          "of another export (organization or include_retired differ); pass "
+                          "next_page_token of the previous page");
+    }
+    after = cursor.substr(query.size());
+  }
+  AssetFilter filter = VisibleAssets(caller, request.organization());
   if (!request.include_retired()) filter.lifecycle = v1::LIFECYCLE_ACTIVE;
   std::vector<v1::Asset> assets;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssetStore::Tx& tx) -> absl::Status {
-    SECCOORD_ASSIGN_OR_RETURN(assets, tx.ListAssets(filter, "", 0));
+    SECCOORD_ASSIGN_OR_RETURN(assets, tx.ListAssets(filter, after, page_size + 1));
     return absl::OkStatus();
   }));
+  const bool more = static_cast<int>(assets.size()) > page_size;
+  if (more) assets.resize(page_size);
   v1::ExportAssetsResponse response;
-  response.set_csv(WriteAssetCsv(assets, request.bom()));
+  std::string csv = request.page_token().empty() ? WriteAssetCsvHeader(request.bom()) : "";
+  csv += WriteAssetCsvRecords(assets);
+  response.set_csv(std::move(csv));
   response.set_rows(static_cast<int32_t>(assets.size()));
+  if (more) response.set_next_page_token(EncodePageToken("export", query + assets.back().id()));
   return response;
 }
 

@@ -17,8 +17,18 @@
 // - Every change appends a history entry (version, action, actor, time, the
 //   fields that changed, the asset after the change) in the same
 //   transaction.
-// - Findings are the compliance rules (compliance_rules.h) evaluated over an
-//   organisation's assets; the summary counts them per rule and severity.
+// - Findings are the compliance rules (compliance_rules.h) evaluated per
+//   asset. They are stored with the asset in the transaction that writes it,
+//   together with the findings of the assets connected to it that look at it
+//   (the cross-segment rule reads the target's segment, state and name), and
+//   the per-organisation counts move in the same transaction; so
+//   ListFindings pages through stored rows and GetFindingsSummary reads a
+//   few count rows, at the same cost for 20 assets and for 20,000.
+// - One visibility rule for every read path (get, list, history, findings,
+//   summary, export): a caller holding read_assets sees every
+//   organisation's assets; one outside its scope is answered as missing.
+// - ExportAssets writes the CSV in pages of assets (the first page with the
+//   header), so no call holds the whole inventory.
 // - CSV import validates every row with the same checks as CreateAsset
 //   (connections may also name ids of the same file) and reports every
 //   rejected row; when any row is rejected nothing is stored (OK with
@@ -67,6 +77,12 @@ using Clock = runtime::Clock;
 // "controls.mfa", "connections", "disposal.witness", …); id, etag and the
 // timestamps are not compared.
 std::vector<std::string> ChangedFields(const v1::Asset& before, const v1::Asset& after);
+
+// Computes the stored findings, links and counts of every asset once, for a
+// database migrated to asset schema version 2 from version 1 (where findings
+// were computed per call). A no-op when done before; safe when replicas
+// start at once (one claims the work in its transaction).
+absl::Status BackfillStoredFindings(AssetStore& store);
 
 class AssetLogic {
  public:

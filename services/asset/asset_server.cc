@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "common/status.h"
+#include "services/asset/asset_logic.h"
 #include "services/asset/asset_service.h"
 #include "services/asset/asset_store.h"
 #include "services/runtime/request_log.h"
@@ -22,7 +24,11 @@ runtime::ServerSpec AssetServerSpec() {
   };
   spec.on_migrated = [](runtime::ServerEnv& env) -> absl::Status {
     // Idempotency records of mutations live beside the asset tables.
-    return db::ApplyMigrations(env.db(), "requests", runtime::RequestLogMigrations());
+    SECCOORD_RETURN_IF_ERROR(
+        db::ApplyMigrations(env.db(), "requests", runtime::RequestLogMigrations()));
+    // Assets stored before findings were kept get theirs computed once.
+    AssetStore store(env.db());
+    return BackfillStoredFindings(store);
   };
   return spec;
 }

@@ -1,5 +1,7 @@
 #include "services/asset/asset_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -7,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "services/asset/compliance_rules.h"
 #include "services/runtime/db/proto_column.h"
 
 namespace seccoord::asset {
@@ -82,6 +85,35 @@ std::vector<db::Migration> AssetMigrations() {
            " PRIMARY KEY (asset_id, version))",
            "CREATE TABLE asset_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
            "INSERT INTO asset_counters (name, value) VALUES ('asset_id', 0)",
+       }},
+      {2,
+       "stored findings, connection links, summary counts",
+       {
+           "CREATE TABLE asset_links ("
+           " from_id TEXT NOT NULL,"
+           " to_id TEXT NOT NULL,"
+           " PRIMARY KEY (to_id, from_id))",
+           "CREATE INDEX asset_links_by_from ON asset_links (from_id)",
+           "CREATE TABLE asset_findings ("
+           " asset_id TEXT NOT NULL,"
+           " rule_order INTEGER NOT NULL,"
+           " rule_id TEXT NOT NULL,"
+           " organization TEXT NOT NULL,"
+           " body TEXT NOT NULL,"
+           " PRIMARY KEY (asset_id, rule_order))",
+           "CREATE INDEX asset_findings_by_organization"
+           " ON asset_findings (organization, asset_id, rule_order)",
+           "CREATE TABLE findings_counts ("
+           " organization TEXT NOT NULL,"
+           " rule_id TEXT NOT NULL,"
+           " count BIGINT NOT NULL,"
+           " PRIMARY KEY (organization, rule_id))",
+           "CREATE TABLE assets_in_use ("
+           " organization TEXT PRIMARY KEY,"
+           " count BIGINT NOT NULL)",
+           // Existing assets get their findings computed once, at the first
+           // start of a binary with this schema (BackfillStoredFindings).
+           "INSERT INTO asset_counters (name, value) VALUES ('findings_stored', 0)",
        }},
   };
 }
@@ -222,6 +254,136 @@ absl::StatusOr<int64_t> AssetStore::Tx::LatestVersion(const std::string& asset_i
                            " WHERE asset_id = $1",
                            {asset_id}));
   return rows.empty() ? 0 : rows[0].Int(0);
+}
+
+absl::Status AssetStore::Tx::LockAssets(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (const std::string& id : ids) {
+    SECCOORD_RETURN_IF_ERROR(
+        tx_.Execute("UPDATE assets SET version = version WHERE id = $1", {id}).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AssetStore::Tx::ReplaceLinks(const std::string& from_id,
+                                          const std::vector<std::string>& to_ids) {
+  SECCOORD_RETURN_IF_ERROR(
+      tx_.Execute("DELETE FROM asset_links WHERE from_id = $1", {from_id}).status());
+  for (const std::string& to_id : to_ids) {
+    SECCOORD_RETURN_IF_ERROR(tx_.Execute("INSERT INTO asset_links (from_id, to_id) VALUES ($1, $2)"
+                                         " ON CONFLICT (to_id, from_id) DO NOTHING",
+                                         {from_id, to_id})
+                                 .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> AssetStore::Tx::ListLinkedFrom(const std::string& to_id) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows,
+      tx_.Query("SELECT from_id FROM asset_links WHERE to_id = $1 ORDER BY from_id", {to_id}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(row.Text(0));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Finding>> AssetStore::Tx::GetFindings(const std::string& asset_id) {
+  return ListFindings("", asset_id, "", -1, 0);
+}
+
+absl::Status AssetStore::Tx::ReplaceFindings(const std::string& asset_id,
+                                             const std::vector<v1::Finding>& findings) {
+  SECCOORD_RETURN_IF_ERROR(
+      tx_.Execute("DELETE FROM asset_findings WHERE asset_id = $1", {asset_id}).status());
+  for (const v1::Finding& f : findings) {
+    const int order = ComplianceRuleIndex(f.rule_id());
+    if (order < 0) return absl::InternalError(absl::StrCat("unknown rule ", f.rule_id()));
+    SECCOORD_RETURN_IF_ERROR(
+        tx_.Execute("INSERT INTO asset_findings (asset_id, rule_order, rule_id, organization,"
+                    " body) VALUES ($1, $2, $3, $4, $5)",
+                    {asset_id, static_cast<int64_t>(order), f.rule_id(), f.organization(),
+                     EncodeProto(f)})
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Finding>> AssetStore::Tx::ListFindings(
+    const std::string& organization, const std::string& asset_id,
+    const std::string& after_asset_id, int after_rule_order, int limit) {
+  // The cursor is the pair (asset_id, rule_order), written out as
+  // "asset > a OR (asset = a AND order > o)" so both drivers use the index.
+  std::string sql =
+      "SELECT body FROM asset_findings WHERE (asset_id > $1 OR (asset_id = $1 AND"
+      " rule_order > $2))";
+  db::Params params = {after_asset_id, static_cast<int64_t>(after_rule_order)};
+  if (!organization.empty()) {
+    params.push_back(organization);
+    absl::StrAppend(&sql, " AND organization = $", params.size());
+  }
+  if (!asset_id.empty()) {
+    params.push_back(asset_id);
+    absl::StrAppend(&sql, " AND asset_id = $", params.size());
+  }
+  sql += " ORDER BY asset_id, rule_order";
+  if (limit > 0) {
+    params.push_back(static_cast<int64_t>(limit));
+    absl::StrAppend(&sql, " LIMIT $", params.size());
+  }
+  SECCOORD_ASSIGN_OR_RETURN(auto rows, tx_.Query(sql, params));
+  std::vector<v1::Finding> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    v1::Finding f;
+    SECCOORD_RETURN_IF_ERROR(DecodeProto(row.Text(0), &f));
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+absl::Status AssetStore::Tx::AddFindingCount(const std::string& organization,
+                                             const std::string& rule_id, int64_t delta) {
+  if (delta == 0) return absl::OkStatus();
+  return tx_
+      .Execute("INSERT INTO findings_counts (organization, rule_id, count) VALUES ($1, $2, $3)"
+               " ON CONFLICT (organization, rule_id) DO UPDATE"
+               " SET count = findings_counts.count + $3",
+               {organization, rule_id, delta})
+      .status();
+}
+
+absl::Status AssetStore::Tx::AddAssetsInUse(const std::string& organization, int64_t delta) {
+  if (delta == 0) return absl::OkStatus();
+  return tx_
+      .Execute("INSERT INTO assets_in_use (organization, count) VALUES ($1, $2)"
+               " ON CONFLICT (organization) DO UPDATE SET count = assets_in_use.count + $2",
+               {organization, delta})
+      .status();
+}
+
+absl::StatusOr<AssetStore::Tx::FindingCounts> AssetStore::Tx::ReadFindingCounts(
+    const std::string& organization) {
+  FindingCounts counts;
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT rule_id, count FROM findings_counts WHERE organization = $1"
+                           " ORDER BY rule_id",
+                           {organization}));
+  for (const auto& row : rows) counts.by_rule.emplace_back(row.Text(0), row.Int(1));
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto in_use,
+      tx_.Query("SELECT count FROM assets_in_use WHERE organization = $1", {organization}));
+  if (!in_use.empty()) counts.assets_in_use = in_use[0].Int(0);
+  return counts;
+}
+
+absl::StatusOr<bool> AssetStore::Tx::ClaimFindingsBackfill() {
+  SECCOORD_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx_.Execute("UPDATE asset_counters SET value = 1 WHERE name = $1 AND value = 0",
+                  {std::string("findings_stored")}));
+  return changed > 0;
 }
 
 absl::Status AssetStore::Read(const std::function<absl::Status(Tx&)>& fn) {

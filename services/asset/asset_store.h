@@ -9,7 +9,18 @@
 //   asset_history   one row per change (asset_id, version): action, actor,
 //                   time, changed fields (comma-separated) and the snapshot
 //                   of the asset after the change (base64 proto);
-//   asset_counters  named counters; "asset_id" numbers A-000001, A-000002, …
+//   asset_counters  named counters; "asset_id" numbers A-000001, A-000002, …;
+//                   "findings_stored" is 1 once the stored findings below
+//                   have been computed for the assets of before version 2;
+//   asset_links     one row per connection (from_id → to_id), so a change of
+//                   an asset finds the assets whose findings look at it;
+//   asset_findings  the findings of each asset (asset_id, rule_order — the
+//                   rule's place in the rule table), its organisation and the
+//                   Finding as base64 proto, written with the asset;
+//   findings_counts per organisation and rule the number of stored findings,
+//   assets_in_use   per organisation the number of assets in use; both are
+//                   moved by the same transaction that changes a finding or
+//                   an asset, so a summary reads a few rows at any size.
 // written once in portable SQL for both drivers.
 //
 // The domain runs its rules inside one transaction through an AssetStore::Tx:
@@ -89,6 +100,49 @@ class AssetStore {
                                                              int64_t after_version, int limit);
     // Highest version of the asset's history (0 when none).
     absl::StatusOr<int64_t> LatestVersion(const std::string& asset_id);
+
+    // Takes the write lock of each asset row in `ids` (ascending, so two
+    // writers lock in one order) until the transaction ends: on PostgreSQL,
+    // READ COMMITTED, a writer that computes findings from these rows then
+    // reads them only after any concurrent writer of them has committed.
+    // (SQLite has one writer at a time; the statement is harmless there.)
+    absl::Status LockAssets(std::vector<std::string> ids);
+
+    // The connection targets of `from_id` become exactly `to_ids`.
+    absl::Status ReplaceLinks(const std::string& from_id, const std::vector<std::string>& to_ids);
+    // Ids of the assets whose connections name `to_id`, ascending.
+    absl::StatusOr<std::vector<std::string>> ListLinkedFrom(const std::string& to_id);
+
+    // The stored findings of an asset, in rule-table order.
+    absl::StatusOr<std::vector<v1::Finding>> GetFindings(const std::string& asset_id);
+    // The stored findings of `asset_id` become exactly `findings` (each kept
+    // under its rule's place in the table, ComplianceRuleIndex).
+    absl::Status ReplaceFindings(const std::string& asset_id,
+                                 const std::vector<v1::Finding>& findings);
+    // Stored findings by asset id then rule order, after the cursor
+    // (after_asset_id, after_rule_order), at most `limit`; only those of
+    // `organization` / `asset_id` when not empty.
+    absl::StatusOr<std::vector<v1::Finding>> ListFindings(const std::string& organization,
+                                                          const std::string& asset_id,
+                                                          const std::string& after_asset_id,
+                                                          int after_rule_order, int limit);
+
+    // Adds `delta` to the count of `rule_id` findings of `organization`.
+    absl::Status AddFindingCount(const std::string& organization, const std::string& rule_id,
+                                 int64_t delta);
+    // Adds `delta` to the number of assets in use of `organization`.
+    absl::Status AddAssetsInUse(const std::string& organization, int64_t delta);
+    // Stored counts of `organization`: rule id → findings (rules without
+    // findings may be absent), and the assets in use.
+    struct FindingCounts {
+      std::vector<std::pair<std::string, int64_t>> by_rule;
+      int64_t assets_in_use = 0;
+    };
+    absl::StatusOr<FindingCounts> ReadFindingCounts(const std::string& organization);
+
+    // Marks the stored findings as computed; false if they already were (a
+    // concurrent start did it), true if this transaction must compute them.
+    absl::StatusOr<bool> ClaimFindingsBackfill();
 
    private:
     db::Transaction& tx_;

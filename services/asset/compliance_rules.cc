@@ -212,6 +212,14 @@ const ComplianceRule* FindComplianceRule(std::string_view id) {
   return nullptr;
 }
 
+int ComplianceRuleIndex(std::string_view id) {
+  const auto& rules = ComplianceRules();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 std::vector<v1::Finding> EvaluateAsset(const v1::Asset& asset, const AssetLookup& lookup) {
   std::vector<v1::Finding> findings;
   for (const ComplianceRule& rule : ComplianceRules()) {
@@ -246,10 +254,21 @@ std::vector<v1::Finding> EvaluateInventory(const std::vector<v1::Asset>& assets)
 v1::FindingsSummary SummarizeFindings(const std::string& organization,
                                       const std::vector<v1::Finding>& findings,
                                       int assets_evaluated) {
+  std::vector<std::pair<std::string, int64_t>> by_rule;
+  for (const ComplianceRule& rule : ComplianceRules()) by_rule.emplace_back(S(rule.id), 0);
+  for (const v1::Finding& f : findings) {
+    const int index = ComplianceRuleIndex(f.rule_id());
+    if (index >= 0) ++by_rule[index].second;
+  }
+  return SummarizeFindingCounts(organization, by_rule, assets_evaluated);
+}
+
+v1::FindingsSummary SummarizeFindingCounts(
+    const std::string& organization, const std::vector<std::pair<std::string, int64_t>>& by_rule,
+    int assets_evaluated) {
   v1::FindingsSummary summary;
   summary.set_organization(organization);
   summary.set_assets_evaluated(assets_evaluated);
-  summary.set_total(static_cast<int32_t>(findings.size()));
   const auto& rules = ComplianceRules();
   for (const ComplianceRule& rule : rules) {
     v1::FindingsSummary::RuleCount* rc = summary.add_by_rule();
@@ -257,18 +276,17 @@ v1::FindingsSummary SummarizeFindings(const std::string& organization,
     rc->set_article(S(rule.article));
     rc->set_severity(rule.severity);
   }
-  for (const v1::Finding& f : findings) {
-    switch (f.severity()) {
-      case v1::SEVERITY_CRITICAL: summary.set_critical(summary.critical() + 1); break;
-      case v1::SEVERITY_WARNING: summary.set_warning(summary.warning() + 1); break;
-      case v1::SEVERITY_INFO: summary.set_info(summary.info() + 1); break;
+  for (const auto& [rule_id, count] : by_rule) {
+    const int index = ComplianceRuleIndex(rule_id);
+    if (index < 0 || count == 0) continue;
+    v1::FindingsSummary::RuleCount* rc = summary.mutable_by_rule(index);
+    rc->set_count(rc->count() + static_cast<int32_t>(count));
+    summary.set_total(summary.total() + static_cast<int32_t>(count));
+    switch (rules[index].severity) {
+      case v1::SEVERITY_CRITICAL: summary.set_critical(summary.critical() + count); break;
+      case v1::SEVERITY_WARNING: summary.set_warning(summary.warning() + count); break;
+      case v1::SEVERITY_INFO: summary.set_info(summary.info() + count); break;
       default: break;
-    }
-    for (int i = 0; i < summary.by_rule_size(); ++i) {
-      if (summary.by_rule(i).rule_id() == f.rule_id()) {
-        summary.mutable_by_rule(i)->set_count(summary.by_rule(i).count() + 1);
-        break;
-      }
     }
   }
   return summary;

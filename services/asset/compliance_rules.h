@@ -39,9 +39,11 @@
 #ifndef SECCOORD_SERVICES_ASSET_COMPLIANCE_RULES_H_
 #define SECCOORD_SERVICES_ASSET_COMPLIANCE_RULES_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -79,6 +81,9 @@ const std::vector<ComplianceRule>& ComplianceRules();
 // The rule with this id, or nullptr.
 const ComplianceRule* FindComplianceRule(std::string_view id);
 
+// The place of the rule with this id in the table (0, 1, …); -1 if none.
+int ComplianceRuleIndex(std::string_view id);
+
 // Findings of one asset, in table order: rule_id, severity, asset_id,
 // asset_name, organization, message and article filled. `lookup` resolves the
 // targets of the asset's connections; connections to unknown or RETIRED
@@ -96,6 +101,12 @@ std::vector<v1::Finding> EvaluateInventory(const std::vector<v1::Asset>& assets)
 v1::FindingsSummary SummarizeFindings(const std::string& organization,
                                       const std::vector<v1::Finding>& findings,
                                       int assets_evaluated);
+
+// The same summary from counts already kept per rule (rule id → findings;
+// ids not in the table are ignored, rules not named count 0).
+v1::FindingsSummary SummarizeFindingCounts(
+    const std::string& organization, const std::vector<std::pair<std::string, int64_t>>& by_rule,
+    int assets_evaluated);
 
 // True for the segments 第6 puts out of scope (マイナンバー利用事務系, LGWAN接続系).
 bool IsOutOfScopeSegment(v1::Segment segment);

@@ -2,8 +2,8 @@
 // to a bare echo service measured in the same run (DESIGN.md "Performance
 // targets"; README "Benchmarks"; scripts/bench runs it). This file parses
 // the flags, makes the temp dir, starts the echo baseline and runs the case
-// sets in order — policy_cases.cc, then assessment_cases.cc — and writes the
-// report; bench_harness.h has everything they share.
+// sets in order — policy_cases.cc, assessment_cases.cc, then asset_cases.cc —
+// and writes the report; bench_harness.h has everything they share.
 //
 // Exit code 0 when the run completed (whatever the figures), 1 when
 // something could not be set up or measured (a server, a seed, a child
@@ -12,6 +12,7 @@
 //   seccoord-bench [--threads 4] [--seconds 5] [--warmup 1] [--pg URL]
 //                  [--json FILE] [--child_seconds 2] [--policyd PATH]
 //                  [--assessmentd PATH] [--national_orgs 3000]
+//                  [--assetd PATH] [--asset_inventory 20000]
 //
 // Thread-safety: single-threaded apart from the harness's client threads.
 #include <signal.h>
@@ -96,14 +97,15 @@ int main(int argc, char** argv) {
   namespace bench = seccoord::bench;
   signal(SIGPIPE, SIG_IGN);
   absl::SetProgramUsageMessage(
-      "seccoord-bench: closed-loop load on the policy and assessment services, reported as "
+      "seccoord-bench: closed-loop load on the policy, assessment and asset services, reported as "
       "ratios to a bare echo service on the same mTLS settings measured in the same run.");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::cerr << "seccoord-bench: unexpected argument " << positional[1] << "\n";
     return 2;
   }
-  const std::vector<bench::CaseSet> sets = {bench::PolicyCaseSet(), bench::AssessmentCaseSet()};
+  const std::vector<bench::CaseSet> sets = {bench::PolicyCaseSet(), bench::AssessmentCaseSet(),
+                                            bench::AssetCaseSet()};
   bench::Settings s;
   absl::Status flags = bench::SettingsFromFlags(&s);
   for (const bench::CaseSet& set : sets) {

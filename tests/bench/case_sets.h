@@ -1,7 +1,7 @@
 // The case sets of seccoord-bench, which bench_main.cc runs in order, and
 // what one set offers another: the policy cases (policy_cases.cc) and the
 // assessment cases (assessment_cases.cc), which need a policy service with
-// the basic policy in force.
+// the basic policy in force, and the asset cases (asset_cases.cc).
 //
 // Thread-safety: the sets and SeedBasicPolicy are called from the one thread
 // that runs the benchmark.
@@ -18,6 +18,7 @@ namespace seccoord::bench {
 
 CaseSet PolicyCaseSet();
 CaseSet AssessmentCaseSet();
+CaseSet AssetCaseSet();
 
 // Publishes the basic policy (data/basic-policy-r8.txt) on the policy
 // server at `address` through the real RPCs: drafted and submitted by

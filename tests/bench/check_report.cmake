@@ -4,18 +4,18 @@
 #   cmake -DBENCH=path/to/seccoord-bench -DREPORT=out.json -P check_report.cmake
 #
 # With SECCOORD_TEST_PG_URL set, the PostgreSQL cases are run and required too.
-# Policy and assessment cases are both checked: every case present, calls > 0,
-# no failed call; the three child processes measured and exited 0.
+# Policy, assessment and asset cases are checked: every case present, calls >
+# 0, no failed call; the five child processes measured and exited 0.
 cmake_minimum_required(VERSION 3.25)
 if(NOT BENCH OR NOT REPORT)
   message(FATAL_ERROR "usage: cmake -DBENCH=... -DREPORT=... -P check_report.cmake")
 endif()
 
 file(REMOVE ${REPORT})
-# --national_orgs 30: a small national-scale database, so the test stays
-# short on two cores.
+# --national_orgs 30 and --asset_inventory 200: small large-scale databases,
+# so the test stays short on two cores.
 set(args --seconds 0.3 --warmup 0 --threads 2 --child_seconds 0.3 --national_orgs 30
-    --json ${REPORT})
+    --asset_inventory 200 --json ${REPORT})
 set(drivers sqlite)
 if(NOT "$ENV{SECCOORD_TEST_PG_URL}" STREQUAL "")
   list(APPEND args --pg "$ENV{SECCOORD_TEST_PG_URL}")
@@ -48,6 +48,8 @@ endforeach()
 foreach(kind organization_status federation_status)
   list(APPEND expected sqlite.${kind} sqlite.${kind}_4_items)
 endforeach()
+# The asset cases' echoes (the cases themselves run in the assetd children).
+list(APPEND expected echo.findings_summary echo.export_page)
 
 # Reads a JSON member; a parse error or a missing member fails the test.
 macro(json_get out)
@@ -128,6 +130,16 @@ check_child(assessmentd_empty seccoord-assessmentd)
 check_cases("assessmentd_national;cases"
   "assessmentd_national.organization_status;assessmentd_national.federation_status")
 check_child(assessmentd_national seccoord-assessmentd)
+
+foreach(inventory 20 large)
+  check_cases("assetd_${inventory};cases"
+    "assetd_${inventory}.findings_summary;assetd_${inventory}.export_page")
+  check_child(assetd_${inventory} seccoord-assetd)
+endforeach()
+json_get(asset_rows asset whole_export rows)
+if(NOT asset_rows EQUAL 200)
+  message(FATAL_ERROR "the whole export of the large inventory gave ${asset_rows} rows, not 200")
+endif()
 
 json_get(orgs assessment national_orgs)
 json_get(answers assessment answers)

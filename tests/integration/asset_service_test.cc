@@ -214,6 +214,39 @@ TEST_P(AssetServiceTest, UnionRolesReadAndWriteTheAdvisorOnlyReads) {
   EXPECT_EQ(AssetCount(), 2);
 }
 
+TEST_P(AssetServiceTest, TheAdvisorExportsEveryAssetItLists) {
+  // A second asset beside the fixture's first.
+  v1::Asset second;
+  ASSERT_EQ(Create("staff1", MakeAsset("職員用PC"), &second).error_code(), StatusCode::OK);
+  v1::ListAssetsResponse listed;
+  ASSERT_EQ(List("advisor1", &listed).error_code(), StatusCode::OK);
+  ASSERT_EQ(listed.assets_size(), 2);
+  v1::ExportAssetsRequest r;
+  r.set_page_size(1);  // one asset per page: the pages make the file
+  std::string csv;
+  int rows = 0;
+  for (int pages = 0; pages < 10; ++pages) {
+    v1::ExportAssetsResponse page;
+    grpc::ClientContext ctx;
+    ASSERT_EQ(Stub("advisor1")->ExportAssets(&ctx, r, &page).error_code(), StatusCode::OK);
+    csv += page.csv();
+    rows += page.rows();
+    if (page.next_page_token().empty()) break;
+    r.set_page_token(page.next_page_token());
+  }
+  EXPECT_EQ(rows, listed.assets_size());
+  for (const auto& a : listed.assets()) {
+    EXPECT_NE(csv.find("\r\n" + a.id() + ","), std::string::npos) << a.id() << " not in\n" << csv;
+  }
+  // The same file the union staff gets.
+  v1::ExportAssetsRequest whole;
+  v1::ExportAssetsResponse staff_export;
+  grpc::ClientContext ctx;
+  ASSERT_EQ(Stub("staff1")->ExportAssets(&ctx, whole, &staff_export).error_code(),
+            StatusCode::OK);
+  EXPECT_EQ(csv, staff_export.csv());
+}
+
 TEST_P(AssetServiceTest, MembersReadNothingAndTheirRefusalsAreAudited) {
   for (const std::string who : {"mito-member1", "shirosato-member1"}) {
     v1::Asset got;

@@ -173,6 +173,60 @@ class AssetLogicTest : public seccoord::testing::DatabaseTest {
     return r;
   }
 
+  // Every stored finding, read in pages of `page_size`.
+  std::vector<v1::Finding> StoredFindings(const std::string& organization, int page_size) {
+    std::vector<v1::Finding> out;
+    v1::ListFindingsRequest r;
+    r.set_organization(organization);
+    r.set_page_size(page_size);
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto page = logic_->ListFindings(kAdvisor, r);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      EXPECT_LE(page->findings_size(), page_size);
+      out.insert(out.end(), page->findings().begin(), page->findings().end());
+      if (page->next_page_token().empty()) break;
+      r.set_page_token(page->next_page_token());
+    }
+    return out;
+  }
+
+  // The stored findings and every organisation's stored summary equal a
+  // recount over the whole inventory (what the service computed per call
+  // before findings were stored).
+  void ExpectStoredFindingsMatchARecount(const std::string& after) {
+    SCOPED_TRACE(after);
+    const std::vector<v1::Asset> assets = All();
+    const std::vector<v1::Finding> recount = EvaluateInventory(assets);
+    const std::vector<v1::Finding> stored = StoredFindings("", 2);
+    ASSERT_EQ(stored.size(), recount.size());
+    for (size_t i = 0; i < stored.size(); ++i) {
+      EXPECT_EQ(stored[i].SerializeAsString(), recount[i].SerializeAsString())
+          << "stored " << stored[i].asset_id() << " " << stored[i].rule_id() << ": "
+          << stored[i].message() << "\nrecount " << recount[i].asset_id() << " "
+          << recount[i].rule_id() << ": " << recount[i].message();
+    }
+    std::set<std::string> organizations = {"kasama-union", "mito-city"};
+    for (const auto& a : assets) organizations.insert(a.organization());
+    for (const std::string& org : organizations) {
+      std::vector<v1::Finding> of_org;
+      for (const auto& f : recount) {
+        if (f.organization() == org) of_org.push_back(f);
+      }
+      int in_use = 0;
+      for (const auto& a : assets) in_use += a.organization() == org && IsInUse(a) ? 1 : 0;
+      v1::GetFindingsSummaryRequest r;
+      r.set_organization(org);
+      auto summary = logic_->GetFindingsSummary(kAdvisor, r);
+      ASSERT_TRUE(summary.ok()) << summary.status();
+      EXPECT_EQ(summary->SerializeAsString(),
+                SummarizeFindings(org, of_org, in_use).SerializeAsString())
+          << org << ": stored total " << summary->total() << ", recount " << of_org.size()
+          << "; in use " << summary->assets_evaluated() << " vs " << in_use;
+      EXPECT_EQ(StoredFindings(org, 3).size(), of_org.size()) << org;
+    }
+  }
+
   std::atomic<int64_t> now_us_{1'700'000'000'000'000};
   CivilDate today_{2026, 11, 25};
   std::unique_ptr<AssetStore> store_;
@@ -733,8 +787,15 @@ TEST_P(AssetLogicTest, ExportThenImportIntoAFreshDatabaseGivesTheSameInventory) 
   EXPECT_EQ(exported->csv().substr(0, 3), "\xEF\xBB\xBF");
   er.set_include_retired(false);
   EXPECT_EQ(logic_->ExportAssets(kStaff, er)->rows(), 3);
-  // The advisor's own organisation keeps no assets.
+  // The advisor sees every asset in ListAssets, and so in the export (its
+  // own organisation keeps none): one visibility rule for every read path.
+  auto advisor_export = logic_->ExportAssets(kAdvisor, er);
+  ASSERT_TRUE(advisor_export.ok()) << advisor_export.status();
+  EXPECT_EQ(advisor_export->rows(), 3);
+  EXPECT_EQ(advisor_export->csv(), logic_->ExportAssets(kStaff, er)->csv());
+  er.set_organization("mito-city");
   EXPECT_EQ(logic_->ExportAssets(kAdvisor, er)->rows(), 0);
+  er.clear_organization();
 
   auto fresh_db = seccoord::testing::TestDatabase::Create(driver());
   ASSERT_TRUE(fresh_db.ok()) << fresh_db.status();
@@ -882,6 +943,236 @@ TEST_P(AssetLogicTest, TheSampleInventoryImportsAndBreaksEveryRuleAtLeastOnce) {
   auto summary = logic_->GetFindingsSummary(kStaff, {});
   ASSERT_TRUE(summary.ok()) << summary.status();
   for (const auto& rc : summary->by_rule()) EXPECT_GE(rc.count(), 1) << rc.rule_id();
+}
+
+TEST_P(AssetLogicTest, UpdatingARetiredAssetAsReadIsAFailedPrecondition) {
+  auto usb = Create(MakeAsset("USBメモリ", v1::ASSET_CATEGORY_STORAGE_MEDIA,
+                              v1::SEGMENT_NONE, v1::CONFIDENTIALITY_1));
+  ASSERT_TRUE(usb.ok());
+  v1::DisposalRecord d = Disposal(2026, 5, 1, "", "");
+  auto retired = Retire(usb->id(), &d);
+  ASSERT_TRUE(retired.ok()) << retired.status();
+  // Sent back exactly as read (lifecycle RETIRED, disposal set), and with
+  // the lifecycle cleared: both are told the real reason.
+  v1::Asset as_read = *retired;
+  as_read.set_notes("廃棄後の追記");
+  auto refused = Update(as_read);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_TRUE(Contains(refused.status().message(), "retired assets cannot be updated"))
+      << refused.status();
+  as_read.clear_lifecycle();
+  as_read.clear_disposal();
+  EXPECT_EQ(Update(as_read).status().code(), absl::StatusCode::kFailedPrecondition);
+  // Nothing stored: still version 2, no third history entry.
+  EXPECT_EQ(Get(usb->id())->etag(), "2");
+  EXPECT_EQ(History(usb->id()).size(), 2u);
+  // An active asset still cannot be retired by an update.
+  auto active = Create(MakeAsset("共有フォルダ", v1::ASSET_CATEGORY_INFORMATION));
+  ASSERT_TRUE(active.ok());
+  v1::Asset retire_by_update = *active;
+  retire_by_update.set_lifecycle(v1::LIFECYCLE_RETIRED);
+  auto invalid = Update(retire_by_update);
+  EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(invalid.status().message(), "lifecycle")) << invalid.status();
+}
+
+TEST_P(AssetLogicTest, StoredFindingsAndSummaryEqualARecountAfterEveryKindOfChange) {
+  ExpectStoredFindingsMatchARecount("nothing stored");
+  // A sensitive system, and an internet line connected to it (unapproved
+  // crossing: the line's finding depends on the system).
+  v1::Asset system = MakeAsset("予約システム", v1::ASSET_CATEGORY_INFORMATION_SYSTEM,
+                               v1::SEGMENT_SENSITIVE, v1::CONFIDENTIALITY_3B);
+  auto sys = Create(system);
+  ASSERT_TRUE(sys.ok());
+  ExpectStoredFindingsMatchARecount("create");
+  v1::Asset line = MakeAsset("インターネット回線", v1::ASSET_CATEGORY_NETWORK,
+                             v1::SEGMENT_INTERNET, v1::CONFIDENTIALITY_1);
+  line.add_connections()->set_asset_id(sys->id());
+  auto ln = Create(line);
+  ASSERT_TRUE(ln.ok());
+  ExpectStoredFindingsMatchARecount("create with a connection");
+  // An asset of another organisation, connected to the union's system.
+  const Caller mito = seccoord::testing::MakeCaller("mito-city", "staff", runtime::Role::kUnionStaff);
+  v1::Asset branch = MakeAsset("水戸市 窓口端末", v1::ASSET_CATEGORY_EQUIPMENT,
+                               v1::SEGMENT_INTERNET, v1::CONFIDENTIALITY_2);
+  branch.clear_location();
+  branch.add_connections()->set_asset_id(sys->id());
+  auto br = Create(branch, mito);
+  ASSERT_TRUE(br.ok()) << br.status();
+  ExpectStoredFindingsMatchARecount("create in another organisation");
+
+  // Changing the target alone changes the findings of those connected to it.
+  v1::Asset renamed = *sys;
+  renamed.set_name("施設予約システム");
+  auto sys2 = Update(renamed);
+  ASSERT_TRUE(sys2.ok());
+  ExpectStoredFindingsMatchARecount("target renamed (the crossing's message names it)");
+  v1::Asset moved = *sys2;
+  moved.set_segment(v1::SEGMENT_INTERNET);
+  auto sys3 = Update(moved);
+  ASSERT_TRUE(sys3.ok());
+  ExpectStoredFindingsMatchARecount("target moved out of the sensitive segment");
+  v1::Asset back = *sys3;
+  back.set_segment(v1::SEGMENT_SENSITIVE);
+  back.mutable_controls()->set_mfa(true);
+  back.mutable_controls()->set_export_blocked(true);
+  auto sys4 = Update(back);
+  ASSERT_TRUE(sys4.ok());
+  ExpectStoredFindingsMatchARecount("target back, controls fixed");
+  // The connection approved, then removed.
+  v1::Asset approved = *ln;
+  approved.mutable_connections(0)->set_approved(true);
+  auto ln2 = Update(approved);
+  ASSERT_TRUE(ln2.ok());
+  ExpectStoredFindingsMatchARecount("connection approved");
+  v1::Asset unlinked = *ln2;
+  unlinked.clear_connections();
+  unlinked.mutable_controls()->set_traffic_monitoring(true);
+  auto ln3 = Update(unlinked);
+  ASSERT_TRUE(ln3.ok());
+  ExpectStoredFindingsMatchARecount("connection removed");
+  // An update that changes nothing.
+  ASSERT_TRUE(Update(*ln3).ok());
+  ExpectStoredFindingsMatchARecount("update without change");
+  // Retiring the target: a crossing to an asset out of use is no finding.
+  v1::DisposalRecord d = Disposal(2026, 5, 1, "物理破壊", "総務課長");
+  ASSERT_TRUE(Retire(sys4->id(), &d).ok());
+  ExpectStoredFindingsMatchARecount("target retired");
+  // An import: new rows, one connected to an existing asset, one retired
+  // without erasure record (RETIRED_MEDIA_ERASURE), one of them named by
+  // another row of the file.
+  auto imported = Import(
+      *logic_,
+      "id,name,category,segment,confidentiality,integrity,availability,connections,"
+      "lifecycle,disposal_date\n"
+      "A-000100,庁内LAN,NETWORK,SENSITIVE,2,1,2,,,\n"
+      ",職員PC,EQUIPMENT,INTERNET,2,1,1,A-000100;" + ln3->id() + ",,\n"
+      ",古いHDD,STORAGE_MEDIA,NONE,3B,1,1,,RETIRED,2025-03-31\n");
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->errors_size(), 0) << imported->errors(0).reason();
+  ExpectStoredFindingsMatchARecount("import");
+}
+
+TEST_P(AssetLogicTest, FindingsAndExportComeInPagesBoundToTheirQuery) {
+  for (int i = 0; i < 5; ++i) {
+    v1::Asset a = MakeAsset(absl::StrCat("回線", i), v1::ASSET_CATEGORY_NETWORK,
+                            v1::SEGMENT_INTERNET, v1::CONFIDENTIALITY_1);
+    a.clear_location();
+    ASSERT_TRUE(Create(a).ok());
+  }
+  // Two findings per asset (monitoring, location), across pages of 3.
+  const std::vector<v1::Finding> paged = StoredFindings("", 3);
+  EXPECT_EQ(paged.size(), 10u);
+  const std::vector<v1::Finding> whole = StoredFindings("", 500);
+  ASSERT_EQ(whole.size(), paged.size());
+  for (size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(paged[i].SerializeAsString(), whole[i].SerializeAsString()) << i;
+  }
+  v1::ListFindingsRequest first;
+  first.set_page_size(3);
+  auto page = logic_->ListFindings(kStaff, first);
+  ASSERT_TRUE(page.ok());
+  ASSERT_FALSE(page->next_page_token().empty());
+  v1::ListFindingsRequest other = first;
+  other.set_organization("mito-city");
+  other.set_page_token(page->next_page_token());
+  auto refused = logic_->ListFindings(kStaff, other);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(refused.status().message(), "page_token")) << refused.status();
+
+  // The export in pages of 2 concatenates to the export in one page.
+  v1::ExportAssetsRequest er;
+  er.set_bom(true);
+  auto one = logic_->ExportAssets(kStaff, er);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_TRUE(one->next_page_token().empty());
+  EXPECT_EQ(one->rows(), 5);
+  er.set_page_size(2);
+  std::string csv;
+  int rows = 0, pages = 0;
+  while (pages < 10) {
+    auto p = logic_->ExportAssets(kStaff, er);
+    ASSERT_TRUE(p.ok()) << p.status();
+    ++pages;
+    csv += p->csv();
+    rows += p->rows();
+    if (p->next_page_token().empty()) break;
+    er.set_page_token(p->next_page_token());
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(rows, 5);
+  EXPECT_EQ(csv, one->csv());
+  // A token of this export is refused for another (retired included).
+  er.set_page_size(2);
+  er.clear_page_token();
+  auto p1 = logic_->ExportAssets(kStaff, er);
+  ASSERT_TRUE(p1.ok());
+  er.set_page_token(p1->next_page_token());
+  er.set_include_retired(true);
+  auto wrong = logic_->ExportAssets(kStaff, er);
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(wrong.status().message(), "page_token")) << wrong.status();
+}
+
+TEST_P(AssetLogicTest, UpgradingFromStoredAssetsWithoutFindingsComputesThemOnce) {
+  // A database of asset schema version 1, with assets stored the way that
+  // version stored them (no findings, links or counts).
+  auto old_db = seccoord::testing::TestDatabase::Create(driver());
+  ASSERT_TRUE(old_db.ok()) << old_db.status();
+  db::Database& database = (*old_db)->db();
+  std::vector<db::Migration> v1_only = AssetMigrations();
+  v1_only.resize(1);
+  ASSERT_TRUE(db::ApplyMigrations(database, "asset", v1_only).ok());
+  v1::Asset sensitive = MakeAsset("予約システム", v1::ASSET_CATEGORY_INFORMATION_SYSTEM,
+                                  v1::SEGMENT_SENSITIVE, v1::CONFIDENTIALITY_3B);
+  sensitive.set_id("A-000001");
+  sensitive.set_organization("kasama-union");
+  sensitive.set_lifecycle(v1::LIFECYCLE_ACTIVE);
+  sensitive.set_etag("1");
+  v1::Asset line = MakeAsset("インターネット回線", v1::ASSET_CATEGORY_NETWORK,
+                             v1::SEGMENT_INTERNET, v1::CONFIDENTIALITY_1);
+  line.set_id("A-000002");
+  line.set_organization("mito-city");
+  line.set_lifecycle(v1::LIFECYCLE_ACTIVE);
+  line.set_etag("1");
+  line.add_connections()->set_asset_id("A-000001");
+  v1::Asset disk = MakeAsset("古いHDD", v1::ASSET_CATEGORY_STORAGE_MEDIA);
+  disk.set_id("A-000003");
+  disk.set_organization("kasama-union");
+  disk.set_lifecycle(v1::LIFECYCLE_RETIRED);
+  disk.set_etag("1");
+  {
+    auto tx = database.Begin(db::TxMode::kReadWrite);
+    ASSERT_TRUE(tx.ok()) << tx.status();
+    AssetStore::Tx typed(**tx);
+    for (const auto* a : {&sensitive, &line, &disk}) {
+      ASSERT_TRUE(typed.InsertAsset(*a, 1).ok());
+    }
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  // The upgrade: migration 2, then the findings computed at start.
+  std::unique_ptr<AssetStore> upgraded_store;
+  auto upgraded = MakeLogic(database, &upgraded_store);
+  ASSERT_TRUE(BackfillStoredFindings(*upgraded_store).ok());
+  std::swap(logic_, upgraded);
+  std::swap(store_, upgraded_store);
+  ExpectStoredFindingsMatchARecount("upgrade");
+  auto union_summary = logic_->GetFindingsSummary(kAdvisor, {});
+  ASSERT_TRUE(union_summary.ok());
+  EXPECT_EQ(union_summary->assets_evaluated(), 1);
+  EXPECT_GE(union_summary->total(), 2);  // MFA/export, retired media erasure
+  // A second start computes nothing again (counts do not double).
+  ASSERT_TRUE(BackfillStoredFindings(*store_).ok());
+  ExpectStoredFindingsMatchARecount("second start");
+  // And later writes keep them true: the line's crossing follows its target.
+  v1::Asset moved = *Get("A-000001");
+  moved.set_segment(v1::SEGMENT_INTERNET);
+  ASSERT_TRUE(Update(moved).ok());
+  ExpectStoredFindingsMatchARecount("write after the upgrade");
+  std::swap(logic_, upgraded);
+  std::swap(store_, upgraded_store);
+  upgraded.reset();
+  upgraded_store.reset();
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssetLogicTest);
