@@ -204,6 +204,7 @@ struct ImportArgs {
   std::string file;
   std::string encoding = "auto";
   bool dry_run = false;
+  bool update = false;
 };
 struct ExportArgs {
   bool bom = false;
@@ -336,6 +337,7 @@ absl::Status RunImport(CommandContext& ctx, const ImportArgs& a) {
   SECCOORD_ASSIGN_OR_RETURN(
       v1::ImportAssetsRequest request,
       BuildImportAssetsRequest(std::move(csv), a.encoding, a.dry_run, NewRequestId()));
+  request.set_update(a.update);
   SECCOORD_ASSIGN_OR_RETURN(auto stub, AssetStub(ctx));
   SECCOORD_ASSIGN_OR_RETURN(v1::ImportAssetsResponse response,
                             Unary(ctx, *stub, &Stub::ImportAssets, request));
@@ -938,13 +940,39 @@ std::string RenderFindingsSummary(const v1::FindingsSummary& s, const OutputOpti
 std::string RenderImportResult(const v1::ImportAssetsResponse& response, const OutputOptions&) {
   const std::string encoding = EncodingName(response.detected_encoding());
   if (response.errors().empty()) {
-    if (response.dry_run()) {
-      return absl::StrCat("dry run: ", response.imported(),
-                          response.imported() == 1 ? " row" : " rows",
-                          " would be imported; nothing written (encoding ", encoding, ")\n");
+    // Per row what is (or would be) done: on a dry run, and whenever a row
+    // updates or leaves an asset as it is (an import with --update).
+    bool per_row = response.dry_run();
+    int created = 0, updated = 0, unchanged = 0;
+    for (const v1::RowChange& c : response.changes()) {
+      if (c.action() == "CREATE") ++created;
+      if (c.action() == "UPDATE") ++updated;
+      if (c.action() == "UNCHANGED") ++unchanged;
     }
-    return absl::StrCat("imported ", response.imported(),
-                        response.imported() == 1 ? " asset" : " assets", " (encoding ",
+    per_row = per_row || updated > 0 || unchanged > 0;
+    std::string out;
+    if (per_row) {
+      for (const v1::RowChange& c : response.changes()) {
+        absl::StrAppend(&out, "line ", c.line(), ": ", c.action(), " ",
+                        c.asset_id().empty() ? "(new id)" : c.asset_id());
+        if (c.changed_fields_size() > 0) {
+          absl::StrAppend(&out, " (", absl::StrJoin(c.changed_fields(), ", "), ")");
+        }
+        out += "\n";
+      }
+    }
+    const std::string counts =
+        updated > 0 || unchanged > 0
+            ? absl::StrCat(": ", created, " created, ", updated, " updated, ", unchanged,
+                           " unchanged")
+            : "";
+    if (response.dry_run()) {
+      return absl::StrCat(out, "dry run: ", response.imported(),
+                          response.imported() == 1 ? " row" : " rows", " would be imported",
+                          counts, "; nothing written (encoding ", encoding, ")\n");
+    }
+    return absl::StrCat(out, "imported ", response.imported(),
+                        response.imported() == 1 ? " asset" : " assets", counts, " (encoding ",
                         encoding, ")\n");
   }
   std::string out;
@@ -1047,7 +1075,10 @@ void RegisterAssetCommands(CLI::App& root, CommandContext& ctx) {
     c->add_option("FILE", a->file, "CSV file (- = standard input)")->required();
     c->add_option("--encoding", a->encoding, "auto, utf-8 or cp932 (Shift_JIS)")
         ->capture_default_str();
-    c->add_flag("--dry-run", a->dry_run, "Validate and report without writing");
+    c->add_flag("--dry-run", a->dry_run, "Validate and report (per row) without writing");
+    c->add_flag("--update", a->update,
+                "Rows with an existing id update that asset (the etag column must be current; "
+                "retired rows stay retired); rows without an id create assets");
     SetAction(c, ctx, [&ctx, a] { return RunImport(ctx, *a); });
   }
   {

@@ -120,7 +120,7 @@ enum Col {
   kId, kOrganization, kName, kCategory, kSegment, kConfidentiality, kIntegrity,
   kAvailability, kCustodian, kLocation, kMfa, kExportBlocked, kTrafficMonitoring,
   kEncryption, kBackup, kExternalService, kExternalServiceName, kConnections,
-  kLifecycle, kDisposalDate, kErasureMethod, kWitness, kNotes, kSample, kColumnCount
+  kLifecycle, kDisposalDate, kErasureMethod, kWitness, kNotes, kSample, kEtag, kColumnCount
 };
 
 const std::vector<CsvColumn>& Columns() {
@@ -150,6 +150,7 @@ const std::vector<CsvColumn>& Columns() {
       {"witness", "立会者", false},
       {"notes", "備考", false},
       {"sample", "サンプル", false},
+      {"etag", "版", false},
   };
   return *columns;
 }
@@ -375,6 +376,7 @@ std::optional<v1::Asset> ConvertRecord(const CsvRecord& record, const std::vecto
       case kWitness: witness = value; break;
       case kNotes: asset.set_notes(value); break;
       case kSample: coded(ParseBooleanValue, [&](bool b) { asset.set_sample(b); }); break;
+      case kEtag: asset.set_etag(TrimCsvCell(value)); break;
       default: break;
     }
   }
@@ -463,6 +465,7 @@ std::string WriteAssetCsvRecords(const std::vector<v1::Asset>& assets) {
         a.disposal().witness(),
         a.notes(),
         Bool(a.sample()),
+        a.etag(),
     };
     for (int i = 0; i < kColumnCount; ++i) {
       if (i > 0) out.push_back(',');

@@ -39,6 +39,10 @@
 //   22  witness                立会者          text
 //   23  notes                  備考            text
 //   24  sample                 サンプル        boolean
+//   25  etag                   版              text: the asset's etag when it was
+//                                              exported (an import with update
+//                                              refuses a row whose asset changed
+//                                              since; ignored otherwise)
 //
 // Values (surrounding spaces, including 　, are ignored in every coded value;
 // full-width letters and digits are read as half-width; English case-insensitive;
@@ -139,7 +143,8 @@ absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEnco
 // UTF-8): the English header, then one record per asset with every column;
 // CRLF line ends; fields quoted when they hold a comma, a quote, CR or LF;
 // dates ISO; enums by short name (UNSPECIFIED as empty, except external
-// service NONE); booleans true/false. etag and timestamps are not written.
+// service NONE); booleans true/false; the etag as the asset's version
+// (the guard of an import with update). Timestamps are not written.
 std::string WriteAssetCsv(const std::vector<v1::Asset>& assets, bool bom);
 // The two parts of WriteAssetCsv, for a file written in pages: the header
 // line (after the BOM when `bom`), and the records of `assets` alone.

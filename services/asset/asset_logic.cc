@@ -840,9 +840,9 @@ absl::StatusOr<v1::FindingsSummary> AssetLogic::GetFindingsSummary(
 }
 
 absl::Status AssetLogic::ValidateImport(AssetStore::Tx& tx, const Caller& caller,
-                                        const std::vector<ParsedRow>& rows,
+                                        const std::vector<ParsedRow>& rows, bool update,
                                         v1::ImportAssetsResponse* response,
-                                        std::vector<v1::Asset>* ready) {
+                                        std::vector<PlannedRow>* ready) {
   std::vector<v1::RowError> errors;
   auto report = [&](int line, const std::string& column, const std::string& reason) {
     v1::RowError e;
@@ -865,20 +865,46 @@ absl::Status AssetLogic::ValidateImport(AssetStore::Tx& tx, const Caller& caller
   for (const auto& row : rows) {
     v1::Asset asset = row.asset;
     const size_t errors_before = errors.size();
+    std::optional<v1::Asset> stored;
     if (!asset.id().empty()) {
       if (!ParseAssetId(asset.id())) {
         report(row.line, ColumnOf("id"),
                absl::StrCat("\"", IsValidUtf8(asset.id()) ? asset.id() : "?",
                             "\" is not an asset id such as A-000001 (leave it empty for a new "
                             "id)"));
-      } else if (existing.count(asset.id())) {
-        report(row.line, ColumnOf("id"), absl::StrCat(asset.id(), " already exists"));
+      } else if (existing.count(asset.id()) && !update) {
+        report(row.line, ColumnOf("id"),
+               absl::StrCat(asset.id(), " already exists (an import with update changes it)"));
       } else if (int first = in_file.at(asset.id()); first != row.line) {
         report(row.line, ColumnOf("id"),
                absl::StrCat(asset.id(), " appears twice in the file (also on line ", first, ")"));
+      } else if (existing.count(asset.id())) {
+        SECCOORD_ASSIGN_OR_RETURN(stored, tx.GetAsset(asset.id()));
       }
     }
-    if (asset.organization().empty()) asset.set_organization(caller.principal.organization);
+    if (stored.has_value()) {
+      // The etag guards the round trip: the row was exported from this
+      // version of the asset, or someone changed it since.
+      if (asset.etag().empty()) {
+        report(row.line, "etag",
+               absl::StrCat("required to update ", stored->id(),
+                            " (the etag column of an export; export it again)"));
+      } else if (asset.etag() != stored->etag()) {
+        report(row.line, "etag",
+               absl::StrCat(stored->id(), " has changed since this row was exported (etag ",
+                            IsValidUtf8(asset.etag()) ? asset.etag() : "?", ", now ",
+                            stored->etag(), "); export it again"));
+      }
+      if (stored->lifecycle() != v1::LIFECYCLE_RETIRED &&
+          asset.lifecycle() == v1::LIFECYCLE_RETIRED) {
+        report(row.line, "lifecycle",
+               absl::StrCat("an import cannot retire ", stored->id(),
+                            "; retire it with its disposal record (seccoord asset retire)"));
+      }
+    }
+    if (asset.organization().empty()) {
+      asset.set_organization(stored ? stored->organization() : caller.principal.organization);
+    }
     if (absl::Status s =
             ValidateText("organization", asset.organization(), kMaxOrganizationBytes, false);
         !s.ok()) {
@@ -887,6 +913,10 @@ absl::Status AssetLogic::ValidateImport(AssetStore::Tx& tx, const Caller& caller
       report(row.line, ColumnOf("organization"),
              absl::StrCat("may only write assets of ", caller.principal.organization, ", not of ",
                           asset.organization()));
+    } else if (stored && stored->organization() != asset.organization()) {
+      report(row.line, ColumnOf("organization"),
+             absl::StrCat(stored->id(), " belongs to ", stored->organization(),
+                          "; an import cannot move it"));
     }
     std::vector<Problem> problems = CheckContent(asset);
     CheckConnectionsExist(
@@ -911,7 +941,41 @@ absl::Status AssetLogic::ValidateImport(AssetStore::Tx& tx, const Caller& caller
       asset.clear_disposal();
     }
     for (const auto& p : problems) report(row.line, ColumnOf(p.field), ReasonOf(p));
-    if (errors.size() == errors_before) ready->push_back(std::move(asset));
+    if (errors.size() != errors_before) continue;
+    PlannedRow plan;
+    plan.line = row.line;
+    if (stored.has_value()) {
+      // The row as the asset would be after the update (UpdateAsset's rule:
+      // organisation, etag and times are the stored ones).
+      asset.set_organization(stored->organization());
+      asset.set_create_time_us(stored->create_time_us());
+      asset.set_update_time_us(stored->update_time_us());
+      asset.set_etag(stored->etag());
+      Normalize(asset);
+      plan.changed = ChangedFields(*stored, asset);
+      if (stored->lifecycle() == v1::LIFECYCLE_RETIRED && !plan.changed.empty()) {
+        report(row.line, "",
+               absl::StrCat(stored->id(), " is RETIRED; retired assets cannot be updated (row "
+                            "changes ", absl::StrJoin(plan.changed, ", "), ")"));
+        continue;
+      }
+    } else if (!asset.id().empty() && !asset.etag().empty()) {
+      // A row with its id from another inventory keeps its version, so the
+      // export of the new inventory reads as the file did.
+      int64_t version = 0;
+      if (!absl::SimpleAtoi(asset.etag(), &version) || version < 1 ||
+          version > kMaxImportedVersion) {
+        report(row.line, "etag",
+               absl::StrCat("\"", IsValidUtf8(asset.etag()) ? asset.etag() : "?",
+                            "\" is not an etag of an export (a version such as 3)"));
+        continue;
+      }
+    } else {
+      asset.clear_etag();
+    }
+    plan.asset = std::move(asset);
+    plan.stored = std::move(stored);
+    ready->push_back(std::move(plan));
   }
   std::stable_sort(errors.begin(), errors.end(),
                    [](const v1::RowError& a, const v1::RowError& b) { return a.line() < b.line(); });
@@ -936,32 +1000,42 @@ absl::StatusOr<v1::ImportAssetsResponse> AssetLogic::ImportAssets(
   }
 
   // Rows the parser rejected, then every row checked like CreateAsset.
-  auto validate = [&](AssetStore::Tx& tx, std::vector<v1::Asset>* ready)
+  auto validate = [&](AssetStore::Tx& tx, std::vector<PlannedRow>* ready)
       -> absl::StatusOr<v1::ImportAssetsResponse> {
     v1::ImportAssetsResponse response;
     response.set_detected_encoding(parsed.encoding);
     response.set_dry_run(request.dry_run());
     v1::ImportAssetsResponse checked;
-    SECCOORD_RETURN_IF_ERROR(ValidateImport(tx, caller, parsed.rows, &checked, ready));
+    SECCOORD_RETURN_IF_ERROR(
+        ValidateImport(tx, caller, parsed.rows, request.update(), &checked, ready));
     std::vector<v1::RowError> errors(parsed.errors.begin(), parsed.errors.end());
     for (const auto& e : checked.errors()) errors.push_back(e);
     std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
       return a.line() < b.line();
     });
     for (auto& e : errors) *response.add_errors() = std::move(e);
-    if (response.errors_size() > 0) {
-      ready->clear();
-    } else {
-      response.set_imported(static_cast<int32_t>(ready->size()));
-    }
+    if (response.errors_size() > 0) ready->clear();
     return response;
+  };
+  // What each row does, once ids are assigned (a dry run leaves new ones "").
+  auto report_changes = [](const std::vector<PlannedRow>& ready,
+                           v1::ImportAssetsResponse* response) {
+    for (const PlannedRow& plan : ready) {
+      v1::RowChange* change = response->add_changes();
+      change->set_line(plan.line);
+      change->set_asset_id(plan.asset.id());
+      change->set_action(!plan.stored ? "CREATE" : plan.changed.empty() ? "UNCHANGED" : "UPDATE");
+      for (const std::string& f : plan.changed) change->add_changed_fields(f);
+      if (change->action() != "UNCHANGED") response->set_imported(response->imported() + 1);
+    }
   };
 
   if (request.dry_run()) {
     v1::ImportAssetsResponse response;
     SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssetStore::Tx& tx) -> absl::Status {
-      std::vector<v1::Asset> ready;
+      std::vector<PlannedRow> ready;
       SECCOORD_ASSIGN_OR_RETURN(response, validate(tx, &ready));
+      report_changes(ready, &response);
       return absl::OkStatus();
     }));
     return response;
@@ -970,18 +1044,32 @@ absl::StatusOr<v1::ImportAssetsResponse> AssetLogic::ImportAssets(
   return Idempotent<v1::ImportAssetsResponse>(
       caller, request.request_id(), kImport,
       [&](AssetStore::Tx& tx) -> absl::StatusOr<v1::ImportAssetsResponse> {
-        std::vector<v1::Asset> ready;
+        std::vector<PlannedRow> ready;
         SECCOORD_ASSIGN_OR_RETURN(v1::ImportAssetsResponse response, validate(tx, &ready));
         if (response.errors_size() > 0) return response;  // nothing stored
         // Explicit ids first move the counter past them, so the ids handed
         // out to the other rows never collide with the file's.
         int64_t highest = 0;
-        for (const auto& a : ready) {
-          if (auto n = ParseAssetId(a.id())) highest = std::max(highest, *n);
+        for (const auto& plan : ready) {
+          if (plan.stored) continue;
+          if (auto n = ParseAssetId(plan.asset.id())) highest = std::max(highest, *n);
         }
         if (highest > 0) SECCOORD_RETURN_IF_ERROR(tx.ReserveAssetNumber(highest));
         const int64_t now = clock_.now_us();
-        for (auto& a : ready) {
+        std::vector<v1::Asset> written;
+        for (auto& plan : ready) {
+          v1::Asset& a = plan.asset;
+          if (plan.stored) {
+            if (plan.changed.empty()) continue;  // UNCHANGED: no new version
+            const int64_t version = VersionOf(plan.stored->etag()) + 1;
+            a.set_update_time_us(now);
+            a.set_etag(absl::StrCat(version));
+            SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(a, version, plan.stored->etag()));
+            SECCOORD_RETURN_IF_ERROR(
+                tx.AppendHistory(MakeChange(a, version, kUpdated, caller, now, plan.changed)));
+            written.push_back(a);
+            continue;
+          }
           if (a.id().empty()) {
             SECCOORD_ASSIGN_OR_RETURN(std::string id, tx.NextAssetId());
             a.set_id(id);
@@ -989,13 +1077,16 @@ absl::StatusOr<v1::ImportAssetsResponse> AssetLogic::ImportAssets(
           Normalize(a);
           a.set_create_time_us(now);
           a.set_update_time_us(now);
-          a.set_etag("1");
-          SECCOORD_RETURN_IF_ERROR(tx.InsertAsset(a, 1));
+          const int64_t version = a.etag().empty() ? 1 : VersionOf(a.etag());
+          a.set_etag(absl::StrCat(version));
+          SECCOORD_RETURN_IF_ERROR(tx.InsertAsset(a, version));
           SECCOORD_RETURN_IF_ERROR(tx.AppendHistory(
-              MakeChange(a, 1, kImported, caller, now, ChangedFields(v1::Asset(), a))));
+              MakeChange(a, version, kImported, caller, now, ChangedFields(v1::Asset(), a))));
           SECCOORD_RETURN_IF_ERROR(tx.AddAssetsInUse(a.organization(), InUseDelta(nullptr, a)));
+          written.push_back(a);
         }
-        SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh(ready, /*lock=*/true));
+        SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh(written, /*lock=*/true));
+        report_changes(ready, &response);
         return response;
       });
 }

@@ -8,7 +8,8 @@
 //   by 第6 of the basic policy (マイナンバー利用事務系, LGWAN接続系) are refused
 //   with FAILED_PRECONDITION; nothing is stored.
 // - Ids are A-000001, A-000002, … from a counter; an import may bring its
-//   own ids of that form.
+//   own ids of that form, and with an id its etag (version), so an export
+//   imported into another inventory exports the same file.
 // - Every asset carries an etag (its version); an update names it and a
 //   stale one is ABORTED. Retired assets cannot be updated.
 // - Retiring needs a disposal record (a valid date not in the future); for
@@ -33,7 +34,11 @@
 //   (connections may also name ids of the same file) and reports every
 //   rejected row; when any row is rejected nothing is stored (OK with
 //   `errors` set, imported = 0). Otherwise all rows are stored in one
-//   transaction. A dry run validates and reports without writing.
+//   transaction. A dry run validates and reports without writing. With
+//   `update` (the spreadsheet round trip) a row naming an existing asset
+//   updates it like UpdateAsset, guarded by the row's etag (a stale row is a
+//   row error), a row without change is UNCHANGED, and a retired asset's row
+//   must stay as it is; `changes` says per row what is (or would be) done.
 // - Every mutation carries a request_id; a retry returns the first result
 //   and does nothing twice.
 //
@@ -43,6 +48,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +71,8 @@ inline constexpr size_t kMaxConnectionNoteBytes = 500;
 inline constexpr size_t kMaxOrganizationBytes = 64;
 inline constexpr int kMaxConnections = 50;
 inline constexpr int kMaxImportRows = 5000;
+// Highest etag (version) a new asset may bring from another inventory.
+inline constexpr int64_t kMaxImportedVersion = 1'000'000'000;
 inline constexpr int kMaxPageSize = 500;
 inline constexpr int kDefaultPageSize = 100;
 // The organisation whose summary GetFindingsSummary returns by default.
@@ -121,14 +129,25 @@ class AssetLogic {
       const runtime::Caller& caller, const std::string& request_id, const char* method,
       const std::function<absl::StatusOr<Response>(AssetStore::Tx&)>& body);
 
+  // One row of an import that passed validation: what it writes.
+  struct PlannedRow {
+    int line = 0;
+    // As it will be stored (organization and lifecycle set; id empty where
+    // the file had none; for an update, the stored etag and times).
+    v1::Asset asset;
+    // The asset the row updates (import with update), if any.
+    std::optional<v1::Asset> stored;
+    // The fields an update changes; empty for an UNCHANGED row.
+    std::vector<std::string> changed;
+  };
+
   // Validates the rows of an import against what `tx` sees; appends every
-  // problem to response->errors. When there is none, *ready holds the assets
-  // to store (organization and lifecycle set; id empty where the file had
-  // none).
+  // problem to response->errors. When there is none, *ready holds the rows
+  // to write.
   absl::Status ValidateImport(AssetStore::Tx& tx, const runtime::Caller& caller,
-                              const std::vector<ParsedRow>& rows,
+                              const std::vector<ParsedRow>& rows, bool update,
                               v1::ImportAssetsResponse* response,
-                              std::vector<v1::Asset>* ready);
+                              std::vector<PlannedRow>* ready);
 
   AssetStore& store_;
   Clock clock_;

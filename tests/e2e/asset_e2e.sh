@@ -3,7 +3,8 @@
 # seccoord-policyd and seccoord-assetd and loads the sample inventory; the
 # real CLI then reads findings, adds, lists, updates, retires and exports as
 # the sample principals; the export is imported into a second seccoord-assetd
-# on an empty database and exported again byte for byte; scripts/down must
+# on an empty database and exported again byte for byte; an edited export is
+# imported back with --update (the spreadsheet round trip); scripts/down must
 # leave no process. Runs beside a developer's own suite: its own state folder
 # and ports.
 set -uo pipefail
@@ -191,6 +192,52 @@ if iconv -f UTF-8 -t CP932 "$SECCOORD_VAR/good.csv" >"$SECCOORD_VAR/good-sjis.cs
     cli2 --profile union-staff asset import "$SECCOORD_VAR/good-sjis.csv" --encoding cp932
   expect_ok "its Japanese names arrive intact" "e2e追加2, カンマ入り" cli2 --profile union-staff asset list
 fi
+
+# The spreadsheet round trip on the first assetd: export, edit as an office
+# would in Excel (one asset's location, a new row without id; the retired
+# USB stick's row untouched), import --update.
+sheet="$SECCOORD_VAR/sheet.csv"
+cli --profile union-staff asset export --include-retired -f "$sheet" >/dev/null 2>&1
+assets_before="$(count_assets cli --profile union-staff)"
+/usr/bin/python3 - "$sheet" "$server_id" <<'EOF'
+import csv, sys
+path, server_id = sys.argv[1], sys.argv[2]
+with open(path, newline="", encoding="utf-8") as f:
+    rows = list(csv.DictReader(f))
+fields = list(rows[0].keys())
+for row in rows:
+    if row["id"] == server_id:
+        row["location"] = "斎場 事務室 新ラック"
+new = {k: "" for k in fields}
+new.update(name="e2e 往復で追加", category="INFORMATION", segment="NONE",
+           confidentiality="2", integrity="1", availability="1")
+rows.append(new)
+with open(path, "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, fieldnames=fields, lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(rows)
+EOF
+dry="$(cli --profile union-staff asset import "$sheet" --update --dry-run 2>&1)"
+if grep -q "UPDATE $server_id (location)" <<<"$dry" && grep -q "CREATE (new id)" <<<"$dry" \
+   && grep -q "UNCHANGED $usb_id" <<<"$dry" \
+   && grep -q "dry run: 2 rows would be imported: 1 created, 1 updated" <<<"$dry"; then
+  ok "import --update --dry-run says per row what would change"
+else fail "import --update --dry-run says per row what would change"; echo "$dry"; fi
+if [[ "$(count_assets cli --profile union-staff)" == "$assets_before" ]]; then ok "the dry run of the update wrote nothing"
+else fail "the dry run of the update wrote nothing"; fi
+expect_ok "import --update stores the edited sheet" "imported 2 assets: 1 created, 1 updated" \
+  cli --profile union-staff asset import "$sheet" --update
+expect_ok "the edited location is stored" "新ラック" cli --profile union-staff asset show "$server_id"
+expect_ok "the retired row stayed retired" "RETIRED" cli --profile union-staff asset show "$usb_id"
+if [[ "$(count_assets cli --profile union-staff)" == "$((assets_before + 1))" ]]; then ok "the row without id created one asset"
+else fail "the row without id created one asset"; fi
+expect_fail "the same sheet again is stale: a row error naming the etag, nothing stored" \
+  "column etag: $server_id has changed since this row was exported" \
+  cli --profile union-staff asset import "$sheet" --update
+if [[ "$(count_assets cli --profile union-staff)" == "$((assets_before + 1))" ]]; then ok "the stale import stored nothing"
+else fail "the stale import stored nothing"; fi
+expect_fail "without --update an existing id is a row error" "already exists" \
+  cli --profile union-staff asset import "$sheet"
 
 # scripts/down stops every server, the second assetd included.
 pids="$(cat "$SECCOORD_VAR"/run/*.pid)"

@@ -92,9 +92,9 @@ TEST(AssetCsvLayoutTest, ColumnsInDocumentedOrder) {
                           "export_blocked", "traffic_monitoring", "encryption", "backup",
                           "external_service", "external_service_name", "connections",
                           "lifecycle", "disposal_date", "erasure_method", "witness", "notes",
-                          "sample"));
+                          "sample", "etag"));
   EXPECT_EQ(japanese.front(), "資産ID");
-  EXPECT_EQ(japanese.back(), "サンプル");
+  EXPECT_EQ(japanese.back(), "版");
 }
 
 // ---- encodings ----
@@ -653,14 +653,17 @@ TEST(AssetCsvWriteTest, WritesEnglishHeaderAndQuotesWhereNeeded) {
                 "id,organization,name,category,segment,confidentiality,integrity,availability,"
                 "custodian,location,mfa,export_blocked,traffic_monitoring,encryption,backup,"
                 "external_service,external_service_name,connections,lifecycle,disposal_date,"
-                "erasure_method,witness,notes,sample\r\n",
+                "erasure_method,witness,notes,sample,etag\r\n",
                 0),
             0u);
   EXPECT_THAT(csv, HasSubstr("A-000001,kasama-union,\"斎場予約管理システム, 本番\","
                              "INFORMATION_SYSTEM,SENSITIVE,3B,2,2,事務局 業務係,"
                              "\" 斎場 \"\"事務室\"\" \",true,false,false,false,true,CONTRACTED,"));
   EXPECT_THAT(csv, HasSubstr("STORAGE_MEDIA,NONE,2,1,1,,,false,false,false,false,false,NONE,,,"
-                             "RETIRED,2023-03-31,物理破壊,総務係 佐藤,,false\r\n"));
+                             "RETIRED,2023-03-31,物理破壊,総務係 佐藤,,false,\r\n"));
+  // The etag is written as the asset's version (the guard of an import
+  // with update).
+  EXPECT_THAT(csv, HasSubstr(",true,7\r\n"));
   EXPECT_THAT(csv, Not(HasSubstr("\xEF\xBB\xBF")));
   EXPECT_EQ(WriteAssetCsv(Inventory(), /*bom=*/true).rfind("\xEF\xBB\xBF" "id,", 0), 0u);
 }
@@ -673,8 +676,7 @@ TEST(AssetCsvWriteTest, RoundTripGivesBackEveryField) {
     ASSERT_THAT(r.errors, IsEmpty());
     ASSERT_THAT(r.rows, SizeIs(assets.size()));
     for (size_t i = 0; i < assets.size(); ++i) {
-      v1::Asset expected = assets[i];
-      expected.clear_etag();
+      v1::Asset expected = assets[i];  // the etag column reads back too
       expected.clear_create_time_us();
       expected.clear_update_time_us();
       EXPECT_TRUE(Same(r.rows[i].asset, expected))

@@ -153,12 +153,13 @@ class AssetLogicTest : public seccoord::testing::DatabaseTest {
   }
 
   absl::StatusOr<v1::ImportAssetsResponse> Import(AssetLogic& logic, const std::string& csv,
-                                                  bool dry_run = false) {
+                                                  bool dry_run = false, bool update = false) {
     v1::ImportAssetsRequest r;
     r.set_request_id(NewRequestId());
     r.set_csv(csv);
     r.set_encoding(v1::CSV_ENCODING_AUTO);
     r.set_dry_run(dry_run);
+    r.set_update(update);
     return logic.ImportAssets(kStaff, r);
   }
 
@@ -1173,6 +1174,120 @@ TEST_P(AssetLogicTest, UpgradingFromStoredAssetsWithoutFindingsComputesThemOnce)
   std::swap(store_, upgraded_store);
   upgraded.reset();
   upgraded_store.reset();
+}
+
+TEST_P(AssetLogicTest, ExportEditImportWithUpdateIsTheSpreadsheetRoundTrip) {
+  auto folder = Create(MakeAsset("共有フォルダ", v1::ASSET_CATEGORY_INFORMATION));
+  ASSERT_TRUE(folder.ok());
+  v1::Asset line_asset = MakeAsset("インターネット回線", v1::ASSET_CATEGORY_NETWORK,
+                                   v1::SEGMENT_INTERNET, v1::CONFIDENTIALITY_1);
+  auto line = Create(line_asset);
+  ASSERT_TRUE(line.ok());
+  auto usb = Create(MakeAsset("USBメモリ", v1::ASSET_CATEGORY_STORAGE_MEDIA, v1::SEGMENT_NONE,
+                              v1::CONFIDENTIALITY_1));
+  ASSERT_TRUE(usb.ok());
+  v1::DisposalRecord d = Disposal(2026, 5, 1, "", "");
+  ASSERT_TRUE(Retire(usb->id(), &d).ok());
+  v1::ExportAssetsRequest er;
+  er.set_include_retired(true);
+  auto exported = logic_->ExportAssets(kStaff, er);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  const std::string original = exported->csv();
+  EXPECT_TRUE(Contains(original, ",etag\r\n")) << original;
+
+  // The office edits: the line gets traffic monitoring, a new row without
+  // id; the folder and the retired USB stick stay as they were.
+  std::string edited = original;
+  const std::string line_row_start = "\r\n" + line->id() + ",";
+  const size_t at = edited.find(line_row_start);
+  ASSERT_NE(at, std::string::npos);
+  const size_t end = edited.find("\r\n", at + 2);
+  v1::Asset monitored = *line;
+  monitored.mutable_controls()->set_traffic_monitoring(true);
+  std::string new_row = WriteAssetCsvRecords({monitored});
+  edited.replace(at + 2, end + 2 - (at + 2), new_row);
+  v1::Asset added = MakeAsset("新しいPC", v1::ASSET_CATEGORY_EQUIPMENT, v1::SEGMENT_INTERNET);
+  edited += WriteAssetCsvRecords({added});
+
+  auto dry = Import(*logic_, edited, /*dry_run=*/true, /*update=*/true);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  ASSERT_EQ(dry->errors_size(), 0) << dry->errors(0).column() << ": " << dry->errors(0).reason();
+  EXPECT_EQ(dry->imported(), 2);
+  std::map<std::string, std::string> action;
+  for (const auto& c : dry->changes()) action[c.asset_id()] = c.action();
+  EXPECT_EQ(action[folder->id()], "UNCHANGED");
+  EXPECT_EQ(action[line->id()], "UPDATE");
+  EXPECT_EQ(action[usb->id()], "UNCHANGED");
+  EXPECT_EQ(action[""], "CREATE");
+  for (const auto& c : dry->changes()) {
+    if (c.asset_id() == line->id()) {
+      EXPECT_EQ(std::vector<std::string>(c.changed_fields().begin(), c.changed_fields().end()),
+                std::vector<std::string>{"controls.traffic_monitoring"});
+    }
+  }
+  EXPECT_EQ(All().size(), 3u);
+  EXPECT_EQ(Get(line->id())->etag(), "1");  // the dry run wrote nothing
+
+  auto done = Import(*logic_, edited, /*dry_run=*/false, /*update=*/true);
+  ASSERT_TRUE(done.ok()) << done.status();
+  ASSERT_EQ(done->errors_size(), 0) << done->errors(0).reason();
+  EXPECT_EQ(done->imported(), 2);
+  EXPECT_EQ(All().size(), 4u);
+  auto updated_line = Get(line->id());
+  EXPECT_TRUE(updated_line->controls().traffic_monitoring());
+  EXPECT_EQ(updated_line->etag(), "2");
+  EXPECT_EQ(History(line->id()).back().action(), "UPDATED");
+  EXPECT_EQ(Get(folder->id())->etag(), "1");  // unchanged: no new version
+  EXPECT_EQ(History(folder->id()).size(), 1u);
+  EXPECT_EQ(Get(usb->id())->lifecycle(), v1::LIFECYCLE_RETIRED);  // retired stays retired
+  EXPECT_EQ(Get(usb->id())->etag(), "2");
+  ExpectStoredFindingsMatchARecount("import with update");
+
+  // The same sheet again: the line's row is stale now. A row error naming
+  // the etag, and nothing stored (not even the new row).
+  const int64_t history_before = HistoryRows();
+  auto stale = Import(*logic_, edited, /*dry_run=*/false, /*update=*/true);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  ASSERT_EQ(stale->errors_size(), 1);
+  EXPECT_EQ(stale->errors(0).column(), "etag");
+  EXPECT_TRUE(Contains(stale->errors(0).reason(), "has changed since")) << stale->errors(0).reason();
+  EXPECT_EQ(stale->imported(), 0);
+  EXPECT_EQ(All().size(), 4u);
+  EXPECT_EQ(HistoryRows(), history_before);
+
+  // A changed row of a retired asset is refused; so is a row retiring an
+  // active one, and (without update) a row naming an existing asset.
+  auto fresh = logic_->ExportAssets(kStaff, er);
+  ASSERT_TRUE(fresh.ok());
+  v1::Asset usb_now = *Get(usb->id());
+  std::string retired_edit = fresh->csv();
+  const std::string usb_row = WriteAssetCsvRecords({usb_now});
+  ASSERT_NE(retired_edit.find(usb_row), std::string::npos);
+  usb_now.set_notes("廃棄後に追記");
+  retired_edit.replace(retired_edit.find(usb_row), usb_row.size(), WriteAssetCsvRecords({usb_now}));
+  auto refused = Import(*logic_, retired_edit, /*dry_run=*/false, /*update=*/true);
+  ASSERT_TRUE(refused.ok());
+  ASSERT_EQ(refused->errors_size(), 1);
+  EXPECT_TRUE(Contains(refused->errors(0).reason(), "retired assets cannot be updated"))
+      << refused->errors(0).reason();
+  v1::Asset folder_now = *Get(folder->id());
+  std::string retire_edit = fresh->csv();
+  const std::string folder_row = WriteAssetCsvRecords({folder_now});
+  folder_now.set_lifecycle(v1::LIFECYCLE_RETIRED);
+  *folder_now.mutable_disposal() = d;
+  retire_edit.replace(retire_edit.find(folder_row), folder_row.size(),
+                      WriteAssetCsvRecords({folder_now}));
+  auto no_retire = Import(*logic_, retire_edit, /*dry_run=*/false, /*update=*/true);
+  ASSERT_TRUE(no_retire.ok());
+  ASSERT_GE(no_retire->errors_size(), 1);
+  EXPECT_EQ(no_retire->errors(0).column(), "lifecycle");
+  auto without_update = Import(*logic_, fresh->csv());
+  ASSERT_TRUE(without_update.ok());
+  ASSERT_GE(without_update->errors_size(), 1);
+  EXPECT_TRUE(Contains(without_update->errors(0).reason(), "already exists"));
+  EXPECT_EQ(All().size(), 4u);
+  EXPECT_EQ(Get(usb->id())->notes(), "");
+  EXPECT_EQ(Get(folder->id())->lifecycle(), v1::LIFECYCLE_ACTIVE);
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssetLogicTest);

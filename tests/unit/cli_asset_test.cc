@@ -536,6 +536,39 @@ TEST(RenderImportResultTest, CountOrEveryRejectedRow) {
             "line 4, column 機密性: unknown value '4'\nline 9: broken quote\n");
 }
 
+TEST(RenderImportResultTest, AnUpdateSaysPerRowWhatChanges) {
+  v1::ImportAssetsResponse r;
+  r.set_imported(2);
+  r.set_detected_encoding(v1::CSV_ENCODING_UTF8);
+  auto* c = r.add_changes();
+  c->set_line(2);
+  c->set_asset_id("A-000001");
+  c->set_action("UNCHANGED");
+  c = r.add_changes();
+  c->set_line(3);
+  c->set_asset_id("A-000002");
+  c->set_action("UPDATE");
+  c->add_changed_fields("location");
+  c->add_changed_fields("controls.mfa");
+  c = r.add_changes();
+  c->set_line(4);
+  c->set_action("CREATE");
+  r.set_dry_run(true);
+  EXPECT_EQ(RenderImportResult(r, OutputOptions()),
+            "line 2: UNCHANGED A-000001\n"
+            "line 3: UPDATE A-000002 (location, controls.mfa)\n"
+            "line 4: CREATE (new id)\n"
+            "dry run: 2 rows would be imported: 1 created, 1 updated, 1 unchanged; nothing "
+            "written (encoding UTF8)\n");
+  r.set_dry_run(false);
+  r.mutable_changes(2)->set_asset_id("A-000003");
+  EXPECT_EQ(RenderImportResult(r, OutputOptions()),
+            "line 2: UNCHANGED A-000001\n"
+            "line 3: UPDATE A-000002 (location, controls.mfa)\n"
+            "line 4: CREATE A-000003\n"
+            "imported 2 assets: 1 created, 1 updated, 1 unchanged (encoding UTF8)\n");
+}
+
 // ---- The binary path against a fake AssetService over TLS.
 
 class FakeAssetService final : public v1::AssetService::Service {
