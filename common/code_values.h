@@ -6,7 +6,7 @@
 // come before the name ("ITEM_RESULT_"). ParseChoice matches a text against
 // them after NormalizeCode, so "partial", "Ｐａｒｔｉａｌ", " 一部実施　" and
 // "ITEM-RESULT-PARTIAL" are the same value. The asset inventory's CSV
-// (services/asset/asset_csv.h) and the assessment vocabulary
+// (common/asset_csv.h) and the assessment vocabulary
 // (services/assessment/assessment_vocab.h) are built on it, so every coded
 // value in seccoord is read the same way and refused with the same message.
 //

@@ -1,7 +1,7 @@
 // CSV files as Japanese offices exchange them with Excel: decoding, RFC 4180
 // records, layouts (a header row naming the columns), and writing. The one CSV
 // reader and writer of seccoord; the asset inventory
-// (services/asset/asset_csv.h) and the assessment answer sheet
+// (common/asset_csv.h) and the assessment answer sheet
 // (services/assessment/answer_sheet.h) are layouts on top of it.
 //
 // Excel saves CSV as Shift_JIS/CP932 (「CSV (コンマ区切り)」) or as UTF-8 with a

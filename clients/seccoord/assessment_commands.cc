@@ -30,7 +30,7 @@
 #include "common/utf8.h"
 #include "common/wareki.h"
 #include "seccoord/v1/assessment.grpc.pb.h"
-#include "services/asset/asset_csv.h"
+#include "common/asset_csv.h"
 #include "services/assessment/answer_sheet.h"
 #include "services/assessment/assessment_vocab.h"
 

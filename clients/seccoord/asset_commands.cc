@@ -23,7 +23,7 @@
 #include "common/text_width.h"
 #include "common/utf8.h"
 #include "seccoord/v1/asset.grpc.pb.h"
-#include "services/asset/asset_csv.h"
+#include "common/asset_csv.h"
 
 namespace seccoord::cli {
 namespace {
@@ -31,7 +31,7 @@ namespace {
 using Stub = v1::AssetService::Stub;
 
 // ---- Enum values. The values of asset fields are read by the CSV layout's
-// parsers (services/asset/asset_csv.h), so a flag, a YAML file and a CSV cell
+// parsers (common/asset_csv.h), so a flag, a YAML file and a CSV cell
 // accept the same names and Japanese labels. Only the CSV encoding, which is
 // not a cell value, is mapped here.
 

@@ -7,8 +7,8 @@
 // (below).
 //
 // Enum values on the command line and in YAML files are read by the value
-// parsers of the CSV layout (services/asset/asset_csv.h, library
-// seccoord_asset_rules), so flags, YAML and CSV cells accept the same forms:
+// parsers of the CSV layout (common/asset_csv.h, library
+// seccoord_asset_csv), so flags, YAML and CSV cells accept the same forms:
 // the proto's short names (SENSITIVE, 3B, TERMS_BASED; case-insensitive,
 // full-width letters folded), the full proto names (SEGMENT_SENSITIVE), or the
 // Japanese labels listed in docs/asset-csv.md (機微情報取扱系, 機密性3B, 約款).

@@ -55,7 +55,7 @@
 #include "absl/status/statusor.h"
 #include "common/civil_date.h"
 #include "seccoord/v1/asset.pb.h"
-#include "services/asset/asset_csv.h"
+#include "common/asset_csv.h"
 #include "services/asset/asset_store.h"
 #include "services/runtime/auth/caller.h"
 #include "services/runtime/clock.h"

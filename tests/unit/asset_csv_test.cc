@@ -2,7 +2,7 @@
 // mixed), headers (English, Japanese, any order, missing, unknown), RFC 4180
 // quoting, every kind of row error with its line and column, file-level
 // errors, the row limit, the value vocabulary, and write → parse round trips.
-#include "services/asset/asset_csv.h"
+#include "common/asset_csv.h"
 
 #include <iconv.h>
 

@@ -18,7 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/asset/asset_csv.h"
+#include "common/asset_csv.h"
 #include "services/asset/compliance_rules.h"
 #include "services/asset/asset_store.h"
 #include "services/runtime/db/migrations.h"

@@ -15,7 +15,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "services/asset/asset_csv.h"
+#include "common/asset_csv.h"
 
 namespace seccoord::asset {
 namespace {

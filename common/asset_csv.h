@@ -94,8 +94,8 @@
 //
 // Thread-safety: stateless functions over immutable tables; safe from any
 // thread. (iconv descriptors are opened per call.)
-#ifndef SECCOORD_SERVICES_ASSET_ASSET_CSV_H_
-#define SECCOORD_SERVICES_ASSET_ASSET_CSV_H_
+#ifndef SECCOORD_COMMON_ASSET_CSV_H_
+#define SECCOORD_COMMON_ASSET_CSV_H_
 
 #include <cstddef>
 #include <string>
@@ -181,4 +181,4 @@ std::string_view LifecycleLabel(v1::Lifecycle lifecycle);
 
 }  // namespace seccoord::asset
 
-#endif  // SECCOORD_SERVICES_ASSET_ASSET_CSV_H_
+#endif  // SECCOORD_COMMON_ASSET_CSV_H_

@@ -1,4 +1,4 @@
-#include "services/asset/asset_csv.h"
+#include "common/asset_csv.h"
 
 #include <optional>
 #include <string>
