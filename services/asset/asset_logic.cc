@@ -401,6 +401,22 @@ class FindingsKeeper {
  public:
   explicit FindingsKeeper(AssetStore::Tx& tx) : tx_(tx) {}
 
+  // Before `id` is written: locks it together with the assets its findings
+  // and theirs look at (the assets connecting to it, its stored connection
+  // targets and `new_targets`), in one ascending order, so two writers of
+  // connected assets queue on the same first row instead of deadlocking.
+  absl::Status LockAround(const std::string& id, const std::vector<std::string>& new_targets) {
+    std::vector<std::string> ids = new_targets;
+    ids.push_back(id);
+    SECCOORD_ASSIGN_OR_RETURN(auto from, tx_.ListLinkedFrom(id));
+    ids.insert(ids.end(), from.begin(), from.end());
+    SECCOORD_ASSIGN_OR_RETURN(auto stored, tx_.GetAsset(id));
+    if (stored) {
+      for (std::string& t : TargetsOf(*stored)) ids.push_back(std::move(t));
+    }
+    return tx_.LockAssets(std::move(ids));
+  }
+
   absl::Status Refresh(const std::vector<v1::Asset>& written, bool lock) {
     std::set<std::string> affected;
     for (const v1::Asset& a : written) {
@@ -598,6 +614,11 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
   return Idempotent<v1::Asset>(
       caller, request.request_id(), kUpdate,
       [&](AssetStore::Tx& tx) -> absl::StatusOr<v1::Asset> {
+        {
+          std::vector<std::string> targets;
+          for (const auto& c : asset.connections()) targets.push_back(c.asset_id());
+          SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).LockAround(asset.id(), targets));
+        }
         SECCOORD_ASSIGN_OR_RETURN(v1::Asset stored, LoadAsset(tx, asset.id()));
         SECCOORD_RETURN_IF_ERROR(CheckOwnOrganization(caller, stored.organization()));
         if (!asset.organization().empty()) {
@@ -695,6 +716,7 @@ absl::StatusOr<v1::Asset> AssetLogic::RetireAsset(const Caller& caller,
   return Idempotent<v1::Asset>(
       caller, request.request_id(), kRetire,
       [&](AssetStore::Tx& tx) -> absl::StatusOr<v1::Asset> {
+        SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).LockAround(request.asset_id(), {}));
         SECCOORD_ASSIGN_OR_RETURN(v1::Asset stored, LoadAsset(tx, request.asset_id()));
         SECCOORD_RETURN_IF_ERROR(CheckOwnOrganization(caller, stored.organization()));
         if (stored.lifecycle() == v1::LIFECYCLE_RETIRED) {
