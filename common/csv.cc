@@ -155,6 +155,28 @@ absl::StatusOr<std::string> DecodeCp932(std::string_view bytes) {
   return out;
 }
 
+bool IsUtf16ByteOrderMark(std::string_view bytes) {
+  return bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF";
+}
+
+// UTF-16 with its byte order mark (which iconv's "UTF-16" reads and drops)
+// to UTF-8. A UTF-16 code unit becomes at most 3 bytes of UTF-8 per 2 bytes.
+absl::StatusOr<std::string> DecodeUtf16(std::string_view bytes) {
+  Iconv decoder("UTF-8", "UTF-16");
+  if (!decoder.ok()) {
+    return absl::InternalError("UTF-16 decoding is unavailable (iconv_open failed)");
+  }
+  std::string out;
+  size_t bad = 0;
+  if (bytes.size() % 2 != 0 || !decoder.Convert(bytes, 2, &out, &bad)) {
+    if (bytes.size() % 2 != 0) bad = bytes.size() - 1;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "byte ", bad + 1, " is not valid UTF-16 (the file starts with a UTF-16 byte order "
+        "mark; a lone surrogate or an odd number of bytes)"));
+  }
+  return out;
+}
+
 // "\"〜\" (U+301C)"
 std::string ShowCodePoint(std::string_view text, size_t pos) {
   size_t end = pos;
@@ -171,6 +193,7 @@ std::string_view CsvEncodingName(CsvEncoding encoding) {
     case CsvEncoding::kAuto: return "auto";
     case CsvEncoding::kUtf8: return "UTF-8";
     case CsvEncoding::kCp932: return "CP932";
+    case CsvEncoding::kUtf16: return "UTF-16";
   }
   return "";
 }
@@ -194,8 +217,15 @@ absl::StatusOr<DecodedCsv> DecodeCsv(std::string_view bytes, CsvEncoding request
       SECCOORD_ASSIGN_OR_RETURN(std::string text, DecodeCp932(bytes));
       return DecodedCsv{std::move(text), CsvEncoding::kCp932};
     }
+    case CsvEncoding::kUtf16:
+      return absl::InvalidArgumentError(
+          "UTF-16 is detected from the byte order mark; request auto");
     case CsvEncoding::kAuto:
       break;
+  }
+  if (IsUtf16ByteOrderMark(bytes)) {
+    SECCOORD_ASSIGN_OR_RETURN(std::string text, DecodeUtf16(bytes));
+    return DecodedCsv{std::move(text), CsvEncoding::kUtf16};
   }
   if (bom) {
     bytes.remove_prefix(kUtf8Bom.size());

@@ -7,9 +7,10 @@
 // Excel saves CSV as Shift_JIS/CP932 (「CSV (コンマ区切り)」) or as UTF-8 with a
 // byte order mark (「CSV UTF-8」); other tools write plain UTF-8.
 //   - DecodeCsv turns the bytes into UTF-8 text, detecting the encoding on
-//     request (a BOM or valid UTF-8 means UTF-8, anything else CP932; a file
-//     with valid non-ASCII UTF-8 lines and invalid ones is refused as mixed).
-//     CP932 goes through glibc's iconv.
+//     request (a UTF-16 byte order mark means UTF-16, as Notepad's 「Unicode」
+//     writes; a UTF-8 BOM or valid UTF-8 means UTF-8, anything else CP932; a
+//     file with valid non-ASCII UTF-8 lines and invalid ones is refused as
+//     mixed). CP932 and UTF-16 go through glibc's iconv.
 //   - CsvReader splits decoded text into records (RFC 4180), one at a time,
 //     so that a caller can stop at a row limit without reading the rest.
 //   - ReadCsv does both for a whole file.
@@ -55,23 +56,27 @@ enum class CsvEncoding {
   kAuto,   // detect (only as a request; never the result of decoding)
   kUtf8,   // UTF-8, with or without BOM
   kCp932,  // Shift_JIS as Windows/Excel writes it
+  kUtf16,  // UTF-16 LE or BE with its byte order mark (only detected by kAuto)
 };
 
-// "auto", "UTF-8", "CP932" (for messages).
+// "auto", "UTF-8", "CP932", "UTF-16" (for messages).
 std::string_view CsvEncodingName(CsvEncoding encoding);
 
 // A file's text after decoding.
 struct DecodedCsv {
   std::string text;      // UTF-8, without the BOM
-  CsvEncoding encoding;  // what was read: kUtf8 or kCp932
+  CsvEncoding encoding;  // what was read: kUtf8, kCp932 or kUtf16
 };
 
 // Decodes the bytes of a CSV file. INVALID_ARGUMENT naming the line for
 //   - kUtf8: a line that is not valid UTF-8 (a BOM is dropped);
 //   - kCp932: bytes that are not CP932 ("line 2: bytes 0x81 0x20 at byte 4
 //     are not valid Shift_JIS/CP932"), or a file that starts with a UTF-8 BOM;
-//   - kAuto: a BOM followed by invalid UTF-8, mixed encodings, or what the
-//     CP932 decoding refuses.
+//   - kAuto: a BOM followed by invalid UTF-8, a UTF-16 BOM followed by bytes
+//     that are not UTF-16 ("byte 7 is not valid UTF-16 …"), mixed encodings,
+//     or what the CP932 decoding refuses.
+// A file is read as UTF-16 only when kAuto sees its BOM (FF FE or FE FF);
+// kUtf16 as a request is refused.
 // INTERNAL when iconv has no CP932 converter.
 absl::StatusOr<DecodedCsv> DecodeCsv(std::string_view bytes, CsvEncoding encoding);
 

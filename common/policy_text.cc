@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,7 +13,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/csv.h"
+#include "common/status.h"
+#include "common/utf8.h"
 
 namespace seccoord {
 namespace {
@@ -288,78 +294,176 @@ std::string_view SkipWhitespaceFrom(std::string_view s, size_t* pos) {
   return s.substr(*pos);
 }
 
-// A label at the start of `line`: its normalised number and where it ends.
-struct LabelMatch {
-  std::string number;
-  size_t end = 0;          // Byte offset just past the label.
-  bool supplementary = false;  // 附則 rather than 第N.
-};
-
-constexpr std::string_view kDai = "第";
-constexpr std::string_view kFu = "附";
-constexpr std::string_view kSoku = "則";
-constexpr std::string_view kSupplementaryNumber = "附則";
-
-std::optional<LabelMatch> MatchLabelPrefix(std::string_view line) {
-  size_t pos = 0;
-  if (line.substr(0, kDai.size()) == kDai) {
-    pos = kDai.size();
-    SkipWhitespaceFrom(line, &pos);
-    int value = 0;
-    if (!ReadArticleNumber(line, &pos, &value)) return std::nullopt;
-    LabelMatch match;
-    match.number = absl::StrCat(ToAbsl(kDai), value);
-    match.end = pos;
-    return match;
-  }
-  if (line.substr(0, kFu.size()) == kFu) {
-    pos = kFu.size();
-    const std::string_view rest = SkipWhitespaceFrom(line, &pos);
-    if (rest.substr(0, kSoku.size()) != kSoku) return std::nullopt;
-    LabelMatch match;
-    match.number = std::string(kSupplementaryNumber);
-    match.end = pos + kSoku.size();
-    match.supplementary = true;
-    return match;
-  }
-  return std::nullopt;
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
 }
-
-// A heading line: 第１ 目的, 附 則.
-struct HeadingLine {
-  std::string number;
-  std::string label;
-  std::string heading;
-};
-
-constexpr std::string_view kFullStop = "。";
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// `line` is trimmed and non-empty.
-std::optional<HeadingLine> MatchHeadingLine(std::string_view line) {
-  std::optional<LabelMatch> label = MatchLabelPrefix(line);
-  if (!label) return std::nullopt;
-  const std::string_view rest = line.substr(label->end);
-  if (!rest.empty()) {
-    size_t length = 0;
-    const char32_t next = FirstCodePoint(rest, &length);
-    // "第156条", "第一に": the number runs into the sentence. 附則 may be
-    // followed directly by a bracketed note: "附則（令和８年告示第１号）".
-    const bool separated =
-        IsUnicodeWhitespace(next) ||
-        (label->supplementary && (next == U'（' || next == U'('));
-    if (!separated) return std::nullopt;
+constexpr std::string_view kDai = "第";
+constexpr std::string_view kFu = "附";
+constexpr std::string_view kSoku = "則";
+constexpr std::string_view kNo = "の";
+constexpr std::string_view kFullStop = "。";
+constexpr std::string_view kSupplementaryNumber = "附則";
+constexpr std::string_view kPreambleNumber = "前文";
+constexpr std::string_view kContentsNumber = "目次";
+
+bool IsOpenBracket(char32_t c) { return c == U'（' || c == U'('; }
+bool IsCloseBracket(char32_t c) { return c == U'）' || c == U')'; }
+
+// Headings such as "目的", "情報セキュリティ対策基準の策定" are at most this
+// many characters; a longer text after a number is a sentence.
+constexpr size_t kMaxHeadingChars = 30;
+// A 例規 article line "第1条 目的" carries a heading only when the text after
+// the label is this short; "第1条　この方針は、…" carries the first paragraph.
+constexpr size_t kMaxInlineHeadingChars = 20;
+// A title line is at most this many characters.
+constexpr size_t kMaxTitleLineChars = 60;
+// Running headers are short lines.
+constexpr size_t kMaxRunningHeaderChars = 60;
+
+bool HasClauseMark(std::string_view s) {
+  return s.find("、") != std::string_view::npos || s.find("，") != std::string_view::npos ||
+         s.find(kFullStop) != std::string_view::npos;
+}
+
+// A short text without clause marks: the shape of a heading.
+bool IsHeadingLike(std::string_view s, size_t max_chars) {
+  return !s.empty() && CountCodePoints(s) <= max_chars && !HasClauseMark(s) &&
+         s.find("．") == std::string_view::npos;
+}
+
+// What a 第 label counts: articles of the seed form (第１), articles (条),
+// chapters (章) or sections of a chapter (節, only recognised in a 目次).
+enum class DaiUnit { kNone, kArticle, kChapter, kSection };
+
+// A label at the start of a line: 第１, 第２条の２, 第１章, 附則, 1, (1).
+struct LabelMatch {
+  DaiUnit unit = DaiUnit::kNone;
+  int number = 0;
+  int branch = 0;  // の2 → 2; 0 when none
+  size_t end = 0;  // byte offset just past the label
+};
+
+// Whether the text after a label is separated from it: the end of the line,
+// whitespace, or a bracket ("第1条（目的）", "附則（令和８年告示第１号）").
+bool SeparatedAt(std::string_view line, size_t end) {
+  if (end >= line.size()) return true;
+  size_t length = 0;
+  const char32_t next = DecodeAt(line, end, &length);
+  return IsUnicodeWhitespace(next) || IsOpenBracket(next);
+}
+
+// 第 [ws] number [ws] [条|章|節] [の number], separated from what follows.
+// "第156条の2第1項" and "第一に" are not labels: the label runs into the
+// sentence.
+std::optional<LabelMatch> MatchDaiLabel(std::string_view line) {
+  if (!StartsWith(line, kDai)) return std::nullopt;
+  size_t pos = kDai.size();
+  SkipWhitespaceFrom(line, &pos);
+  LabelMatch match;
+  if (!ReadArticleNumber(line, &pos, &match.number)) return std::nullopt;
+  size_t after_number = pos;
+  size_t unit_pos = pos;
+  SkipWhitespaceFrom(line, &unit_pos);  // "第 9 条": PDF spaces
+  size_t length = 0;
+  const char32_t unit = unit_pos < line.size() ? DecodeAt(line, unit_pos, &length) : 0;
+  if (unit == U'条') {
+    match.unit = DaiUnit::kArticle;
+  } else if (unit == U'章') {
+    match.unit = DaiUnit::kChapter;
+  } else if (unit == U'節') {
+    match.unit = DaiUnit::kSection;
   }
-  HeadingLine heading;
-  heading.heading = std::string(TrimWhitespace(rest));
-  // "第２ 項の規定により…。" is a sentence that happens to start like a heading.
-  if (EndsWith(heading.heading, kFullStop)) return std::nullopt;
-  heading.number = std::move(label->number);
-  heading.label = std::string(TrimWhitespace(line.substr(0, label->end)));
-  return heading;
+  pos = match.unit == DaiUnit::kNone ? after_number : unit_pos + length;
+  if (match.unit == DaiUnit::kNone || match.unit == DaiUnit::kArticle) {
+    if (line.substr(pos, kNo.size()) == kNo) {
+      size_t branch_pos = pos + kNo.size();
+      SkipWhitespaceFrom(line, &branch_pos);
+      int branch = 0;
+      if (ReadArticleNumber(line, &branch_pos, &branch)) {
+        match.branch = branch;
+        pos = branch_pos;
+      }
+    }
+  }
+  if (!SeparatedAt(line, pos)) return std::nullopt;
+  match.end = pos;
+  return match;
+}
+
+// 附 [ws] 則, alone or followed by whitespace or a bracket. Not
+// "附則第２項の規定にかかわらず", which refers to one.
+std::optional<LabelMatch> MatchSupplementary(std::string_view line) {
+  if (!StartsWith(line, kFu)) return std::nullopt;
+  size_t pos = kFu.size();
+  const std::string_view rest = SkipWhitespaceFrom(line, &pos);
+  if (!StartsWith(rest, kSoku)) return std::nullopt;
+  pos += kSoku.size();
+  if (!SeparatedAt(line, pos)) return std::nullopt;
+  LabelMatch match;
+  match.end = pos;
+  return match;
+}
+
+// How a numbered section is marked; a document keeps one style, so that
+// "(1)" items inside "1 目的" sections are not taken for sections.
+enum class SectionStyle { kPlain, kDot, kBracket };
+
+struct SectionMatch {
+  SectionStyle style = SectionStyle::kPlain;
+  int number = 0;
+  size_t end = 0;
+};
+
+// "1 …", "１　…", "1. …", "1．…", "(1) …", "（１）…", or "1" alone.
+std::optional<SectionMatch> MatchSectionLabel(std::string_view line) {
+  size_t pos = 0;
+  size_t length = 0;
+  SectionMatch match;
+  const char32_t first = FirstCodePoint(line, &length);
+  const bool bracket = IsOpenBracket(first);
+  if (bracket) pos = length;
+  int digits = 0;
+  while (pos < line.size()) {
+    const int digit = ArabicDigitValue(DecodeAt(line, pos, &length));
+    if (digit < 0) break;
+    match.number = match.number * 10 + digit;
+    ++digits;
+    pos += length;
+  }
+  if (digits == 0 || digits > 3 || match.number == 0) return std::nullopt;
+  if (bracket) {
+    if (pos >= line.size() || !IsCloseBracket(DecodeAt(line, pos, &length))) return std::nullopt;
+    match.style = SectionStyle::kBracket;
+    match.end = pos + length;
+    return match;
+  }
+  if (pos >= line.size()) {
+    match.end = pos;
+    return match;
+  }
+  const char32_t after = DecodeAt(line, pos, &length);
+  if (IsUnicodeWhitespace(after)) {
+    match.end = pos;
+    return match;
+  }
+  if (after == U'．' || after == U'.') {
+    size_t m = 0;
+    const char32_t following = FirstCodePoint(line.substr(pos + length), &m);
+    if (m != 0 && ArabicDigitValue(following) >= 0) return std::nullopt;  // "1.5倍"
+    match.style = SectionStyle::kDot;
+    match.end = pos + length;
+    return match;
+  }
+  return std::nullopt;
+}
+
+bool IsContentsLine(std::string_view line) {
+  return line == kContentsNumber || WithoutWhitespace(line) == kContentsNumber;
 }
 
 // ---------------------------------------------------------------------------
@@ -372,11 +476,31 @@ bool IsItemKatakana(char32_t c) {
   return kKatakana.find(c) != std::u32string_view::npos;
 }
 
-bool IsOpenBracket(char32_t c) { return c == U'（' || c == U'('; }
-bool IsCloseBracket(char32_t c) { return c == U'）' || c == U')'; }
+bool IsFullWidthLatin(char32_t c) {
+  return (c >= U'ａ' && c <= U'ｚ') || (c >= U'Ａ' && c <= U'Ｚ');
+}
+
+// "・" starts an item at once; ● ○ ■ □ ◆ ◇ only when a space follows,
+// because "○○町" and "◇◇村" stand for names.
+bool IsBullet(char32_t c) { return c == U'・'; }
+bool IsSpacedBullet(char32_t c) {
+  switch (c) {
+    case U'●': case U'○': case U'■': case U'□': case U'◆': case U'◇':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Circled and parenthesised numbers and letters that are item markers on
+// their own: ① … ⑳, ⑴ … ⒇, ⒜ … ⒵, ㋐ … ㋾.
+bool IsSelfContainedMarker(char32_t c) {
+  return (c >= U'①' && c <= U'⑳') || (c >= 0x2474 && c <= 0x2487) ||
+         (c >= 0x249C && c <= 0x24B5) || (c >= 0x32D0 && c <= 0x32FE);
+}
 
 // Byte length of the item marker that starts `line` (trimmed), 0 if none:
-// （１） （1） (1) （ア） ① ア␣ 1␣ 1．
+// （１） (1) （ア） (ａ) (a) （一） ① ⑴ ア␣ ａ␣ 一␣ ・ 1␣ 1． "2" alone.
 size_t ItemMarkerLength(std::string_view line) {
   size_t length = 0;
   const char32_t first = FirstCodePoint(line, &length);
@@ -384,34 +508,52 @@ size_t ItemMarkerLength(std::string_view line) {
 
   if (IsOpenBracket(first)) {
     size_t pos = length;
-    size_t inner = 0;
-    int digits = 0;
+    int chars = 0;
     while (pos < line.size()) {
       size_t n = 0;
       const char32_t c = DecodeAt(line, pos, &n);
-      if (ArabicDigitValue(c) < 0) break;
-      ++digits;
+      if (ArabicDigitValue(c) < 0 && KanjiDigitValue(c) < 0 && KanjiUnitValue(c) == 0) break;
+      ++chars;
       pos += n;
     }
-    if (digits == 0 && pos < line.size()) {
+    if (chars == 0 && pos < line.size()) {
+      size_t inner = 0;
       const char32_t c = DecodeAt(line, pos, &inner);
-      if (IsItemKatakana(c)) pos += inner, digits = 1;
+      if (IsItemKatakana(c) || IsFullWidthLatin(c) || (c >= U'a' && c <= U'z')) {
+        pos += inner, chars = 1;
+      }
     }
-    if (digits == 0 || digits > 3 || pos >= line.size()) return 0;
+    if (chars == 0 || chars > 3 || pos >= line.size()) return 0;
     size_t n = 0;
     if (!IsCloseBracket(DecodeAt(line, pos, &n))) return 0;
     return pos + n;
   }
 
-  if (first >= U'①' && first <= U'⑳') return length;
+  if (IsSelfContainedMarker(first) || IsBullet(first)) return length;
 
   const std::string_view rest = line.substr(length);
   size_t next_length = 0;
   const char32_t next = FirstCodePoint(rest, &next_length);
-  if (IsItemKatakana(first)) {
+  if (IsSpacedBullet(first)) {
+    return !rest.empty() && IsUnicodeWhitespace(next) ? length : 0;
+  }
+  if (IsItemKatakana(first) || IsFullWidthLatin(first)) {
     // "ア ネットワーク…", "イ　インターネット…", "ア）…"; not "アクセス…".
     if (rest.empty() || IsUnicodeWhitespace(next)) return length;
     if (IsCloseBracket(next)) return length + next_length;
+    return 0;
+  }
+
+  if (KanjiDigitValue(first) > 0 || first == U'十') {
+    // 例規 items (号): "一　情報資産 …", "十一　…"; not "一部の…".
+    size_t pos = 0;
+    while (pos < line.size()) {
+      size_t n = 0;
+      const char32_t c = DecodeAt(line, pos, &n);
+      if (KanjiDigitValue(c) < 0 && KanjiUnitValue(c) == 0) break;
+      pos += n;
+    }
+    if (pos < line.size() && WhitespaceLengthAt(line, pos) > 0) return pos;
     return 0;
   }
 
@@ -424,7 +566,8 @@ size_t ItemMarkerLength(std::string_view line) {
       ++digits;
       pos += n;
     }
-    if (digits > 3 || pos >= line.size()) return 0;
+    if (digits > 3) return 0;
+    if (pos >= line.size()) return pos;  // A number alone: a paragraph number
     size_t n = 0;
     const char32_t after = DecodeAt(line, pos, &n);
     if (IsUnicodeWhitespace(after)) return pos;
@@ -445,10 +588,8 @@ bool IsItemTitle(std::string_view line) {
   const size_t marker = ItemMarkerLength(line);
   if (marker == 0) return false;
   const std::string_view name = TrimWhitespace(line.substr(marker));
-  return CountCodePoints(name) <= kMaxItemTitleChars &&
-         name.find("、") == std::string_view::npos &&
-         name.find("，") == std::string_view::npos &&
-         name.find(kFullStop) == std::string_view::npos;
+  if (name.size() > kMaxItemTitleChars * 4) return false;  // bounded work
+  return CountCodePoints(name) <= kMaxItemTitleChars && !HasClauseMark(name);
 }
 
 bool IsClosingPunctuation(char32_t c) {
@@ -484,13 +625,37 @@ bool EndsSentence(std::string_view line) {
   return false;
 }
 
-// Whether `line` continues `previous` (both trimmed, non-empty): the rules of
-// ParsePolicyText in the header.
-bool ContinuesPreviousLine(std::string_view previous, std::string_view line) {
-  if (ItemMarkerLength(line) > 0) return false;
-  if (EndsSentence(previous)) return false;
-  if (IsItemTitle(previous)) return false;
-  return true;
+// "令和７年４月１日", "2026年4月1日" alone on a line, as a declaration or a
+// 附則 dates itself: the signature that follows is not part of it.
+bool IsDateLine(std::string_view line) {
+  if (line.size() > 40 || !EndsWith(line, "日")) return false;
+  size_t length = 0;
+  return StartsWith(line, "令和") || StartsWith(line, "平成") || StartsWith(line, "昭和") ||
+         ArabicDigitValue(FirstCodePoint(line, &length)) >= 0;
+}
+
+// "第２項の規定により…", "第３条に定める…": a line that starts with a
+// reference to a paragraph, article or item, not with a label.
+bool StartsReference(std::string_view line) {
+  if (!StartsWith(line, kDai) || MatchDaiLabel(line)) return false;
+  size_t pos = kDai.size();
+  SkipWhitespaceFrom(line, &pos);
+  int number = 0;
+  if (!ReadArticleNumber(line, &pos, &number)) return false;
+  SkipWhitespaceFrom(line, &pos);
+  return StartsWith(line.substr(pos), "項") || StartsWith(line.substr(pos), "条") ||
+         StartsWith(line.substr(pos), "号");
+}
+
+// A line that starts like a heading (第N …, 附則 …) starts a body line of
+// its own even when it is body text, so that a rendering puts it where it
+// was. Decided by the start of the line alone, which a join never changes:
+// a label alone on its line ("第２" / "項の規定により") does not count, as
+// the join makes it "第２項の規定により".
+bool StartsLikeHeading(std::string_view line) {
+  std::optional<LabelMatch> label = MatchDaiLabel(line);
+  if (!label) label = MatchSupplementary(line);
+  return label.has_value() && label->end < line.size();
 }
 
 bool IsAsciiAlnum(char c) {
@@ -508,6 +673,758 @@ void AppendContinuation(std::string* previous, std::string_view piece) {
   previous->append(piece);
 }
 
+// The body of one provision, line by line, joining mid-sentence breaks. Each
+// line's item-title and date status is decided when the line starts (a join
+// only makes a line longer, which never makes it an item title), so adding a
+// piece costs its own length: linear time for a run-on paragraph.
+class BodyBuilder {
+ public:
+  void Add(std::string_view line, bool force_new_line) {
+    const bool continues = !lines_.empty() && !force_new_line && !no_join_ &&
+                           ItemMarkerLength(line) == 0 && !StartsLikeHeading(line) &&
+                           !EndsSentence(lines_.back());
+    if (continues) {
+      AppendContinuation(&lines_.back(), line);
+      return;
+    }
+    lines_.emplace_back(line);
+    // A heading-like line kept as body text ("第２章 組織" out of sequence,
+    // "第2条の2" alone) takes no continuation either, so that it never grows
+    // into one that a rendering would read otherwise.
+    no_join_ = IsItemTitle(line) || IsDateLine(line) || MatchDaiLabel(line).has_value() ||
+               MatchSupplementary(line).has_value();
+  }
+  bool empty() const { return lines_.empty(); }
+  size_t line_count() const { return lines_.size(); }
+  std::string Join() const {
+    std::string body;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      if (i > 0) body.push_back('\n');
+      body.append(lines_[i]);
+    }
+    return body;
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  bool no_join_ = false;
+};
+
+// ---------------------------------------------------------------------------
+// The parser.
+
+bool IsZeroWidth(char32_t c) {
+  return c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
+}
+
+// Opening minus closing round brackets (full- and half-width) in `s`.
+int BracketBalance(std::string_view s) {
+  int balance = 0;
+  for (std::string_view open : {"（", "("}) {
+    for (size_t p = s.find(open); p != std::string_view::npos; p = s.find(open, p + 1)) ++balance;
+  }
+  for (std::string_view close : {"）", ")"}) {
+    for (size_t p = s.find(close); p != std::string_view::npos; p = s.find(close, p + 1)) --balance;
+  }
+  return balance;
+}
+
+// A line of the source after cleaning: trimmed, zero-width characters gone.
+struct SourceLine {
+  int number = 0;                  // 1-based physical line
+  std::string text;                // trimmed; empty for a blank line
+  bool page_break_before = false;  // a form feed since the previous non-blank line
+  bool dropped = false;            // page furniture
+};
+
+// "- 2 -", "－２－", "— 3 —", "2/10", "2 / 10": page numbers in any form but
+// a bare number (which may be a section or paragraph number).
+bool IsDecoratedPageNumber(std::string_view line) {
+  const std::string folded = WithoutWhitespace(FoldFullWidthAscii(line));
+  size_t pos = 0;
+  auto is_dash = [](char32_t c) {
+    return c == U'-' || c == U'−' || c == U'—' || c == U'―' || c == U'‐' || c == U'ー' ||
+           c == U'–';
+  };
+  auto digits = [&](size_t* p) {
+    size_t count = 0;
+    while (*p < folded.size() && folded[*p] >= '0' && folded[*p] <= '9') ++*p, ++count;
+    return count;
+  };
+  size_t length = 0;
+  const char32_t first = FirstCodePoint(folded, &length);
+  if (is_dash(first)) {
+    pos = length;
+    if (digits(&pos) == 0 || pos >= folded.size()) return false;
+    const char32_t last = DecodeAt(folded, pos, &length);
+    return is_dash(last) && pos + length == folded.size();
+  }
+  if (digits(&pos) == 0 || pos >= folded.size() || folded[pos] != '/') return false;
+  ++pos;
+  return digits(&pos) > 0 && pos == folded.size();
+}
+
+// A number alone on a line (half- or full-width); its value in *value.
+bool IsBareNumber(std::string_view line, int* value) {
+  const std::string folded = FoldFullWidthAscii(line);
+  if (folded.empty() || folded.size() > 4) return false;
+  int v = 0;
+  for (char c : folded) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *value = v;
+  return true;
+}
+
+// The number written by a label, normalised: 第1, 第2条の2, 1.
+std::string NumberOf(const LabelMatch& label) {
+  std::string number = absl::StrCat(ToAbsl(kDai), label.number);
+  if (label.unit == DaiUnit::kArticle) number.append("条");
+  if (label.branch > 0) absl::StrAppend(&number, ToAbsl(kNo), label.branch);
+  return number;
+}
+
+enum class ArticleForm { kSeed, kReiki, kSection };
+
+std::string_view FormName(ArticleForm form) {
+  switch (form) {
+    case ArticleForm::kSeed: return "第N";
+    case ArticleForm::kReiki: return "第N条";
+    case ArticleForm::kSection: return "numbered section";
+  }
+  return "";
+}
+
+// The start of an article found on a line.
+struct ArticleStart {
+  ArticleForm form = ArticleForm::kSeed;
+  SectionStyle style = SectionStyle::kPlain;
+  int number = 0;
+  int branch = 0;
+  std::string normalized;
+  std::string label;       // as written
+  std::string heading;
+  std::string first_body;  // text after the heading on the article's line
+  bool heading_on_next_line = false;  // "1" / "目的"
+};
+
+class Parser {
+ public:
+  absl::StatusOr<ParsedPolicy> Parse(std::string_view text);
+
+ private:
+  absl::Status ReadLines(std::string_view text);
+  void DropPageFurniture();
+  void Warn(size_t k, std::string message) {
+    result_.warnings.push_back({LineOf(k), std::move(message)});
+  }
+  int LineOf(size_t k) const { return lines_[sig_[k]].number; }
+  const std::string& Text(size_t k) const { return lines_[sig_[k]].text; }
+  bool BlankBefore(size_t k) const { return blank_before_[k]; }
+
+  // Title lines from sig line 0; returns the first sig line after them.
+  size_t ReadTitle();
+  // Whether sig line k could start the structure (a heading of any form).
+  bool LooksStructural(std::string_view line, size_t k) const;
+  // The 目次 starting at sig line k: the first sig line after it.
+  size_t ContentsEnd(size_t k) const;
+  // An article starting at sig line k, in `form` (any form when null),
+  // given whether a bracketed heading stands on the line above.
+  std::optional<ArticleStart> MatchArticle(size_t k, const ArticleForm* form,
+                                           const SectionStyle* style, bool heading_above) const;
+  bool IsBracketHeadingLine(std::string_view line) const;
+  // A 附則 line at sig line k that starts a supplementary provision; not a
+  // reference broken after its 附則 ("附則" / "第２項の規定により…").
+  std::optional<LabelMatch> SupplementaryAt(size_t k) const;
+  // The first article: its sig line, or npos.
+  size_t FindFirstArticle(size_t from, size_t contents_begin, size_t contents_end);
+  bool IsNextNumber(int number, int branch) const {
+    if (number == last_number_ + 1 && branch == 0) return true;
+    return number == last_number_ && branch == (last_branch_ == 0 ? 2 : last_branch_ + 1);
+  }
+
+  Article& StartProvision(size_t k, std::string number, std::string label);
+  void AddBody(std::string_view line, bool force_new_line) {
+    bodies_.back().Add(line, force_new_line);
+  }
+  void FlushPendingChapter();
+  void FinishProvisions();
+
+  std::vector<SourceLine> lines_;
+  std::vector<size_t> sig_;  // indices into lines_ of non-blank, kept lines
+  std::vector<bool> blank_before_;
+  ParsedPolicy result_;
+  std::vector<BodyBuilder> bodies_;
+
+  ArticleForm form_ = ArticleForm::kSeed;
+  SectionStyle style_ = SectionStyle::kPlain;
+  int last_number_ = 0;
+  int last_branch_ = 0;
+  int chapter_number_ = 0;
+  std::string chapter_;
+  std::optional<std::pair<size_t, std::string>> pending_chapter_;
+  int supplementary_count_ = 0;
+  int preamble_count_ = 0;
+};
+
+absl::Status Parser::ReadLines(std::string_view text) {
+  int number = 1;
+  bool page_break = false;
+  std::string current;
+  size_t line_start = 0;
+  auto finish_segment = [&]() {
+    SourceLine line;
+    line.number = number;
+    line.text = std::string(TrimWhitespace(current));
+    if (!line.text.empty()) {
+      line.page_break_before = page_break;
+      page_break = false;
+    }
+    lines_.push_back(std::move(line));
+    current.clear();
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n' || c == '\r') {
+      finish_segment();
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      ++i;
+      ++number;
+      line_start = i;
+      continue;
+    }
+    if (c == '\f') {
+      finish_segment();
+      page_break = true;
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    const char32_t cp = DecodeAt(text, i, &length);
+    const bool control = (cp < 0x20 && cp != '\t' && cp != '\v') || cp == 0x7F ||
+                         (cp >= 0x80 && cp <= 0x9F);
+    if (control) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "policy text: line %d, character %d: control character U+%04X (%s) is not "
+          "text; remove it and import again",
+          number, static_cast<int>(CountCodePoints(text.substr(line_start, i - line_start))) + 1,
+          static_cast<unsigned>(cp), cp == 0 ? "NUL" : "control"));
+    }
+    if (!IsZeroWidth(cp)) current.append(text.substr(i, length));
+    i += length;
+  }
+  if (!current.empty() || text.empty() || (text.back() != '\n' && text.back() != '\r')) {
+    finish_segment();
+  }
+  return absl::OkStatus();
+}
+
+void Parser::DropPageFurniture() {
+  std::vector<size_t> nonblank;
+  bool any_break = false;
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    if (lines_[i].text.empty()) continue;
+    nonblank.push_back(i);
+    any_break = any_break || lines_[i].page_break_before;
+  }
+  auto drop = [&](size_t i, std::string_view why) {
+    lines_[i].dropped = true;
+    result_.dropped.push_back(
+        {lines_[i].number, absl::StrCat(lines_[i].text, " (", ToAbsl(why), ")")});
+  };
+  // Page numbers; they and form feeds divide the pages.
+  int last_page = 0;
+  std::vector<bool> page_starts(nonblank.size(), false);
+  for (size_t n = 0; n < nonblank.size(); ++n) {
+    SourceLine& line = lines_[nonblank[n]];
+    if (line.page_break_before) page_starts[n] = true;
+    int value = 0;
+    const bool next_starts_page =
+        n + 1 < nonblank.size() ? lines_[nonblank[n + 1]].page_break_before : any_break;
+    if (IsDecoratedPageNumber(line.text)) {
+      drop(nonblank[n], "page number");
+      if (n + 1 < nonblank.size()) page_starts[n + 1] = true;
+    } else if (IsBareNumber(line.text, &value) && n > 0 &&
+               (next_starts_page ||
+                (line.page_break_before && (last_page > 0 ? value == last_page + 1 : value >= 2)))) {
+      drop(nonblank[n], "page number");
+      last_page = value;
+      if (n + 1 < nonblank.size()) page_starts[n + 1] = true;
+    }
+  }
+  // Running headers and footers: the same short line first or last on
+  // several pages.
+  std::vector<std::vector<size_t>> pages(1);
+  for (size_t n = 0; n < nonblank.size(); ++n) {
+    if (page_starts[n] && !pages.back().empty()) pages.emplace_back();
+    if (!lines_[nonblank[n]].dropped) pages.back().push_back(nonblank[n]);
+  }
+  if (pages.size() >= 2) {
+    std::map<std::string, std::vector<size_t>> edges;
+    for (const std::vector<size_t>& page : pages) {
+      if (page.empty()) continue;
+      edges[lines_[page.front()].text].push_back(page.front());
+      if (page.size() > 1) edges[lines_[page.back()].text].push_back(page.back());
+    }
+    for (const auto& [text, where] : edges) {
+      const size_t chars = CountCodePoints(text);
+      if (where.size() < 2 || chars < 3 || chars > kMaxRunningHeaderChars || EndsSentence(text)) {
+        continue;
+      }
+      for (size_t i : where) {
+        if (!nonblank.empty() && i == nonblank.front()) continue;  // the title
+        drop(i, "running header or footer");
+      }
+    }
+    std::sort(result_.dropped.begin(), result_.dropped.end(),
+              [](const PolicyTextNote& a, const PolicyTextNote& b) { return a.line < b.line; });
+  }
+  bool blank = false;
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    if (lines_[i].text.empty() || lines_[i].page_break_before) blank = true;
+    if (lines_[i].text.empty() || lines_[i].dropped) continue;
+    sig_.push_back(i);
+    blank_before_.push_back(blank || sig_.size() == 1);
+    blank = false;
+  }
+}
+
+std::optional<LabelMatch> Parser::SupplementaryAt(size_t k) const {
+  std::optional<LabelMatch> match = MatchSupplementary(Text(k));
+  if (match && match->end == Text(k).size() && k + 1 < sig_.size() &&
+      StartsReference(Text(k + 1))) {
+    return std::nullopt;
+  }
+  return match;
+}
+
+bool Parser::IsBracketHeadingLine(std::string_view line) const {
+  size_t length = 0;
+  if (!IsOpenBracket(FirstCodePoint(line, &length))) return false;
+  size_t last_length = 0;
+  if (!IsCloseBracket(LastCodePoint(line, &last_length))) return false;
+  if (ItemMarkerLength(line) == line.size()) return false;  // "（１）"
+  const std::string_view inner =
+      line.substr(length, line.size() >= length + last_length ? line.size() - length - last_length : 0);
+  return IsHeadingLike(inner, kMaxHeadingChars) && inner.find("（") == std::string_view::npos &&
+         inner.find("(") == std::string_view::npos;
+}
+
+std::optional<ArticleStart> Parser::MatchArticle(size_t k, const ArticleForm* form,
+                                                 const SectionStyle* style,
+                                                 bool heading_above) const {
+  const std::string_view line = Text(k);
+  ArticleStart start;
+  if (std::optional<LabelMatch> label = MatchDaiLabel(line)) {
+    if (label->unit == DaiUnit::kChapter || label->unit == DaiUnit::kSection) return std::nullopt;
+    start.form = label->unit == DaiUnit::kArticle ? ArticleForm::kReiki : ArticleForm::kSeed;
+    if (form != nullptr && *form != start.form) return std::nullopt;
+    start.number = label->number;
+    start.branch = label->branch;
+    start.normalized = NumberOf(*label);
+    start.label = std::string(TrimWhitespace(line.substr(0, label->end)));
+    const std::string_view rest = TrimWhitespace(line.substr(label->end));
+    if (heading_above) {
+      start.first_body = std::string(rest);
+    } else if (start.form == ArticleForm::kSeed) {
+      // "第２ 項の規定により…。" is a sentence that happens to start like a heading.
+      if (EndsWith(rest, kFullStop)) return std::nullopt;
+      start.heading = std::string(rest);
+    } else {
+      size_t length = 0;
+      if (IsOpenBracket(FirstCodePoint(rest, &length))) {
+        const size_t close = std::min(rest.find("）"), rest.find(")"));
+        if (close != std::string_view::npos) {
+          const size_t close_length = rest[close] == ')' ? 1 : std::string_view("）").size();
+          start.heading = std::string(rest.substr(0, close + close_length));
+          start.first_body = std::string(TrimWhitespace(rest.substr(close + close_length)));
+        } else {
+          start.first_body = std::string(rest);
+        }
+      } else if (IsHeadingLike(rest, kMaxInlineHeadingChars)) {
+        start.heading = std::string(rest);
+      } else {
+        start.first_body = std::string(rest);
+      }
+    }
+    return start;
+  }
+  if (heading_above || (form != nullptr && *form != ArticleForm::kSection)) return std::nullopt;
+  std::optional<SectionMatch> section = MatchSectionLabel(line);
+  if (!section) return std::nullopt;
+  if (style != nullptr && *style != section->style) return std::nullopt;
+  start.form = ArticleForm::kSection;
+  start.style = section->style;
+  start.number = section->number;
+  start.normalized = absl::StrCat(section->number);
+  start.label = std::string(TrimWhitespace(line.substr(0, section->end)));
+  const std::string_view rest = TrimWhitespace(line.substr(section->end));
+  if (rest.empty()) {
+    // "1" / "目的": the heading on the next line, as PDF extraction leaves it.
+    if (k + 1 >= sig_.size()) return std::nullopt;
+    const std::string_view next = Text(k + 1);
+    size_t bracket_length = 0;
+    if (!IsHeadingLike(next, kMaxHeadingChars) || ItemMarkerLength(next) > 0 ||
+        IsOpenBracket(FirstCodePoint(next, &bracket_length)) ||
+        LooksStructural(next, k + 1) || IsBracketHeadingLine(next)) {
+      return std::nullopt;
+    }
+    start.heading = std::string(next);
+    start.heading_on_next_line = true;
+    return start;
+  }
+  if (!IsHeadingLike(rest, kMaxHeadingChars)) return std::nullopt;
+  start.heading = std::string(rest);
+  return start;
+}
+
+bool Parser::LooksStructural(std::string_view line, size_t k) const {
+  if (MatchSupplementary(line) || IsContentsLine(line)) return true;
+  if (std::optional<LabelMatch> label = MatchDaiLabel(line)) {
+    return label->unit != DaiUnit::kNone ||
+           !EndsWith(TrimWhitespace(line.substr(label->end)), kFullStop);
+  }
+  if (std::optional<SectionMatch> section = MatchSectionLabel(line)) {
+    const std::string_view rest = TrimWhitespace(line.substr(section->end));
+    return section->number == 1 && IsHeadingLike(rest, kMaxHeadingChars);
+  }
+  (void)k;
+  return false;
+}
+
+size_t Parser::ReadTitle() {
+  if (sig_.empty()) return 0;
+  const std::string_view first = Text(0);
+  // A line opening with a bracket is a heading or an item, never a title.
+  size_t bracket_length = 0;
+  if (LooksStructural(first, 0) || IsOpenBracket(FirstCodePoint(first, &bracket_length))) {
+    return 0;
+  }
+  if (EndsSentence(first) || CountCodePoints(first) > kMaxTitleLineChars) {
+    Warn(0, "no title: the text starts with a sentence, kept as the preamble (前文)");
+    return 0;
+  }
+  result_.policy.title = std::string(first);
+  if (sig_.size() < 2 || BlankBefore(1)) return 1;
+  const std::string_view second = Text(1);
+  if (EndsSentence(second) || CountCodePoints(second) > kMaxTitleLineChars ||
+      LooksStructural(second, 1) || IsBracketHeadingLine(second) || ItemMarkerLength(second) > 0) {
+    return 1;
+  }
+  std::string joined = result_.policy.title;
+  AppendContinuation(&joined, second);
+  // "第" / "十 見" must not come back from a rendering as an article heading.
+  if (LooksStructural(joined, 0)) return 1;
+  result_.policy.title = std::move(joined);
+  return 2;
+}
+
+size_t Parser::ContentsEnd(size_t k) const {
+  std::set<std::string> keys;
+  size_t e = k + 1;
+  int open_brackets = 0;
+  for (; e < sig_.size(); ++e) {
+    const std::string_view line = Text(e);
+    if (open_brackets > 0) {  // an entry broken inside its brackets
+      open_brackets += BracketBalance(line);
+      continue;
+    }
+    std::string key;
+    if (std::optional<LabelMatch> label = MatchDaiLabel(line)) {
+      key = absl::StrCat(static_cast<int>(label->unit), ":", label->number, ":", label->branch);
+    } else if (MatchSupplementary(line)) {
+      key = std::string(kSupplementaryNumber);
+    } else if (StartsWith(line, kPreambleNumber)) {
+      key = std::string(kPreambleNumber);
+    } else {
+      break;
+    }
+    if (!keys.insert(key).second) break;  // the real chapter 1 after its entry
+    open_brackets = BracketBalance(line);
+  }
+  return e;
+}
+
+size_t Parser::FindFirstArticle(size_t from, size_t contents_begin, size_t contents_end) {
+  auto in_contents = [&](size_t k) { return k >= contents_begin && k < contents_end; };
+  auto above = [&](size_t k) { return k > from && IsBracketHeadingLine(Text(k - 1)); };
+  size_t any_dai = std::string_view::npos;
+  size_t any_section = std::string_view::npos;
+  size_t first_section = std::string_view::npos;
+  for (size_t k = from; k < sig_.size(); ++k) {
+    if (in_contents(k)) continue;
+    if (SupplementaryAt(k)) break;
+    std::optional<ArticleStart> start = MatchArticle(k, nullptr, nullptr, above(k));
+    if (!start && above(k)) start = MatchArticle(k, nullptr, nullptr, false);
+    if (!start) continue;
+    if (start->form != ArticleForm::kSection) {
+      if (start->number == 1 && start->branch == 0) return k;
+      if (any_dai == std::string_view::npos) any_dai = k;
+    } else {
+      if (start->number == 1 && first_section == std::string_view::npos) first_section = k;
+      if (any_section == std::string_view::npos) any_section = k;
+    }
+  }
+  if (first_section != std::string_view::npos) return first_section;
+  if (any_dai != std::string_view::npos) return any_dai;
+  return any_section;
+}
+
+Article& Parser::StartProvision(size_t k, std::string number, std::string label) {
+  result_.policy.articles.emplace_back();
+  Article& article = result_.policy.articles.back();
+  article.number = std::move(number);
+  article.label = std::move(label);
+  result_.article_lines.push_back(LineOf(k));
+  bodies_.emplace_back();
+  return article;
+}
+
+void Parser::FlushPendingChapter() {
+  if (!pending_chapter_) return;
+  Warn(pending_chapter_->first,
+       absl::StrCat("chapter \"", pending_chapter_->second,
+                    "\" is not followed by an article; kept as body text"));
+  if (!bodies_.empty()) AddBody(pending_chapter_->second, /*force_new_line=*/true);
+  pending_chapter_.reset();
+}
+
+void Parser::FinishProvisions() {
+  for (size_t i = 0; i < result_.policy.articles.size(); ++i) {
+    Article& article = result_.policy.articles[i];
+    article.body = bodies_[i].Join();
+    if (article.body.empty() && article.number != kContentsNumber &&
+        article.heading.find("削除") == std::string::npos &&
+        article.number.rfind(kSupplementaryNumber, 0) != 0) {
+      result_.warnings.push_back(
+          {result_.article_lines[i], absl::StrCat(article.number, " has no text")});
+    }
+  }
+  std::stable_sort(result_.warnings.begin(), result_.warnings.end(),
+                   [](const PolicyTextNote& a, const PolicyTextNote& b) { return a.line < b.line; });
+}
+
+absl::StatusOr<ParsedPolicy> Parser::Parse(std::string_view text) {
+  if (StartsWith(text, kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
+  if (const size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
+    const size_t line = 1 + std::count(text.begin(), text.begin() + bad, '\n');
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy text: line ", line, ": not valid UTF-8 at byte offset ", bad));
+  }
+  SECCOORD_RETURN_IF_ERROR(ReadLines(text));
+  DropPageFurniture();
+  if (sig_.empty()) {
+    return absl::InvalidArgumentError(
+        result_.dropped.empty() ? "policy text: empty"
+                                : "policy text: empty apart from page numbers and headers");
+  }
+
+  const size_t after_title = ReadTitle();
+  size_t contents_begin = sig_.size();
+  size_t contents_end = sig_.size();
+  for (size_t k = after_title; k < sig_.size(); ++k) {
+    if (IsContentsLine(Text(k))) {
+      contents_begin = k;
+      contents_end = ContentsEnd(k);
+      break;
+    }
+  }
+  size_t first = FindFirstArticle(after_title, contents_begin, contents_end);
+  if (first != std::string_view::npos && contents_begin < sig_.size() && first < contents_begin) {
+    contents_begin = contents_end = sig_.size();  // a 目次 after the first article is text
+    first = FindFirstArticle(after_title, contents_begin, contents_end);
+  }
+  size_t first_supplementary = sig_.size();
+  for (size_t k = after_title; k < sig_.size(); ++k) {
+    if ((k < contents_begin || k >= contents_end) && SupplementaryAt(k)) {
+      first_supplementary = k;
+      break;
+    }
+  }
+  if (first == std::string_view::npos || first > first_supplementary) first = first_supplementary;
+
+  bool declaration = false;
+  if (first == sig_.size()) {
+    for (size_t k = after_title; k < sig_.size(); ++k) {
+      if (ItemMarkerLength(Text(k)) > 0) declaration = true;
+    }
+    if (!declaration) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "policy text: no article heading found (expected lines such as \"第１ 目的\", "
+          "\"（目的）\" / \"第１条 …\", \"1 目的\" or \"附則\")",
+          after_title < sig_.size()
+              ? absl::StrCat("; the text after the title, lines ", LineOf(after_title), "-",
+                             LineOf(sig_.size() - 1), ", has neither headings nor items")
+              : absl::StrCat("; there is only the title on line ", LineOf(0))));
+    }
+  }
+
+  // The lines just above the first article: its bracketed heading, then its
+  // chapter.
+  size_t preamble_end = first;
+  size_t heading_above_line = std::string_view::npos;
+  if (!declaration && first < first_supplementary) {
+    if (preamble_end > after_title && IsBracketHeadingLine(Text(preamble_end - 1)) &&
+        MatchArticle(first, nullptr, nullptr, true) &&
+        MatchArticle(first, nullptr, nullptr, true)->form != ArticleForm::kSection) {
+      heading_above_line = --preamble_end;
+    }
+    if (preamble_end > after_title && preamble_end != contents_end) {
+      std::optional<LabelMatch> label = MatchDaiLabel(Text(preamble_end - 1));
+      if (label && label->unit == DaiUnit::kChapter) {
+        --preamble_end;
+        pending_chapter_.emplace(preamble_end, Text(preamble_end));
+        chapter_number_ = label->number;
+      }
+    }
+  }
+
+  // Preamble and 目次.
+  for (size_t k = after_title; k < preamble_end; ++k) {
+    if (k == contents_begin) {
+      StartProvision(k, std::string(kContentsNumber), std::string(Text(k)));
+      size_t end = std::min(contents_end, preamble_end);
+      std::string entry;
+      for (size_t e = k + 1; e < end; ++e) {
+        if (!entry.empty() && BracketBalance(entry) > 0) {  // an entry broken in its brackets
+          AppendContinuation(&entry, Text(e));
+          continue;
+        }
+        if (!entry.empty()) AddBody(entry, true);
+        entry = Text(e);
+      }
+      if (!entry.empty()) AddBody(entry, true);
+      k = end - 1;
+      continue;
+    }
+    if (result_.policy.articles.empty() ||
+        result_.policy.articles.back().number == kContentsNumber) {
+      ++preamble_count_;
+      StartProvision(k, preamble_count_ == 1 ? std::string(kPreambleNumber)
+                                              : absl::StrCat(ToAbsl(kPreambleNumber), preamble_count_),
+                     "");
+      AddBody(Text(k), true);
+      continue;
+    }
+    AddBody(Text(k), false);
+  }
+  if (declaration) {
+    FinishProvisions();
+    return std::move(result_);
+  }
+
+  bool in_supplementary = false;
+  bool first_article = true;
+  size_t pending_heading = heading_above_line;
+  for (size_t k = first; k < sig_.size(); ++k) {
+    const std::string_view line = Text(k);
+    if (std::optional<LabelMatch> supplementary = SupplementaryAt(k)) {
+      FlushPendingChapter();
+      ++supplementary_count_;
+      Article& article = StartProvision(
+          k,
+          supplementary_count_ == 1 ? std::string(kSupplementaryNumber)
+                                    : absl::StrCat(ToAbsl(kSupplementaryNumber), supplementary_count_),
+          std::string(TrimWhitespace(line.substr(0, supplementary->end))));
+      article.heading = std::string(TrimWhitespace(line.substr(supplementary->end)));
+      in_supplementary = true;
+      continue;
+    }
+    if (in_supplementary) {
+      AddBody(line, false);
+      continue;
+    }
+    const bool above = pending_heading != std::string_view::npos && pending_heading + 1 == k;
+    std::optional<ArticleStart> start =
+        MatchArticle(k, first_article ? nullptr : &form_,
+                     first_article || form_ != ArticleForm::kSection ? nullptr : &style_, above);
+    if (start && (first_article || IsNextNumber(start->number, start->branch))) {
+      if (first_article) {
+        form_ = start->form;
+        style_ = start->style;
+        if (start->number != 1 || start->branch != 0) {
+          Warn(k, absl::StrCat("the first article is ", start->normalized,
+                               ", not number 1"));
+        }
+        first_article = false;
+      }
+      last_number_ = start->number;
+      last_branch_ = start->branch;
+      if (pending_chapter_) {
+        chapter_ = pending_chapter_->second;
+        pending_chapter_.reset();
+      }
+      Article& article = StartProvision(k, start->normalized, start->label);
+      article.chapter = chapter_;
+      if (above) {
+        article.heading = Text(pending_heading);
+        article.heading_above = true;
+        result_.article_lines.back() = LineOf(pending_heading);
+      } else {
+        article.heading = start->heading;
+      }
+      pending_heading = std::string_view::npos;
+      if (!start->first_body.empty()) AddBody(start->first_body, true);
+      if (start->heading_on_next_line) ++k;
+      continue;
+    }
+    pending_heading = std::string_view::npos;
+    // Chapters: 第N章 with the next number.
+    if (std::optional<LabelMatch> label = MatchDaiLabel(line);
+        label && label->unit == DaiUnit::kChapter &&
+        !EndsWith(TrimWhitespace(line.substr(label->end)), kFullStop)) {
+      if (label->number == chapter_number_ + 1 && label->branch == 0) {
+        FlushPendingChapter();
+        pending_chapter_.emplace(k, std::string(line));
+        chapter_number_ = label->number;
+        continue;
+      }
+      Warn(k, absl::StrCat("\"", ToAbsl(line), "\" looks like a chapter heading but the next chapter is 第",
+                           chapter_number_ + 1, "章; kept as body text"));
+    }
+    // A bracketed heading whose article follows.
+    if (form_ != ArticleForm::kSection && k + 1 < sig_.size() && IsBracketHeadingLine(line)) {
+      std::optional<ArticleStart> next = MatchArticle(k + 1, &form_, nullptr, true);
+      if (next && IsNextNumber(next->number, next->branch)) {
+        pending_heading = k;
+        continue;
+      }
+    }
+    if (start) {
+      const std::string expected =
+          form_ == ArticleForm::kSection
+              ? absl::StrCat(last_number_ + 1)
+              : absl::StrCat(ToAbsl(kDai), last_number_ + 1,
+                             form_ == ArticleForm::kReiki ? "条" : "");
+      Warn(k, absl::StrCat("\"", start->label, "\" looks like an article heading but the next "
+                           "article is ", expected, "; kept as body text of ",
+                           result_.policy.articles.back().number));
+    } else if (form_ != ArticleForm::kSection) {
+      std::optional<LabelMatch> label = MatchDaiLabel(line);
+      const ArticleForm other = form_ == ArticleForm::kSeed ? ArticleForm::kReiki : ArticleForm::kSeed;
+      if (label && label->unit != DaiUnit::kChapter && label->unit != DaiUnit::kSection) {
+        std::optional<ArticleStart> mixed = MatchArticle(k, &other, nullptr, false);
+        if (mixed && !mixed->heading.empty() && mixed->first_body.empty()) {
+          Warn(k, absl::StrCat("\"", ToAbsl(line), "\" looks like a heading of the ", ToAbsl(FormName(other)),
+                               " form, but the articles are of the ", ToAbsl(FormName(form_)),
+                               " form; kept as body text"));
+        }
+      }
+    }
+    if (result_.policy.articles.empty()) {
+      StartProvision(k, std::string(kPreambleNumber), "");
+    }
+    // A chapter heading followed by text rather than an article is text.
+    FlushPendingChapter();
+    AddBody(line, false);
+  }
+  FlushPendingChapter();
+  FinishProvisions();
+  return std::move(result_);
+}
+
 // ---------------------------------------------------------------------------
 // Canonical layout.
 
@@ -515,84 +1432,107 @@ void AppendField(std::string* out, std::string_view name, std::string_view value
   absl::StrAppend(out, ToAbsl(name), " ", value.size(), "\n", ToAbsl(value), "\n");
 }
 
+bool IsBracketed(std::string_view heading) {
+  size_t length = 0;
+  return IsOpenBracket(FirstCodePoint(heading, &length));
+}
+
 }  // namespace
 
+absl::StatusOr<ParsedPolicy> ParsePolicyDocument(std::string_view text) {
+  return Parser().Parse(text);
+}
+
+absl::StatusOr<ParsedPolicy> ParsePolicyFile(std::string_view bytes, std::string* encoding) {
+  absl::StatusOr<DecodedCsv> decoded = DecodeCsv(bytes, CsvEncoding::kAuto);
+  if (!decoded.ok()) {
+    return absl::Status(decoded.status().code(),
+                        absl::StrCat("policy text: ", decoded.status().message()));
+  }
+  if (encoding != nullptr) *encoding = std::string(CsvEncodingName(decoded->encoding));
+  return ParsePolicyDocument(decoded->text);
+}
+
 absl::StatusOr<PolicyText> ParsePolicyText(std::string_view text) {
-  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
-    text.remove_prefix(kByteOrderMark.size());
-  }
-  if (TrimWhitespace(text).empty()) {
-    return absl::InvalidArgumentError("policy text: empty");
-  }
-  if (const size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "policy text: not valid UTF-8 at byte offset ", bad));
-  }
+  absl::StatusOr<ParsedPolicy> parsed = ParsePolicyDocument(text);
+  if (!parsed.ok()) return parsed.status();
+  return std::move(parsed->policy);
+}
 
-  PolicyText policy;
-  std::vector<std::string> body_lines;
-  std::map<std::string, size_t> heading_line_of_number;
-
-  auto finish_article = [&]() {
-    if (policy.articles.empty()) return;
-    std::string body;
-    for (size_t i = 0; i < body_lines.size(); ++i) {
-      if (i > 0) body.push_back('\n');
-      body.append(body_lines[i]);
-    }
-    policy.articles.back().body = std::move(body);
-    body_lines.clear();
+absl::Status CheckPolicyLimits(const ParsedPolicy& parsed) {
+  const PolicyText& policy = parsed.policy;
+  auto over = [](std::string_view what, size_t size, size_t limit) {
+    return absl::StrCat(ToAbsl(what), " is ", size, " bytes, ", size - limit,
+                        " over the limit of ", limit);
   };
-
-  size_t line_number = 0;
-  for (std::string_view raw : SplitLines(text)) {
-    ++line_number;
-    const std::string_view line = TrimWhitespace(raw);
-    if (line.empty()) continue;
-
-    if (std::optional<HeadingLine> heading = MatchHeadingLine(line)) {
-      auto [it, inserted] =
-          heading_line_of_number.emplace(heading->number, line_number);
-      if (!inserted) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "policy text: duplicate article number ", heading->number,
-            " at line ", line_number, " (first at line ", it->second, ")"));
-      }
-      finish_article();
-      Article article;
-      article.number = std::move(heading->number);
-      article.heading = std::move(heading->heading);
-      article.label = std::move(heading->label);
-      policy.articles.push_back(std::move(article));
-      continue;
-    }
-
-    if (policy.articles.empty()) {
-      AppendContinuation(&policy.title, line);
-    } else if (!body_lines.empty() &&
-               ContinuesPreviousLine(body_lines.back(), line)) {
-      AppendContinuation(&body_lines.back(), line);
-    } else {
-      body_lines.emplace_back(line);
-    }
-  }
-  finish_article();
-
-  if (policy.articles.empty()) {
+  if (policy.title.empty()) {
     return absl::InvalidArgumentError(
-        "policy text: no article heading found (expected lines such as "
-        "\"第１ 目的\" or \"附則\")");
+        "policy text: no title (the first line should name the policy, e.g. "
+        "\"○○町情報セキュリティ基本方針\")");
   }
-  return policy;
+  if (policy.title.size() > kPolicyMaxTitleBytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("policy text: line 1: ", over("title", policy.title.size(), kPolicyMaxTitleBytes)));
+  }
+  if (policy.articles.size() > static_cast<size_t>(kPolicyMaxArticles)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "policy text: ", policy.articles.size(), " articles, ",
+        policy.articles.size() - kPolicyMaxArticles, " over the limit of ", kPolicyMaxArticles,
+        " (the first one over starts at line ", parsed.article_lines[kPolicyMaxArticles], ")"));
+  }
+  for (size_t i = 0; i < policy.articles.size(); ++i) {
+    const Article& a = policy.articles[i];
+    const std::string at =
+        absl::StrCat("policy text: line ", parsed.article_lines[i], ": ", a.number, ": ");
+    if (a.label.size() > kPolicyMaxLabelBytes) {
+      return absl::ResourceExhaustedError(at + over("label", a.label.size(), kPolicyMaxLabelBytes));
+    }
+    if (a.heading.size() > kPolicyMaxHeadingBytes) {
+      return absl::ResourceExhaustedError(
+          at + over("heading", a.heading.size(), kPolicyMaxHeadingBytes));
+    }
+    if (a.chapter.size() > kPolicyMaxHeadingBytes) {
+      return absl::ResourceExhaustedError(
+          at + over("chapter", a.chapter.size(), kPolicyMaxHeadingBytes));
+    }
+    if (a.body.size() > kPolicyMaxBodyBytes) {
+      return absl::ResourceExhaustedError(at + over("body", a.body.size(), kPolicyMaxBodyBytes));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int CountItems(std::string_view body) {
+  int items = 0;
+  for (std::string_view line : SplitLines(body)) {
+    if (ItemMarkerLength(TrimWhitespace(line)) > 0) ++items;
+  }
+  return items;
 }
 
 std::string RenderPolicyText(const PolicyText& policy) {
   std::string out;
   absl::StrAppend(&out, policy.title, "\n\n");
+  const std::string* chapter = nullptr;
   for (const Article& article : policy.articles) {
-    out.append(article.label.empty() ? article.number : article.label);
-    if (!article.heading.empty()) absl::StrAppend(&out, " ", article.heading);
-    out.push_back('\n');
+    if (!article.chapter.empty() && (chapter == nullptr || *chapter != article.chapter)) {
+      absl::StrAppend(&out, article.chapter, "\n\n");
+    }
+    chapter = &article.chapter;
+    if (StartsWith(article.number, kPreambleNumber)) {
+      if (!article.body.empty()) absl::StrAppend(&out, article.body, "\n\n");
+      continue;
+    }
+    const std::string& label = article.label.empty() ? article.number : article.label;
+    if (article.heading_above && !article.heading.empty()) {
+      absl::StrAppend(&out, article.heading, "\n", label, "\n");
+    } else {
+      out.append(label);
+      if (!article.heading.empty()) {
+        absl::StrAppend(&out, IsBracketed(article.heading) ? "" : " ", article.heading);
+      }
+      out.push_back('\n');
+    }
     if (!article.body.empty()) absl::StrAppend(&out, article.body, "\n");
     out.push_back('\n');
   }
@@ -606,9 +1546,18 @@ std::string WithoutWhitespace(std::string_view text) {
   while (pos < text.size()) {
     if (size_t n = WhitespaceLengthAt(text, pos)) {
       pos += n;
-    } else {
-      out.push_back(text[pos++]);
+      continue;
     }
+    const unsigned char lead = static_cast<unsigned char>(text[pos]);
+    if (lead == 0xE2 || lead == 0xEF) {
+      size_t length = 0;
+      if (FindInvalidUtf8(text.substr(pos, 3)) == std::string_view::npos &&
+          IsZeroWidth(DecodeAt(text, pos, &length))) {
+        pos += length;
+        continue;
+      }
+    }
+    out.push_back(text[pos++]);
   }
   return out;
 }
@@ -618,13 +1567,43 @@ absl::StatusOr<std::string> NormalizeArticleNumber(std::string_view label) {
   if (FindInvalidUtf8(trimmed) != std::string_view::npos) {
     return absl::InvalidArgumentError("article number: not valid UTF-8");
   }
-  std::optional<LabelMatch> match = MatchLabelPrefix(trimmed);
-  if (!match || match->end != trimmed.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "article number: \"", ToAbsl(trimmed),
-        "\" is not 第 followed by a number from 1 to 9999, nor 附則"));
+  auto ordinal_of = [&](std::string_view prefix, std::string* out) {
+    if (!StartsWith(trimmed, prefix)) return false;
+    const std::string_view digits = trimmed.substr(prefix.size());
+    if (digits.empty()) {
+      *out = std::string(prefix);
+      return true;
+    }
+    int value = 0;
+    if (digits.size() > 4 || !absl::SimpleAtoi(ToAbsl(digits), &value) || value < 2 ||
+        absl::StrCat(value) != digits) {
+      return false;
+    }
+    *out = absl::StrCat(ToAbsl(prefix), value);
+    return true;
+  };
+  std::string ordinal;
+  if (ordinal_of(kPreambleNumber, &ordinal) || ordinal_of(kSupplementaryNumber, &ordinal)) {
+    return ordinal;
   }
-  return std::move(match->number);
+  if (IsContentsLine(trimmed)) return std::string(kContentsNumber);
+  if (std::optional<LabelMatch> match = MatchSupplementary(trimmed);
+      match && match->end == trimmed.size()) {
+    return std::string(kSupplementaryNumber);
+  }
+  if (std::optional<LabelMatch> match = MatchDaiLabel(trimmed);
+      match && match->end == trimmed.size() &&
+      (match->unit == DaiUnit::kNone || match->unit == DaiUnit::kArticle)) {
+    return NumberOf(*match);
+  }
+  if (std::optional<SectionMatch> match = MatchSectionLabel(trimmed);
+      match && match->end == trimmed.size()) {
+    return absl::StrCat(match->number);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "article number: \"", ToAbsl(trimmed),
+      "\" is not an article number such as 第1, 第1条, 第2条の2, 1, 附則, 附則2, 前文 or 目次 "
+      "(numbers from 1 to 9999)"));
 }
 
 std::string CanonicalBody(std::string_view body) {
@@ -647,11 +1626,16 @@ std::string CanonicalHeading(std::string_view heading) {
 }
 
 std::string CanonicalContent(const PolicyText& policy) {
-  std::string out = "seccoord-policy-text-v1\n";
+  // v1 unless chapters are present, so that every text without chapters
+  // keeps the hash it was published with.
+  const bool chapters = std::any_of(policy.articles.begin(), policy.articles.end(),
+                                    [](const Article& a) { return !a.chapter.empty(); });
+  std::string out = chapters ? "seccoord-policy-text-v2\n" : "seccoord-policy-text-v1\n";
   AppendField(&out, "title", CanonicalHeading(policy.title));
   AppendField(&out, "articles", absl::StrCat(policy.articles.size()));
   for (const Article& article : policy.articles) {
     AppendField(&out, "number", article.number);
+    if (chapters) AppendField(&out, "chapter", CanonicalHeading(article.chapter));
     AppendField(&out, "heading", CanonicalHeading(article.heading));
     AppendField(&out, "body", CanonicalBody(article.body));
   }

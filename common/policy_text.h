@@ -14,6 +14,7 @@
 #ifndef SECCOORD_COMMON_POLICY_TEXT_H_
 #define SECCOORD_COMMON_POLICY_TEXT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,42 +24,71 @@
 
 namespace seccoord {
 
-// One article (第N) or the supplementary provision (附則) of a policy.
+// Bounds of the policy service on a revision's content (the service refuses
+// more with RESOURCE_EXHAUSTED). Here so that the importer can name the
+// article that is over a bound before anything is sent; the service's own
+// constants (services/policy/policy_logic.h) are these.
+inline constexpr int kPolicyMaxArticles = 200;
+inline constexpr size_t kPolicyMaxTitleBytes = 400;
+inline constexpr size_t kPolicyMaxHeadingBytes = 400;
+inline constexpr size_t kPolicyMaxBodyBytes = 64 * 1024;
+inline constexpr size_t kPolicyMaxLabelBytes = 64;
+
+// One provision of a policy: an article (第N, 第N条, N), the preamble (前文),
+// the table of contents (目次) or a supplementary provision (附則).
 //
 // Fields are in this order so that `Article{number, heading, body}` keeps
 // working for code that builds articles without a source text.
 struct Article {
-  // Normalised number: "第1" … "第10" (half-width digits, no spaces; kanji
-  // numerals such as 第十 become "第10"), or "附則". Unique within a policy.
+  // Normalised number, unique within a policy (half-width digits, no
+  // spaces; kanji numerals such as 第十 become 第10):
+  //   "第1" … "第10"        seed form        (written 第１, 第 10, 第十)
+  //   "第1条", "第2条の2"    例規 form        (written 第１条, 第 2 条の２)
+  //   "1" … "12"            numbered sections (written 1, 1., １．, (1), （１）)
+  //   "附則", "附則2", …     the first, second, … supplementary provision
+  //   "前文", "目次"         preamble or declaration, table of contents
+  //                          ("前文2" for a second preamble after a 目次)
   // Part of the canonical content.
   std::string number;
-  // Heading, e.g. "目的". Empty for 附則 unless its line carries more text,
-  // as in "附 則（令和８年告示第１号）" → "（令和８年告示第１号）".
+  // Heading as written: "目的" (第１ 目的, 第1条 目的, 1 目的), "（目的）" in
+  // brackets (例規 form), or for 附則 the text after it on its line, as in
+  // "附 則（令和８年告示第１号）" → "（令和８年告示第１号）". May be empty.
   std::string heading;
   // The text after the heading line: one line per paragraph or item
-  // （１）… ア…, "\n"-separated, each line trimmed of surrounding whitespace,
-  // no blank lines, no trailing newline. Lines broken mid-sentence in the
-  // source are joined (see ParsePolicyText).
+  // （１）… ア… ２… ⑴…, "\n"-separated, each line trimmed of surrounding
+  // whitespace, no blank lines, no trailing newline. Lines broken
+  // mid-sentence in the source are joined (see ParsePolicyDocument).
   std::string body;
-  // The label as written in the source, e.g. "第１", "第 10", "附 則"
-  // (surrounding whitespace trimmed). Presentation only: RenderPolicyText
-  // prints it so that an imported text is given back as written, and it is
-  // NOT part of the canonical content or the hash (the hash covers `number`).
-  // Empty when the article was not imported; the renderer then uses number.
+  // The label as written in the source, e.g. "第１", "第 10", "第２条の２",
+  // "１．", "附 則", "目　次" (surrounding whitespace trimmed; "" for 前文).
+  // Presentation only: RenderPolicyText prints it so that an imported text is
+  // given back as written, and it is NOT part of the canonical content or
+  // the hash (the hash covers `number`). Empty when the article was not
+  // imported; the renderer then uses number.
   std::string label = {};
+  // The chapter (章) the article belongs to, its heading line as written:
+  // "第１章　総則". Empty when the document has no chapters. Part of the
+  // canonical content (layout v2, see CanonicalContent).
+  std::string chapter = {};
+  // Presentation only, like label: the heading stood on its own line above
+  // the article ("（目的）" / "第１条　…") rather than on the article's line
+  // ("第１条（目的）…", "第１ 目的").
+  bool heading_above = false;
 
   friend bool operator==(const Article& a, const Article& b) {
     return a.number == b.number && a.heading == b.heading &&
-           a.body == b.body && a.label == b.label;
+           a.body == b.body && a.label == b.label && a.chapter == b.chapter &&
+           a.heading_above == b.heading_above;
   }
   friend bool operator!=(const Article& a, const Article& b) { return !(a == b); }
 };
 
-// A policy document: its title and its articles in document order.
+// A policy document: its title and its provisions in document order.
 struct PolicyText {
-  // The text before the first article heading: normally the first non-blank
-  // line, e.g. "笠間地方広域事務組合情報セキュリティ基本方針". A title broken
-  // over several lines is joined, so no text before the first article is lost.
+  // One or two short lines before everything else, e.g.
+  // "笠間地方広域事務組合情報セキュリティ基本方針"; two lines are joined.
+  // Longer text before the first article is the preamble (前文), never
+  // part of the title. Empty when the text starts with a sentence.
   std::string title;
   std::vector<Article> articles;
 
@@ -68,58 +98,127 @@ struct PolicyText {
   friend bool operator!=(const PolicyText& a, const PolicyText& b) { return !(a == b); }
 };
 
-// Parses a plain-text policy such as data/basic-policy-r8.txt.
+// Something the importer reports about one line of the source.
+struct PolicyTextNote {
+  int line = 0;      // 1-based physical line (CR LF, CR and LF each end a line)
+  std::string text;  // the message, or for a dropped line its text
+};
+
+// What ParsePolicyDocument read.
+struct ParsedPolicy {
+  PolicyText policy;
+  // Per article of policy.articles, the line where it starts (its heading,
+  // or the first line of a 前文).
+  std::vector<int> article_lines;
+  // Page furniture that was dropped ("- 2 -", a page number alone at a page
+  // break, a running header or footer repeated on several pages), each with
+  // its line and its text. Nothing else is ever dropped.
+  std::vector<PolicyTextNote> dropped;
+  // Doubtful structure: a heading-like line kept as body text because its
+  // number is not the next one (a gap, or a cross-reference), a second form
+  // of heading, a chapter without articles, an empty article, numbering that
+  // does not start at 1, no title. Each names its line.
+  std::vector<PolicyTextNote> warnings;
+};
+
+// Parses a plain-text policy (UTF-8; a leading BOM is dropped) in any of
+// these forms:
+//   - seed form: "第１ 目的", "第10", "第十一 …" with the heading on the
+//     number's line (full-width, half-width or kanji numerals);
+//   - 例規 form: "（目的）" on its own line, then "第１条　この方針は、…";
+//     also "第1条（目的）…" and "第1条 目的"; branch articles "第２条の２";
+//     numbered paragraphs "２　…" inside an article;
+//   - numbered sections: "1 目的", "1. 目的", "1．目的", "１　目的",
+//     "(1) 目的", or the number and heading on two lines ("1" / "目的");
+//   - chapters "第1章 総則" (kept as each article's chapter) and a 目次
+//     before the first article (kept as the provision 目次);
+//   - a preamble between the title and the first article, or a whole
+//     declaration with items ⑴ … ⑺ and no articles (the provision 前文);
+//   - any number of 附則 lines such as "附　則（令和９年告示第２号）".
+// The form of the articles is that of the first heading numbered 1 (第N and
+// 第N条 before numbered sections). Numbering is a sequence: a heading-like
+// line whose number is not the next one (第N+1, or the next branch 第N条の2)
+// is body text, with a warning: this keeps "第 9 条第 1 項に規定する…" and
+// cross-references inside their article. A line that starts like a 附則
+// ("附則第２項の規定にかかわらず") is body text unless 附則 stands alone or
+// is followed by a space or a bracket.
 //
-// Article headings: a line that, after leading whitespace, reads 第 + number
-// + whitespace + heading (or 第 + number alone), where the number is written
-// in full-width (第１), half-width (第10) or kanji (第十) digits, possibly with
-// spaces after 第, and the heading does not end with 。. A line reading 附則
-// (stray spaces allowed between and around the two characters, e.g. " 附 則")
-// starts the supplementary provision. "第156条…" does not start an article:
-// the number must be followed by whitespace or the end of the line.
+// Lines: CR LF, CR and LF end a line; form feeds mark page breaks; NUL and
+// other control characters are refused; zero-width characters (U+200B,
+// U+200C, U+200D, U+2060, U+FEFF) are removed. Page furniture is dropped
+// and reported (ParsedPolicy::dropped).
 //
 // Body lines: blank lines are dropped; they neither start nor prevent a
 // join, because PDF extraction puts them at page breaks mid-sentence as often
 // as between paragraphs. A non-blank line is joined to the body line before
 // it (a mid-sentence break) unless
-//   - it starts an item: （１） （1） (1) ① （ア） or a katakana ア イ ウ …
-//     or a digit followed by whitespace or ．/.;
+//   - it starts an item: （１） (1) ⑴ ① （ア） (ａ) ア ａ 一 ・ or a digit
+//     followed by whitespace or ．/., or it starts like a heading (第N…, 附則);
 //   - the line before ends a sentence: 。 ． ： : ？ ！ ? ! possibly followed
-//     by closing brackets, as in "…を含む。）";
+//     by closing brackets, as in "…を含む。）", or is a date alone;
 //   - the line before is an item title, i.e. an item marker followed by at
 //     most 20 characters without 、 or 。, as in "（１）ネットワーク", whose
 //     definition follows on its own line.
 // Joined pieces are concatenated without a separator (Japanese has no word
 // spaces), except that one ASCII space is put between two ASCII letters or
-// digits.
+// digits. Time is linear in the size of the text.
 //
 // Guarantee: nothing of the text is lost. WithoutWhitespace(RenderPolicyText(p))
-// == WithoutWhitespace(text) for every text this function accepts, except that
-// a leading UTF-8 byte-order mark is dropped. Parsing is idempotent:
-// ParsePolicyText(RenderPolicyText(p)) == p.
+// equals WithoutWhitespace of the text without its dropped lines (and without
+// a BOM and zero-width characters). Parsing is idempotent:
+// ParsePolicyDocument(RenderPolicyText(p)).policy == p.
 //
-// Errors (INVALID_ARGUMENT, naming the reason): empty or whitespace-only text;
-// invalid UTF-8 (naming the byte offset); no article heading at all; a
-// duplicate article number (naming the normalised number and both lines).
+// Errors (INVALID_ARGUMENT, naming the line): empty or whitespace-only text;
+// invalid UTF-8; a NUL or other control character; no article heading at all
+// (and no declaration with items either).
+absl::StatusOr<ParsedPolicy> ParsePolicyDocument(std::string_view text);
+
+// The bytes of a policy file, decoded as the asset CSV import decodes (see
+// DecodeCsv in common/csv.h: UTF-16 with BOM, UTF-8 with or without BOM,
+// otherwise CP932), then parsed. *encoding (if not null) gets "UTF-8",
+// "CP932" or "UTF-16".
+absl::StatusOr<ParsedPolicy> ParsePolicyFile(std::string_view bytes,
+                                             std::string* encoding = nullptr);
+
+// ParsePolicyDocument(text).policy.
 absl::StatusOr<PolicyText> ParsePolicyText(std::string_view text);
+
+// Checks a parsed policy against the service's bounds (kPolicyMax…) and that
+// it has a title. RESOURCE_EXHAUSTED naming the article, its line and how far
+// over, e.g. "line 12: 第3条: body is 70000 bytes, 4464 over the limit of
+// 65536"; INVALID_ARGUMENT for a missing title.
+absl::Status CheckPolicyLimits(const ParsedPolicy& parsed);
+
+// The lines of a body that start with an item or paragraph marker
+// (（１） ⑴ ① ア ２ 一 …), as the import outline counts them.
+int CountItems(std::string_view body);
 
 // Renders a policy as plain text:
 //   title "\n" "\n"
-//   for each article: label-or-number [" " heading] "\n" body "\n" "\n"
-// where label-or-number is the label when set and the number otherwise, and
-// the body is printed line by line (a body never holds blank lines when it
-// comes from ParsePolicyText). The result always ends with "\n".
+//   for each article:
+//     [its chapter "\n" "\n", when it differs from the article before's]
+//     前文:  body "\n" "\n"
+//     other: [heading "\n" if heading_above] label-or-number
+//            [" " heading unless heading_above] "\n" body "\n" "\n"
+// where label-or-number is the label when set and the number otherwise, the
+// heading follows the label without a space when it is in brackets, and the
+// body is printed line by line. The result always ends with "\n".
 std::string RenderPolicyText(const PolicyText& policy);
 
 // The text with every whitespace character removed: ASCII space, \t, \n, \v,
-// \f, \r, U+00A0 NO-BREAK SPACE and U+3000 IDEOGRAPHIC SPACE. The measure of
-// "the same text up to whitespace" used by the import guarantee.
+// \f, \r, U+00A0 NO-BREAK SPACE and U+3000 IDEOGRAPHIC SPACE, and the
+// zero-width characters the importer removes (U+200B, U+200C, U+200D,
+// U+2060, U+FEFF). The measure of "the same text up to whitespace" used by
+// the import guarantee.
 std::string WithoutWhitespace(std::string_view text);
 
 // Normalises an article label: "第１", "第 1", "第十" → "第1"/"第10";
-// "附則", "附 則" → "附則". INVALID_ARGUMENT when `label` (trimmed) is not such
-// a label or its number is 0 or above 9999. Lets the service validate article
-// numbers sent by clients the same way the importer reads them.
+// "第１条", "第 2 条の２" → "第1条"/"第2条の2"; "1", "１．", "(1)" → "1";
+// "附則", "附 則" → "附則" and "附則2" → "附則2"; "前文", "目 次" →
+// "前文"/"目次". INVALID_ARGUMENT when `label` (trimmed) is not such a label
+// or a number is 0 or above 9999. Normalised numbers normalise to themselves.
+// Lets the service validate article numbers sent by clients the same way the
+// importer reads them.
 absl::StatusOr<std::string> NormalizeArticleNumber(std::string_view label);
 
 // The canonical form of a body: line endings ("\r\n", "\r") turned into "\n",
@@ -135,7 +234,7 @@ std::string CanonicalHeading(std::string_view heading);
 
 // The canonical serialisation of a policy's content, the input of
 // ContentHashHex. Byte layout (all text UTF-8, as stored, not re-normalised
-// except as stated):
+// except as stated), v1 when no article has a chapter:
 //
 //   "seccoord-policy-text-v1\n"
 //   field("title", CanonicalHeading(title))
@@ -149,7 +248,12 @@ std::string CanonicalHeading(std::string_view heading);
 // value "\n", and decimal() is ASCII base-10 without leading zeros ("-" first
 // if negative).
 // The length prefix keeps the layout unambiguous whatever the fields contain.
-// Article labels are not part of it (see Article::label).
+// Article labels and heading_above are not part of it (see Article::label).
+//
+// When some article has a chapter, the layout is v2: "seccoord-policy-text-v2\n"
+// and, in each article after its number, field("chapter",
+// CanonicalHeading(chapter)); otherwise as v1. Every text without chapters
+// (every revision stored before chapters existed) keeps its v1 hash.
 //
 // Example: title "T", one article {"第1", "目的", "本文"} gives
 //   "seccoord-policy-text-v1\ntitle 1\nT\narticles 1\n1\n"

@@ -37,6 +37,8 @@ PolicyText PolicyTextOf(const v1::Revision& revision) {
     article.label = a.label();
     article.heading = a.heading();
     article.body = a.body();
+    article.chapter = a.chapter();
+    article.heading_above = a.heading_above();
     text.articles.push_back(std::move(article));
   }
   return text;
@@ -51,6 +53,8 @@ void SetArticles(const PolicyText& text,
     out->set_label(a.label);
     out->set_heading(a.heading);
     out->set_body(a.body);
+    out->set_chapter(a.chapter);
+    out->set_heading_above(a.heading_above);
   }
 }
 

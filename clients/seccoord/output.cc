@@ -148,7 +148,13 @@ std::string RenderRevision(const v1::Revision& revision, const OutputOptions& op
     header.push_back({"改正理由:", revision.change_summary()});
   }
   std::string out = absl::StrCat(revision.title(), "\n", RenderTable({}, header));
+  const std::string* chapter = nullptr;
   for (const v1::Article& article : revision.articles()) {
+    // A chapter (第１章 総則) is shown once, above its first article.
+    if (!article.chapter().empty() && (chapter == nullptr || *chapter != article.chapter())) {
+      absl::StrAppend(&out, "\n", article.chapter(), "\n");
+    }
+    chapter = &article.chapter();
     absl::StrAppend(&out, "\n", ArticleTitle(article.number(), article.heading()), "\n");
     for (absl::string_view line : absl::StrSplit(article.body(), '\n', absl::SkipEmpty())) {
       absl::StrAppend(&out, line, "\n");

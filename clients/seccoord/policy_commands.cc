@@ -14,6 +14,8 @@
 #include "common/policy_text.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
+#include "common/text_width.h"
+#include "common/utf8.h"
 #include "common/wareki.h"
 #include "seccoord/v1/policy.grpc.pb.h"
 
@@ -60,6 +62,8 @@ struct ImportArgs {
   std::string doc;
   std::string file;
   std::string summary;
+  bool dry_run = false;
+  bool strict = false;
   int64_t base = 0;
   CLI::Option* base_option = nullptr;
 };
@@ -121,10 +125,18 @@ absl::Status RunShow(CommandContext& ctx, const ShowArgs& a) {
 }
 
 absl::Status RunImport(CommandContext& ctx, const ImportArgs& a) {
-  SECCOORD_ASSIGN_OR_RETURN(std::string text, ReadInputFile(a.file));
+  SECCOORD_ASSIGN_OR_RETURN(std::string bytes, ReadInputFile(a.file));
   // Parse before contacting the server: a bad file is reported as such.
-  SECCOORD_ASSIGN_OR_RETURN(v1::CreateRevisionRequest request,
-                            BuildImportRequest(a.doc, a.file, text, a.summary, 0, NewRequestId()));
+  std::string encoding;
+  SECCOORD_ASSIGN_OR_RETURN(ParsedPolicy parsed,
+                            ParseImportFile(a.file, bytes, a.strict, &encoding));
+  if (a.dry_run) {
+    return ctx.Print(ImportOutlineToStruct(parsed, encoding),
+                     [&] { return RenderImportOutline(parsed, encoding, ctx.output()); });
+  }
+  SECCOORD_ASSIGN_OR_RETURN(
+      v1::CreateRevisionRequest request,
+      BuildImportRequest(a.doc, parsed.policy, a.summary, 0, NewRequestId()));
   SECCOORD_ASSIGN_OR_RETURN(auto stub, PolicyStub(ctx));
   int64_t base = a.base;
   if (a.base_option == nullptr || a.base_option->count() == 0) {
@@ -137,12 +149,14 @@ absl::Status RunImport(CommandContext& ctx, const ImportArgs& a) {
   request.set_base_revision(base);
   SECCOORD_ASSIGN_OR_RETURN(v1::Revision response,
                             Unary(ctx, *stub, &Stub::CreateRevision, request));
-  // The number alone on stdout (for scripts); the details on stderr.
+  // The number alone on stdout (for scripts); the details and the outline
+  // of what was imported on stderr.
   return ctx.PrintCreated(response, absl::StrCat(response.number()), [&] {
     return absl::StrCat("created draft ", response.document_id(), " revision ",
                         response.number(), " (base revision ", base, ", ",
                         response.articles_size(), " articles, content hash ",
-                        response.content_hash(), ")\n");
+                        response.content_hash(), ")\n",
+                        RenderImportOutline(parsed, encoding, ctx.output()));
   });
 }
 
@@ -280,14 +294,38 @@ absl::StatusOr<v1::GetRevisionRequest> BuildShowRequest(const std::string& docum
   return request;
 }
 
+absl::StatusOr<ParsedPolicy> ParseImportFile(std::string_view file_name, std::string_view bytes,
+                                             bool strict, std::string* encoding) {
+  auto in_file = [&](const absl::Status& status) {
+    return UsageError(absl::Status(
+        status.code(), absl::StrCat(std::string(file_name), ": ", status.message())));
+  };
+  absl::StatusOr<ParsedPolicy> parsed = ParsePolicyFile(bytes, encoding);
+  if (!parsed.ok()) return in_file(parsed.status());
+  if (absl::Status limits = CheckPolicyLimits(*parsed); !limits.ok()) return in_file(limits);
+  if (strict && !parsed->warnings.empty()) {
+    std::string message = absl::StrCat("--strict: ", parsed->warnings.size(),
+                                       " warning(s) about the structure:");
+    for (const PolicyTextNote& warning : parsed->warnings) {
+      absl::StrAppend(&message, " line ", warning.line, ": ", warning.text, ";");
+    }
+    message.pop_back();
+    return in_file(absl::FailedPreconditionError(message));
+  }
+  return parsed;
+}
+
 absl::StatusOr<v1::CreateRevisionRequest> BuildImportRequest(
     const std::string& document_id, std::string_view file_name, std::string_view text,
     const std::string& summary, int64_t base_revision, const std::string& request_id) {
-  auto policy = ParsePolicyText(text);
-  if (!policy.ok()) {
-    return UsageError(absl::Status(policy.status().code(),
-                                   absl::StrCat(std::string(file_name), ": ", policy.status().message())));
-  }
+  SECCOORD_ASSIGN_OR_RETURN(ParsedPolicy parsed,
+                            ParseImportFile(file_name, text, /*strict=*/false, nullptr));
+  return BuildImportRequest(document_id, parsed.policy, summary, base_revision, request_id);
+}
+
+absl::StatusOr<v1::CreateRevisionRequest> BuildImportRequest(
+    const std::string& document_id, const PolicyText& policy, const std::string& summary,
+    int64_t base_revision, const std::string& request_id) {
   if (summary.empty()) {
     return UsageError(absl::InvalidArgumentError("--summary: must not be empty (改正理由)"));
   }
@@ -295,8 +333,8 @@ absl::StatusOr<v1::CreateRevisionRequest> BuildImportRequest(
   request.set_request_id(request_id);
   request.set_document_id(document_id);
   request.set_base_revision(base_revision);
-  request.set_title(policy->title);
-  SetArticles(*policy, request.mutable_articles());
+  request.set_title(policy.title);
+  SetArticles(policy, request.mutable_articles());
   request.set_change_summary(summary);
   return request;
 }
@@ -433,6 +471,95 @@ VerifyReport VerifyRevisions(const std::string& document_id, std::vector<v1::Rev
   return report;
 }
 
+// ---- The import outline.
+
+namespace {
+
+// How many characters of a body the outline shows.
+constexpr size_t kOutlineBodyChars = 24;
+
+// The first `chars` characters of the first line of `body`, "…" when cut.
+std::string BodyStart(std::string_view body) {
+  const std::string_view first = body.substr(0, body.find('\n'));
+  size_t pos = 0;
+  size_t chars = 0;
+  while (pos < first.size() && chars < kOutlineBodyChars) {
+    char32_t cp = 0;
+    DecodeUtf8(first, &pos, &cp);
+    ++chars;
+  }
+  std::string out(first.substr(0, pos));
+  if (pos < body.size()) out.append("…");
+  return out;
+}
+
+}  // namespace
+
+std::string RenderImportOutline(const ParsedPolicy& parsed, std::string_view encoding,
+                                const OutputOptions&) {
+  const PolicyText& policy = parsed.policy;
+  std::string out = absl::StrCat("title: ", policy.title.empty() ? "(none)" : policy.title,
+                                 "\nencoding: ", std::string(encoding), "\n");
+  std::vector<std::vector<std::string>> rows;
+  std::string chapter;
+  for (size_t i = 0; i < policy.articles.size(); ++i) {
+    const Article& a = policy.articles[i];
+    if (a.chapter != chapter) {
+      chapter = a.chapter;
+      if (!chapter.empty()) rows.push_back({"", chapter});
+    }
+    rows.push_back({absl::StrCat(parsed.article_lines[i]),
+                    a.label.empty() ? a.number : a.label, a.number, a.heading,
+                    absl::StrCat(CountItems(a.body)), BodyStart(a.body)});
+  }
+  out.append(RenderTable({"LINE", "AS WRITTEN", "NUMBER", "HEADING", "ITEMS", "TEXT"}, rows));
+  absl::StrAppend(&out, policy.articles.size(), " provisions\n");
+  if (!parsed.dropped.empty()) {
+    absl::StrAppend(&out, "dropped page furniture (", parsed.dropped.size(), " lines):\n");
+    for (const PolicyTextNote& note : parsed.dropped) {
+      absl::StrAppend(&out, "  line ", note.line, ": ", note.text, "\n");
+    }
+  }
+  if (!parsed.warnings.empty()) {
+    absl::StrAppend(&out, "warnings (", parsed.warnings.size(), "):\n");
+    for (const PolicyTextNote& note : parsed.warnings) {
+      absl::StrAppend(&out, "  line ", note.line, ": ", note.text, "\n");
+    }
+  }
+  return out;
+}
+
+google::protobuf::Struct ImportOutlineToStruct(const ParsedPolicy& parsed,
+                                               std::string_view encoding) {
+  google::protobuf::Struct out;
+  auto& fields = *out.mutable_fields();
+  fields["title"].set_string_value(parsed.policy.title);
+  fields["encoding"].set_string_value(std::string(encoding));
+  auto* articles = fields["articles"].mutable_list_value();
+  for (size_t i = 0; i < parsed.policy.articles.size(); ++i) {
+    const Article& a = parsed.policy.articles[i];
+    auto& f = *articles->add_values()->mutable_struct_value()->mutable_fields();
+    f["line"].set_number_value(parsed.article_lines[i]);
+    f["number"].set_string_value(a.number);
+    f["label"].set_string_value(a.label);
+    f["heading"].set_string_value(a.heading);
+    f["chapter"].set_string_value(a.chapter);
+    f["items"].set_number_value(CountItems(a.body));
+    f["bodyStart"].set_string_value(BodyStart(a.body));
+  }
+  for (const auto& [name, notes] :
+       {std::pair<const char*, const std::vector<PolicyTextNote>*>{"dropped", &parsed.dropped},
+        {"warnings", &parsed.warnings}}) {
+    auto* list = fields[name].mutable_list_value();
+    for (const PolicyTextNote& note : *notes) {
+      auto& f = *list->add_values()->mutable_struct_value()->mutable_fields();
+      f["line"].set_number_value(note.line);
+      f["text"].set_string_value(note.text);
+    }
+  }
+  return out;
+}
+
 std::string RenderVerifyReport(const VerifyReport& report, const OutputOptions&) {
   std::string out;
   for (const RevisionCheck& check : report.checks) {
@@ -515,11 +642,17 @@ void RegisterPolicyCommands(CLI::App& root, CommandContext& ctx) {
   {
     auto a = std::make_shared<ImportArgs>();
     CLI::App* c = policy->add_subcommand(
-        "import", "Parse a plain-text policy into articles and create a draft revision; "
-                  "prints the new revision number");
+        "import", "Parse a plain-text policy (UTF-8, Shift_JIS/CP932 or UTF-16) into "
+                  "articles and create a draft revision; prints the new revision number, "
+                  "and the outline of what was parsed on stderr");
     AddDoc(c, &a->doc);
     c->add_option("FILE", a->file, "Plain-text policy file (- = standard input)")->required();
-    c->add_option("-s,--summary", a->summary, "Change summary (改正理由)")->required();
+    c->add_option("-s,--summary", a->summary,
+                  "Change summary (改正理由); required unless --dry-run");
+    c->add_flag("--dry-run", a->dry_run,
+                "Print the parsed outline (articles, 附則, dropped page furniture, warnings) "
+                "and create nothing");
+    c->add_flag("--strict", a->strict, "Refuse a file whose structure draws warnings");
     a->base_option = c->add_option(
         "--base", a->base,
         "Revision the draft is based on (default: the latest revision you can see)");

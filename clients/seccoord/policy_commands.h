@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "clients/seccoord/output.h"
+#include "common/policy_text.h"
 #include "seccoord/v1/policy.pb.h"
 
 namespace CLI {
@@ -45,6 +46,27 @@ absl::StatusOr<v1::GetRevisionRequest> BuildShowRequest(const std::string& docum
 absl::StatusOr<v1::CreateRevisionRequest> BuildImportRequest(
     const std::string& document_id, std::string_view file_name, std::string_view text,
     const std::string& summary, int64_t base_revision, const std::string& request_id);
+// The same from a parsed policy (ParseImportFile).
+absl::StatusOr<v1::CreateRevisionRequest> BuildImportRequest(
+    const std::string& document_id, const PolicyText& policy, const std::string& summary,
+    int64_t base_revision, const std::string& request_id);
+
+// `policy import DOC FILE [--dry-run] [--strict]`: the file's bytes decoded
+// (UTF-8 with or without BOM, CP932, UTF-16 with BOM) and parsed, then
+// checked against the policy service's bounds (CheckPolicyLimits). Errors
+// name `file_name` and are usage errors; with `strict`, a parse with
+// warnings is refused (each warning named). *encoding gets what was read.
+absl::StatusOr<ParsedPolicy> ParseImportFile(std::string_view file_name, std::string_view bytes,
+                                             bool strict, std::string* encoding);
+
+// The outline `policy import` prints: title, preamble, chapters, each
+// article's number as written and normalised, heading, item count and first
+// characters of its body, each 附則, the dropped page furniture and the
+// warnings, with their lines. As a table, and as the Struct of -o json.
+std::string RenderImportOutline(const ParsedPolicy& parsed, std::string_view encoding,
+                                const OutputOptions& opts);
+google::protobuf::Struct ImportOutlineToStruct(const ParsedPolicy& parsed,
+                                               std::string_view encoding);
 
 // `policy submit|approve|withdraw DOC REV`.
 v1::TransitionRevisionRequest BuildTransitionRequest(const std::string& document_id,

@@ -103,13 +103,14 @@ absl::Status ValidateContent(const std::string& title,
     if (!normalized.ok() || *normalized != a.number()) {
       return InvalidField(at + ".number",
                           absl::StrCat("\"", a.number(),
-                                       "\" is not a normalised article number such as 第1 or 附則"));
+                                       "\" is not a normalised article number such as 第1, 第1条, 1, 附則 or 前文"));
     }
     if (!seen.insert(a.number()).second) {
       return InvalidField(at + ".number", absl::StrCat(a.number(), " appears twice"));
     }
     SECCOORD_RETURN_IF_ERROR(ValidateText(at + ".label", a.label(), kMaxLabelBytes, true));
     SECCOORD_RETURN_IF_ERROR(ValidateText(at + ".heading", a.heading(), kMaxHeadingBytes, true));
+    SECCOORD_RETURN_IF_ERROR(ValidateText(at + ".chapter", a.chapter(), kMaxHeadingBytes, true));
     SECCOORD_RETURN_IF_ERROR(ValidateText(at + ".body", a.body(), kMaxBodyBytes, true));
   }
   return absl::OkStatus();

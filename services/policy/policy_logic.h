@@ -37,6 +37,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/civil_date.h"
+#include "common/policy_text.h"
 #include "seccoord/v1/policy.pb.h"
 #include "services/policy/policy_store.h"
 #include "services/runtime/auth/caller.h"
@@ -47,11 +48,13 @@
 namespace seccoord::policy {
 
 // Bounds on request content (RESOURCE_EXHAUSTED beyond them).
-inline constexpr int kMaxArticles = 200;
-inline constexpr size_t kMaxTitleBytes = 400;
-inline constexpr size_t kMaxHeadingBytes = 400;
-inline constexpr size_t kMaxBodyBytes = 64 * 1024;
-inline constexpr size_t kMaxLabelBytes = 64;
+// The content bounds are common/policy_text.h's, so that the importer can
+// name an article over one before sending it.
+inline constexpr int kMaxArticles = kPolicyMaxArticles;
+inline constexpr size_t kMaxTitleBytes = kPolicyMaxTitleBytes;
+inline constexpr size_t kMaxHeadingBytes = kPolicyMaxHeadingBytes;
+inline constexpr size_t kMaxBodyBytes = kPolicyMaxBodyBytes;
+inline constexpr size_t kMaxLabelBytes = kPolicyMaxLabelBytes;
 inline constexpr size_t kMaxSummaryBytes = 2000;
 inline constexpr size_t kMaxCommentBytes = 4000;
 inline constexpr int kMaxPageSize = 100;

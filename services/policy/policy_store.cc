@@ -251,6 +251,14 @@ std::vector<db::Migration> PolicyMigrations() {
            "CREATE INDEX revisions_in_force"
            " ON revisions (document_id, state, effective_date, number)",
        }},
+      // Documents of the 例規 form group articles in chapters (part of the
+      // content hash when present) and write headings above the article.
+      {3,
+       "article chapters and headings written above the article",
+       {
+           "ALTER TABLE articles ADD COLUMN chapter TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE articles ADD COLUMN heading_above BIGINT NOT NULL DEFAULT 0",
+       }},
   };
 }
 
@@ -324,7 +332,7 @@ absl::Status PolicyStore::Tx::LoadArticles(v1::Revision& revision, ArticleForm f
     }
   }
   SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT number, label, heading, body FROM articles"
+      auto rows, tx_.Query("SELECT number, label, heading, body, chapter, heading_above FROM articles"
                            " WHERE document_id = $1 AND revision_number = $2"
                            " ORDER BY position",
                            {revision.document_id(), revision.number()}));
@@ -336,6 +344,8 @@ absl::Status PolicyStore::Tx::LoadArticles(v1::Revision& revision, ArticleForm f
     a->set_label(row.Text(1));
     a->set_heading(row.Text(2));
     a->set_body(row.Text(3));
+    a->set_chapter(row.Text(4));
+    a->set_heading_above(row.Int(5) != 0);
   }
   if (cacheable) {
     cache_->PutContent(
@@ -399,9 +409,11 @@ absl::Status PolicyStore::Tx::InsertArticles(const v1::Revision& revision) {
   for (const auto& a : revision.articles()) {
     SECCOORD_RETURN_IF_ERROR(
         tx_.Execute("INSERT INTO articles (document_id, revision_number, position, number,"
-                    " label, heading, body) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    " label, heading, body, chapter, heading_above)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     {revision.document_id(), revision.number(), ++position, a.number(),
-                     a.label(), a.heading(), a.body()})
+                     a.label(), a.heading(), a.body(), a.chapter(),
+                     static_cast<int64_t>(a.heading_above() ? 1 : 0)})
             .status());
   }
   return absl::OkStatus();

@@ -70,6 +70,48 @@ expect_ok "the refusals are in the audit chain" "PERMISSION_DENIED" \
 expect_fail "member may not read the audit chain" "PERMISSION_DENIED" \
   cli --profile mito-member audit list --service policy
 
+# Importing other forms: a 例規-form document with a 目次, chapters, a
+# branch article and two 附則 (tests/data/policy_text/reiki.txt), first seen
+# with --dry-run (which creates nothing), then imported for real.
+reiki="$ROOT/tests/data/policy_text/reiki.txt"
+out="$(cli --profile union-staff policy import standards "$reiki" --dry-run 2>&1)"
+if grep -q "第２条の２ *第2条の2 *（対象範囲）" <<<"$out" && grep -q "第２章　組織及び体制" <<<"$out" \
+   && grep -q "附則2 *（令和９年告示第２号）" <<<"$out" && grep -q "13 provisions" <<<"$out"; then
+  ok "dry run prints the outline of a 例規-form document"
+else fail "dry run prints the outline of a 例規-form document"; echo "$out" | head -n 30; fi
+expect_ok "dry run outline as JSON" '"number": "第2条の2"' \
+  cli --profile union-staff -o json policy import standards "$reiki" --dry-run
+if ! cli --profile union-staff policy list standards 2>&1 | grep -q "DRAFT"; then
+  ok "dry run creates nothing"
+else fail "dry run creates nothing"; fi
+expect_ok "dry run reports dropped page furniture with its line" "line 13: - 1 - (page number)" \
+  cli --profile union-staff policy import standards "$ROOT/tests/data/policy_text/sections.txt" --dry-run
+doubtful="$SECCOORD_VAR/doubtful.txt"
+printf '表題\n\n第1条 目的\n本文。\n第3条 飛び番\n本文。\n' > "$doubtful"
+expect_fail "--strict refuses a document with warnings, naming the line" "line 5" \
+  cli --profile union-staff policy import standards "$doubtful" --dry-run --strict
+printf '表題\n第1条 目的\n本\0文。\n' > "$SECCOORD_VAR/nul.txt"
+expect_fail "a NUL is refused naming its line, before the server" "line 3, character 2" \
+  cli --profile union-staff policy import standards "$SECCOORD_VAR/nul.txt" --summary x
+iconv -f UTF-8 -t CP932 "$reiki" > "$SECCOORD_VAR/reiki-sjis.txt"
+out="$(cli --profile union-staff policy import standards "$SECCOORD_VAR/reiki-sjis.txt" \
+         --summary "制定" 2>"$SECCOORD_VAR/import.err")"
+if [[ "$out" == "1" ]] && grep -q "encoding: CP932" "$SECCOORD_VAR/import.err" \
+   && grep -q "第９条" "$SECCOORD_VAR/import.err"; then
+  ok "a Shift_JIS 例規-form document imports as draft 1 and the outline follows"
+else fail "a Shift_JIS 例規-form document imports as draft 1 and the outline follows"
+  echo "$out"; head -n 20 "$SECCOORD_VAR/import.err"; fi
+expect_ok "the draft keeps the chapters" "第２章　組織及び体制" \
+  cli --profile union-staff policy show standards --revision 1
+expect_ok "the draft keeps the branch article" "第2条の2 （対象範囲）" \
+  cli --profile union-staff policy show standards --revision 1
+expect_ok "the draft's stored chapters come back" '"chapter": "第３章　対策"' \
+  cli --profile union-staff -o json policy show standards --revision 1
+expect_ok "the imported draft's content hash verifies" "OK" \
+  cli --profile union-staff policy verify standards
+expect_ok "the seed's published revisions still verify" "OK" \
+  cli --profile mito-member policy verify basic-policy
+
 pid="$(cat "$SECCOORD_VAR/run/policyd.pid")"
 if (cd "$ROOT" && scripts/down) >/dev/null 2>&1 && ! alive "$pid"; then
   ok "scripts/down stops the server"

@@ -199,8 +199,8 @@ TEST(PolicyTextParseTest, NormalisesArticleNumbers) {
       "第1 半角\n本文一。\n"
       "\u3000\u3000第２\u3000全角\n本文二。\n"
       "第 ３ 空白入り\n本文三。\n"
-      "第十一 漢数字\n本文四。\n"
-      "第二十三 漢数字二\n本文五。\n"
+      "第四 漢数字\n本文四。\n"
+      "第五 漢数字二\n本文五。\n"
       "附\u3000則（令和８年告示第１号）\n本文六。\n");
   ASSERT_TRUE(policy.ok()) << policy.status();
   std::vector<std::string> numbers, labels, headings;
@@ -209,8 +209,8 @@ TEST(PolicyTextParseTest, NormalisesArticleNumbers) {
     labels.push_back(article.label);
     headings.push_back(article.heading);
   }
-  EXPECT_THAT(numbers, ElementsAre("第1", "第2", "第3", "第11", "第23", "附則"));
-  EXPECT_THAT(labels, ElementsAre("第1", "第２", "第 ３", "第十一", "第二十三", "附\u3000則"));
+  EXPECT_THAT(numbers, ElementsAre("第1", "第2", "第3", "第4", "第5", "附則"));
+  EXPECT_THAT(labels, ElementsAre("第1", "第２", "第 ３", "第四", "第五", "附\u3000則"));
   EXPECT_THAT(headings, ElementsAre("半角", "全角", "空白入り", "漢数字", "漢数字二",
                                     "（令和８年告示第１号）"));
 }
@@ -303,16 +303,24 @@ TEST(PolicyTextErrorTest, NoArticleHeading) {
   EXPECT_THAT(policy.status().message(), HasSubstr("no article heading"));
 }
 
-TEST(PolicyTextErrorTest, DuplicateArticleNumberIsNamed) {
-  absl::StatusOr<PolicyText> policy =
-      ParsePolicyText("表題\n第１ 目的\n本文。\n第2 定義\n本文。\n第1 目的再び\n本文。\n");
-  EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(policy.status().message(), HasSubstr("duplicate article number 第1"));
-  EXPECT_THAT(policy.status().message(), HasSubstr("line 6"));
+TEST(PolicyTextErrorTest, RepeatedNumbersAreBodyTextAndSeveralSupplementaryProvisions) {
+  // A number that is not the next one is no heading (so a rendering can
+  // never fail with a duplicate number); a second 附則 is 附則2.
+  absl::StatusOr<ParsedPolicy> parsed =
+      ParsePolicyDocument("表題\n第１ 目的\n本文。\n第2 定義\n本文。\n第1 目的再び\n本文。\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->policy.articles.size(), 2u);
+  EXPECT_EQ(parsed->policy.articles[1].body, "本文。\n第1 目的再び\n本文。");
+  ASSERT_EQ(parsed->warnings.size(), 1u);
+  EXPECT_EQ(parsed->warnings[0].line, 6);
 
-  policy = ParsePolicyText("表題\n第１ 目的\n附則\n本文。\n附 則\n本文。\n");
-  EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(policy.status().message(), HasSubstr("duplicate article number 附則"));
+  absl::StatusOr<PolicyText> policy =
+      ParsePolicyText("表題\n第１ 目的\n附則\n本文。\n附 則\n本文。\n");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  ASSERT_EQ(policy->articles.size(), 3u);
+  EXPECT_EQ(policy->articles[1].number, "附則");
+  EXPECT_EQ(policy->articles[2].number, "附則2");
+  EXPECT_EQ(policy->articles[2].label, "附 則");
 }
 
 TEST(PolicyTextNumberTest, NormalizeArticleNumber) {
@@ -321,7 +329,20 @@ TEST(PolicyTextNumberTest, NormalizeArticleNumber) {
   EXPECT_EQ(*NormalizeArticleNumber("第十"), "第10");
   EXPECT_EQ(*NormalizeArticleNumber("第百二"), "第102");
   EXPECT_EQ(*NormalizeArticleNumber("附\u3000則"), "附則");
-  for (std::string_view bad : {"", "第", "第0", "第１条", "第十十", "第12345", "附", "目的"}) {
+  EXPECT_EQ(*NormalizeArticleNumber("第１条"), "第1条");
+  EXPECT_EQ(*NormalizeArticleNumber("第 2 条の２"), "第2条の2");
+  EXPECT_EQ(*NormalizeArticleNumber("１．"), "1");
+  EXPECT_EQ(*NormalizeArticleNumber("(3)"), "3");
+  EXPECT_EQ(*NormalizeArticleNumber("附則2"), "附則2");
+  EXPECT_EQ(*NormalizeArticleNumber("前文"), "前文");
+  EXPECT_EQ(*NormalizeArticleNumber("目　次"), "目次");
+  // Normalised numbers normalise to themselves (the service checks this).
+  for (std::string_view number : {"第1", "第10", "第1条", "第2条の2", "1", "附則", "附則3", "前文",
+                                  "目次"}) {
+    EXPECT_EQ(*NormalizeArticleNumber(number), number);
+  }
+  for (std::string_view bad : {"", "第", "第0", "第十十", "第12345", "附", "目的", "第1章",
+                               "附則1", "附則02", "0"}) {
     EXPECT_EQ(NormalizeArticleNumber(bad).status().code(),
               absl::StatusCode::kInvalidArgument) << bad;
   }
@@ -338,6 +359,33 @@ TEST(PolicyTextHashTest, CanonicalLayoutIsPinned) {
             "number 4\n第1\n"
             "heading 6\n目的\n"
             "body 17\n本文\n\n二行目\n");
+}
+
+// The hash the seed has had since it was first published: the canonical form
+// must not change under it (a published revision must still verify).
+TEST(PolicyTextHashTest, SeedHashIsPinned) {
+  EXPECT_EQ(ContentHashHex(ParseReference()),
+            "33183dfed22112fabe4e87f5865d2f56ade5d960edda5756a561fae06ffef1dd");
+}
+
+TEST(PolicyTextHashTest, ChaptersUseLayoutV2AndOnlyThen) {
+  PolicyText policy{"T", {Article{"第1条", "（目的）", "本文"}}};
+  const std::string v1 = CanonicalContent(policy);
+  EXPECT_EQ(v1.rfind("seccoord-policy-text-v1\n", 0), 0u);
+  policy.articles[0].heading_above = true;  // presentation only
+  EXPECT_EQ(CanonicalContent(policy), v1);
+  policy.articles[0].chapter = "第１章 総則";
+  EXPECT_EQ(CanonicalContent(policy),
+            "seccoord-policy-text-v2\n"
+            "title 1\nT\n"
+            "articles 1\n1\n"
+            "number 7\n第1条\n"
+            "chapter 16\n第１章 総則\n"
+            "heading 12\n（目的）\n"
+            "body 6\n本文\n");
+  PolicyText other = policy;
+  other.articles[0].chapter = "第２章 総則";
+  EXPECT_NE(ContentHashHex(other), ContentHashHex(policy));
 }
 
 TEST(PolicyTextHashTest, Sha256KnownAnswer) {
