@@ -7,7 +7,7 @@
 // them after NormalizeCode, so "partial", "Ｐａｒｔｉａｌ", " 一部実施　" and
 // "ITEM-RESULT-PARTIAL" are the same value. The asset inventory's CSV
 // (common/asset_csv.h) and the assessment vocabulary
-// (services/assessment/assessment_vocab.h) are built on it, so every coded
+// (common/assessment_vocab.h) are built on it, so every coded
 // value in seccoord is read the same way and refused with the same message.
 //
 // Thread-safety: stateless functions over caller-owned specs (normally

@@ -2,7 +2,7 @@
 // records, layouts (a header row naming the columns), and writing. The one CSV
 // reader and writer of seccoord; the asset inventory
 // (common/asset_csv.h) and the assessment answer sheet
-// (services/assessment/answer_sheet.h) are layouts on top of it.
+// (common/answer_sheet.h) are layouts on top of it.
 //
 // Excel saves CSV as Shift_JIS/CP932 (「CSV (コンマ区切り)」) or as UTF-8 with a
 // byte order mark (「CSV UTF-8」); other tools write plain UTF-8.

@@ -1,6 +1,6 @@
 # Unit tests of the shared CSV reader/writer and coded values (common/csv.h,
-# common/code_values.h), and of the assessment service's pure units: the
-# vocabulary and the answer sheet.
+# common/code_values.h), and of the self-inspection's vocabulary and answer
+# sheet (common/assessment_vocab.h, common/answer_sheet.h).
 foreach(unit csv code_values)
   seccoord_add_test(${unit}_test
     SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/${unit}_test.cc
@@ -8,11 +8,9 @@ foreach(unit csv code_values)
     LABELS unit)
 endforeach()
 
-if(TARGET seccoord_assessment_rules)
-  foreach(unit assessment_vocab answer_sheet)
-    seccoord_add_test(${unit}_test
-      SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/${unit}_test.cc
-      LIBS seccoord_assessment_rules
-      LABELS unit)
-  endforeach()
-endif()
+foreach(unit assessment_vocab answer_sheet)
+  seccoord_add_test(${unit}_test
+    SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/${unit}_test.cc
+    LIBS seccoord_assessment_vocab
+    LABELS unit)
+endforeach()

@@ -23,6 +23,9 @@
 #include "clients/seccoord/report.h"
 #include "clients/seccoord/status_commands.h"
 #include "clients/seccoord/yaml_input.h"
+#include "common/answer_sheet.h"
+#include "common/assessment_vocab.h"
+#include "common/asset_csv.h"
 #include "common/csv.h"
 #include "common/policy_text.h"
 #include "common/status.h"
@@ -30,9 +33,6 @@
 #include "common/utf8.h"
 #include "common/wareki.h"
 #include "seccoord/v1/assessment.grpc.pb.h"
-#include "common/asset_csv.h"
-#include "services/assessment/answer_sheet.h"
-#include "services/assessment/assessment_vocab.h"
 
 namespace seccoord::cli {
 namespace {

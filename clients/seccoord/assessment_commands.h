@@ -10,8 +10,8 @@
 //
 // Words shared with the server — results, states, severities and event types
 // with their Japanese labels, and the answer sheet's CSV layout — come from
-// seccoord_assessment_rules (services/assessment/assessment_vocab.h and
-// answer_sheet.h), so a flag, a YAML file, a CSV cell and the server agree:
+// seccoord_assessment_vocab (common/assessment_vocab.h and
+// common/answer_sheet.h), so a flag, a YAML file, a CSV cell and the server agree:
 // IMPLEMENTED or 実施, RETURNED or 差戻し, WARNING or 注意.
 //
 // The usual workflow:
@@ -29,8 +29,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "clients/seccoord/output.h"
+#include "common/answer_sheet.h"
 #include "seccoord/v1/assessment.pb.h"
-#include "services/assessment/answer_sheet.h"
 
 namespace CLI {
 class App;

@@ -15,10 +15,10 @@
 #include "absl/strings/str_split.h"
 #include "clients/seccoord/assessment_commands.h"
 #include "clients/seccoord/output.h"
+#include "common/assessment_vocab.h"
 #include "common/civil_date.h"
 #include "common/text_width.h"
 #include "common/wareki.h"
-#include "services/assessment/assessment_vocab.h"
 
 namespace seccoord::cli {
 namespace {

@@ -9,7 +9,7 @@ add_library(seccoord_assessment_core STATIC
   ${CMAKE_CURRENT_LIST_DIR}/assessment_status.cc
   ${CMAKE_CURRENT_LIST_DIR}/peer_refresher.cc)
 target_link_libraries(seccoord_assessment_core PUBLIC
-  seccoord_assessment_rules seccoord_assessment_checklist seccoord_runtime
+  seccoord_assessment_vocab seccoord_assessment_checklist seccoord_runtime
   seccoord_proto seccoord_proto_convert seccoord_common seccoord_db seccoord_request_log
   gRPC::grpc++)
 

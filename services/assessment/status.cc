@@ -3,8 +3,8 @@
 #include <map>
 #include <string>
 
+#include "common/assessment_vocab.h"
 #include "common/proto_convert.h"
-#include "services/assessment/assessment_vocab.h"
 
 namespace seccoord::assessment {
 namespace {

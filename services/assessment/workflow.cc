@@ -5,10 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/assessment_vocab.h"
 #include "common/civil_date.h"
 #include "common/policy_text.h"
 #include "common/proto_convert.h"
-#include "services/assessment/assessment_vocab.h"
 
 namespace seccoord::assessment {
 namespace {

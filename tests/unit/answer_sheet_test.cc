@@ -3,7 +3,7 @@
 // RFC 4180 quoting, every row error with its line and column, file-level
 // errors, the row limit, skipped rows, confirm rows, and the forms Excel makes
 // of item ids.
-#include "services/assessment/answer_sheet.h"
+#include "common/answer_sheet.h"
 
 #include <string>
 #include <utility>

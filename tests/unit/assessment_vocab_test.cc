@@ -1,7 +1,7 @@
 // The assessment vocabulary: every enum value by short name, full proto name
 // and Japanese label in the forms people type, the refusals and their
 // messages, names and labels, assessment ids, and the implementation rate.
-#include "services/assessment/assessment_vocab.h"
+#include "common/assessment_vocab.h"
 
 #include <string>
 

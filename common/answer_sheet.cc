@@ -1,4 +1,4 @@
-#include "services/assessment/answer_sheet.h"
+#include "common/answer_sheet.h"
 
 #include <algorithm>
 #include <map>
@@ -9,13 +9,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/assessment_vocab.h"
 #include "common/civil_date.h"
 #include "common/code_values.h"
 #include "common/policy_text.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
 #include "common/wareki.h"
-#include "services/assessment/assessment_vocab.h"
 
 namespace seccoord::assessment {
 namespace {

@@ -23,8 +23,8 @@
 //
 // Thread-safety: stateless functions over immutable tables; safe from any
 // thread.
-#ifndef SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_VOCAB_H_
-#define SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_VOCAB_H_
+#ifndef SECCOORD_COMMON_ASSESSMENT_VOCAB_H_
+#define SECCOORD_COMMON_ASSESSMENT_VOCAB_H_
 
 #include <optional>
 #include <string>
@@ -75,4 +75,4 @@ std::optional<double> ImplementationRate(int implemented, int partial, int not_i
 
 }  // namespace seccoord::assessment
 
-#endif  // SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_VOCAB_H_
+#endif  // SECCOORD_COMMON_ASSESSMENT_VOCAB_H_

@@ -1,4 +1,4 @@
-#include "services/assessment/assessment_vocab.h"
+#include "common/assessment_vocab.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/code_values.h"

@@ -76,8 +76,8 @@
 //     kMaxSheetCellBytes.
 //
 // Thread-safety: stateless functions; safe from any thread.
-#ifndef SECCOORD_SERVICES_ASSESSMENT_ANSWER_SHEET_H_
-#define SECCOORD_SERVICES_ASSESSMENT_ANSWER_SHEET_H_
+#ifndef SECCOORD_COMMON_ANSWER_SHEET_H_
+#define SECCOORD_COMMON_ANSWER_SHEET_H_
 
 #include <cstddef>
 #include <string>
@@ -147,4 +147,4 @@ absl::StatusOr<std::string> WriteAnswerSheet(const v1::Checklist& checklist,
 
 }  // namespace seccoord::assessment
 
-#endif  // SECCOORD_SERVICES_ASSESSMENT_ANSWER_SHEET_H_
+#endif  // SECCOORD_COMMON_ANSWER_SHEET_H_
