@@ -285,6 +285,12 @@ absl::Status NotAFiscalYear(std::string_view text, absl::string_view reason) {
       absl::StrCat("\"", AbslView(text), "\" is not a valid fiscal year: ", reason));
 }
 
+absl::Status FiscalYearOutOfRange(int fiscal_year) {
+  return absl::InvalidArgumentError(absl::StrCat("fiscal year ", fiscal_year,
+                                                 " is out of range ", kMinCivilFiscalYear, "..",
+                                                 kMaxCivilFiscalYear));
+}
+
 constexpr char kExpectedDateForms[] =
     "expected a date such as 2026-04-01, 2026/4/1, 2026年4月1日, 令和8年4月1日 "
     "or R8.4.1";
@@ -504,12 +510,22 @@ const EraInfo* EraOfFiscalYear(int fiscal_year) {
   return EraOn(CivilDate{fiscal_year, 12, 31});
 }
 
-std::string FormatFiscalYear(int fiscal_year) {
+bool IsValidFiscalYear(int fiscal_year) {
+  return fiscal_year >= kMinCivilFiscalYear && fiscal_year <= kMaxCivilFiscalYear;
+}
+
+absl::StatusOr<std::string> FormatFiscalYear(int fiscal_year) {
+  if (!IsValidFiscalYear(fiscal_year)) return FiscalYearOutOfRange(fiscal_year);
   const EraInfo* era = EraOfFiscalYear(fiscal_year);
-  if (era == nullptr) return absl::StrCat(fiscal_year, "年度");
+  if (era == nullptr) return absl::StrCat(absl::Dec(fiscal_year, absl::kZeroPad4), "年度");
   const int era_year = fiscal_year - era->first_day.year + 1;
   if (era_year == 1) return absl::StrCat(AbslView(era->kanji), "元年度");
   return absl::StrCat(AbslView(era->kanji), era_year, "年度");
+}
+
+std::string FormatFiscalYearOrNumber(int fiscal_year) {
+  absl::StatusOr<std::string> text = FormatFiscalYear(fiscal_year);
+  return text.ok() ? *std::move(text) : absl::StrCat(fiscal_year);
 }
 
 absl::StatusOr<int> ParseFiscalYear(std::string_view text) {
@@ -546,9 +562,8 @@ absl::StatusOr<int> ParseFiscalYear(std::string_view text) {
   }
 
   if (era_token == nullptr) {
-    if (year < kMinCivilYear || year > kMaxCivilYear - 1) {
-      return NotAFiscalYear(text, absl::StrCat("year ", year, " is out of range ",
-                                               kMinCivilYear, "..", kMaxCivilYear - 1));
+    if (!IsValidFiscalYear(year)) {
+      return NotAFiscalYear(text, FiscalYearOutOfRange(year).message());
     }
     return year;
   }
@@ -558,8 +573,11 @@ absl::StatusOr<int> ParseFiscalYear(std::string_view text) {
                                              "年度 does not exist: the first year of an "
                                              "era is 元年度 (1)"));
   }
-  if (year > kMaxCivilYear - era.first_day.year) {
-    return NotAFiscalYear(text, absl::StrCat(AbslView(era.kanji), year, "年度 is out of range"));
+  if (year > kMaxCivilFiscalYear - era.first_day.year + 1) {
+    return NotAFiscalYear(
+        text, absl::StrCat(AbslView(era.kanji), year, "年度 is out of range: the last fiscal year is ",
+                           AbslView(era.kanji), kMaxCivilFiscalYear - era.first_day.year + 1,
+                           "年度 (", kMaxCivilFiscalYear, ")"));
   }
   const int fiscal_year = era.first_day.year + year - 1;
   // The era must have been in force on some day of the fiscal year; it began
@@ -571,7 +589,7 @@ absl::StatusOr<int> ParseFiscalYear(std::string_view text) {
                            FormatIsoDate(AddDays(next->first_day, -1)),
                            ", before fiscal ", fiscal_year, " began on ",
                            FormatIsoDate(FiscalYearStart(fiscal_year)), "; fiscal ",
-                           fiscal_year, " is ", FormatFiscalYear(fiscal_year)));
+                           fiscal_year, " is ", FormatFiscalYearOrNumber(fiscal_year)));
   }
   return fiscal_year;
 }

@@ -13,6 +13,13 @@
 //
 // A fiscal year is identified by the Gregorian year in which it begins.
 //
+// One range for every function here: dates are those of civil_date.h
+// (0001-01-01 .. 9999-12-31), fiscal years those whose every day is such a
+// date (kMinCivilFiscalYear .. kMaxCivilFiscalYear: fiscal 1 .. fiscal 9998,
+// which ends on 9999-03-31). Parsing accepts exactly that range and
+// formatting writes only it, so whatever is formatted parses back to the
+// same value (format ∘ parse = identity, tested over the whole range).
+//
 // The era table covers 明治 to 令和. 明治 is counted from 1868-01-25 (明治元年
 // 1月1日 of the old lunisolar calendar, to which the era was applied
 // retroactively); Japan used the lunisolar calendar until 明治5年, so wareki
@@ -98,11 +105,19 @@ std::string FormatWareki(const CivilDate& date);
 // "R8.4.1" (year 1 as "R1.5.1"). Dates before 明治 are written in ISO form.
 std::string FormatWarekiShort(const CivilDate& date);
 
+// The range of fiscal years (see the top of this file).
+inline constexpr int kMinCivilFiscalYear = kMinCivilYear;
+inline constexpr int kMaxCivilFiscalYear = kMaxCivilYear - 1;
+
+// True when fiscal_year is in kMinCivilFiscalYear..kMaxCivilFiscalYear.
+bool IsValidFiscalYear(int fiscal_year);
+
 // The fiscal year (年度) containing `date`, named by the year it begins in:
 // 2026-03-31 -> 2025, 2026-04-01 -> 2026.
 int FiscalYearOf(const CivilDate& date);
 
-// April 1 of `fiscal_year`, and March 31 of the following year.
+// April 1 of `fiscal_year`, and March 31 of the following year
+// (`fiscal_year` must be valid: IsValidFiscalYear).
 CivilDate FiscalYearStart(int fiscal_year);
 CivilDate FiscalYearEnd(int fiscal_year);
 
@@ -116,14 +131,24 @@ CivilDate FiscalYearEnd(int fiscal_year);
 const EraInfo* EraOfFiscalYear(int fiscal_year);
 
 // "令和8年度" for 2026, "令和元年度" for 2019, "平成30年度" for 2018; fiscal
-// years before 明治 as "1867年度".
-std::string FormatFiscalYear(int fiscal_year);
+// years before 明治 with four digits, as ParseFiscalYear reads them:
+// "1867年度", "0226年度". INVALID_ARGUMENT naming the range outside it
+// (fiscal 9999 ends on 10000-03-31, past the last date).
+absl::StatusOr<std::string> FormatFiscalYear(int fiscal_year);
+
+// FormatFiscalYear for display of a year that was checked before (by the
+// caller, or by the server that sent it); a year outside the range is
+// written as its bare number, which ParseFiscalYear refuses like the year.
+std::string FormatFiscalYearOrNumber(int fiscal_year);
 
 // Parses a fiscal year: "令和8年度", "令和八年度", "令和元年度", "R8", "R8年度",
 // "2026", "2026年度", "FY2026", with full-width digits and stray spaces
 // accepted. An era fiscal year is accepted if the era was in force on some
 // day of it, so "平成31年度" (fiscal 2019, begun under 平成) is 2019 too.
-// INVALID_ARGUMENT naming the reason otherwise (令和0年度, 昭和64年度, ...).
+// A Gregorian year always has four digits ("0226" is fiscal 226; "226" is
+// refused, as is "226年度"). INVALID_ARGUMENT naming the reason otherwise
+// (令和0年度, 昭和64年度, fiscal years outside the range such as 令和7981年度
+// = 9999, ...).
 absl::StatusOr<int> ParseFiscalYear(std::string_view text);
 
 }  // namespace seccoord

@@ -623,7 +623,7 @@ absl::StatusOr<int> ParseFiscalYearArgument(std::string_view flag, std::string_v
 
 std::string FiscalYearText(int fiscal_year, bool wareki) {
   if (fiscal_year == 0) return "-";
-  return wareki ? FormatFiscalYear(fiscal_year) : absl::StrCat(fiscal_year);
+  return wareki ? FormatFiscalYearOrNumber(fiscal_year) : absl::StrCat(fiscal_year);
 }
 
 // ---- Request builders.

@@ -311,7 +311,7 @@ void WriteCover(Sheet& sheet, const v1::Assessment& a, const v1::Checklist& chec
   sheet.Text(0, 0, "情報セキュリティ自己点検 報告書", f.title);
   std::vector<std::pair<std::string, std::string>> rows = {
       {"組織", a.organization()},
-      {"年度", FormatFiscalYear(a.fiscal_year())},
+      {"年度", FormatFiscalYearOrNumber(a.fiscal_year())},
       {"点検 ID", a.id()},
       {"回", absl::StrCat("第", a.round(), "回")},
       {"点検票", absl::StrCat(OrDash(a.checklist_version()), checklist.title().empty() ? "" : " ",
@@ -467,7 +467,7 @@ void WriteTrend(lxw_workbook* workbook, Sheet& sheet, const v1::Assessment& a,
   const std::vector<v1::TrendPoint> points = TrendOf(a.organization(), federation);
   int row = 1;
   for (const v1::TrendPoint& point : points) {
-    sheet.Text(row, 0, FormatFiscalYear(point.fiscal_year()));
+    sheet.Text(row, 0, FormatFiscalYearOrNumber(point.fiscal_year()));
     if (!point.has_assessment()) {
       sheet.Text(row, 2, "点検なし (no assessment)");
     } else {
@@ -525,8 +525,8 @@ absl::Status WriteAssessmentReport(const v1::Assessment& assessment,
   }
   // libxlsxwriter's properties are char* it only reads.
   std::string title = absl::StrCat("自己点検報告書 ", assessment.id());
-  std::string subject =
-      absl::StrCat(assessment.organization(), " ", FormatFiscalYear(assessment.fiscal_year()));
+  std::string subject = absl::StrCat(assessment.organization(), " ",
+                                     FormatFiscalYearOrNumber(assessment.fiscal_year()));
   std::string comments = "seccoord assessment report";
   lxw_doc_properties properties = {};
   properties.title = title.data();

@@ -224,7 +224,7 @@ std::string TrendYearHeader(int fiscal_year, bool wareki) {
 std::string RenderOrganizationStatus(const v1::OrganizationStatus& s, const OutputOptions& opts) {
   if (!s.has_assessment()) {
     return absl::StrCat(OrDash(s.organization()), ": no assessment for ",
-                        FormatFiscalYear(s.fiscal_year()), "\n", FactsTable(s, opts));
+                        FormatFiscalYearOrNumber(s.fiscal_year()), "\n", FactsTable(s, opts));
   }
   std::vector<std::vector<std::string>> header = {
       {"organization:", s.organization()},

@@ -103,8 +103,8 @@ absl::Status ValidateDueDate(const std::string& field, const v1::Date& due, int 
   const CivilDate start = FiscalYearStart(fiscal_year);
   if (date < start) {
     return InvalidField(field, absl::StrCat(FormatIsoDate(date), " lies before ",
-                                            FormatFiscalYear(fiscal_year), ", which begins ",
-                                            FormatIsoDate(start)));
+                                            FormatFiscalYearOrNumber(fiscal_year),
+                                            ", which begins ", FormatIsoDate(start)));
   }
   return absl::OkStatus();
 }
@@ -362,8 +362,8 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
   if (request.fiscal_year() < kMinFiscalYear || request.fiscal_year() > max_year) {
     return InvalidField("fiscal_year",
                         absl::StrCat(request.fiscal_year(), " is out of range (", kMinFiscalYear,
-                                     "–", max_year, ", i.e. up to ", FormatFiscalYear(max_year),
-                                     ")"));
+                                     "–", max_year, ", i.e. up to ",
+                                     FormatFiscalYearOrNumber(max_year), ")"));
   }
   if (request.round() < 0 || request.round() > 99) {
     return InvalidField("round", "must be between 0 and 99 (0 = the next round)");
@@ -381,7 +381,7 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
     if (existing) {
       return absl::AlreadyExistsError(absl::StrCat(
           "round: ", id, " already exists (", std::string(AssessmentStateName(existing->state())),
-          "); ", organization, " ", FormatFiscalYear(request.fiscal_year()), " round ",
+          "); ", organization, " ", FormatFiscalYearOrNumber(request.fiscal_year()), " round ",
           request.round(), " is taken"));
     }
   }
@@ -405,8 +405,9 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
                                                                 request.fiscal_year()));
         if (!open.empty()) {
           return absl::FailedPreconditionError(absl::StrCat(
-              "fiscal_year: ", open.front().id(), " of ", FormatFiscalYear(request.fiscal_year()),
-              " is still ", std::string(AssessmentStateName(open.front().state())),
+              "fiscal_year: ", open.front().id(), " of ",
+              FormatFiscalYearOrNumber(request.fiscal_year()), " is still ",
+              std::string(AssessmentStateName(open.front().state())),
               "; finish it (accepted) before starting another round"));
         }
         v1::Assessment a;

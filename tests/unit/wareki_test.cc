@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace seccoord {
 namespace {
 
@@ -278,15 +280,26 @@ TEST(FiscalYearTest, StartAndEnd) {
 }
 
 TEST(FiscalYearTest, Format) {
-  EXPECT_EQ(FormatFiscalYear(2026), "令和8年度");
-  EXPECT_EQ(FormatFiscalYear(2019), "令和元年度");  // began under 平成 on 2019-04-01
-  EXPECT_EQ(FormatFiscalYear(2020), "令和2年度");
-  EXPECT_EQ(FormatFiscalYear(2018), "平成30年度");
-  EXPECT_EQ(FormatFiscalYear(1989), "平成元年度");
-  EXPECT_EQ(FormatFiscalYear(1988), "昭和63年度");  // ended under 平成, but no 平成0年度
-  EXPECT_EQ(FormatFiscalYear(1926), "昭和元年度");
-  EXPECT_EQ(FormatFiscalYear(1868), "明治元年度");
-  EXPECT_EQ(FormatFiscalYear(1867), "1867年度");
+  EXPECT_EQ(*FormatFiscalYear(2026), "令和8年度");
+  EXPECT_EQ(*FormatFiscalYear(2019), "令和元年度");  // began under 平成 on 2019-04-01
+  EXPECT_EQ(*FormatFiscalYear(2020), "令和2年度");
+  EXPECT_EQ(*FormatFiscalYear(2018), "平成30年度");
+  EXPECT_EQ(*FormatFiscalYear(1989), "平成元年度");
+  EXPECT_EQ(*FormatFiscalYear(1988), "昭和63年度");  // ended under 平成, but no 平成0年度
+  EXPECT_EQ(*FormatFiscalYear(1926), "昭和元年度");
+  EXPECT_EQ(*FormatFiscalYear(1868), "明治元年度");
+  EXPECT_EQ(*FormatFiscalYear(1867), "1867年度");
+  EXPECT_EQ(*FormatFiscalYear(226), "0226年度");  // four digits, as it is parsed
+  EXPECT_EQ(*FormatFiscalYear(1), "0001年度");
+  EXPECT_EQ(*FormatFiscalYear(9998), "令和7980年度");
+  // Outside the range nothing is written that a parser would refuse.
+  for (int outside : {0, -1, 9999, 10000}) {
+    absl::StatusOr<std::string> text = FormatFiscalYear(outside);
+    EXPECT_EQ(text.status().code(), absl::StatusCode::kInvalidArgument) << outside;
+    EXPECT_THAT(std::string(text.status().message()), HasSubstr("out of range 1..9998"));
+  }
+  EXPECT_EQ(FormatFiscalYearOrNumber(2026), "令和8年度");
+  EXPECT_EQ(FormatFiscalYearOrNumber(9999), "9999");
   EXPECT_EQ(EraOfFiscalYear(2019)->era, Era::kReiwa);
   EXPECT_EQ(EraOfFiscalYear(1988)->era, Era::kShowa);
   EXPECT_EQ(EraOfFiscalYear(1867), nullptr);
@@ -310,12 +323,57 @@ TEST(FiscalYearTest, ParseAcceptedForms) {
   }
 }
 
-TEST(FiscalYearTest, FormatParseRoundTrip) {
-  for (int fiscal_year = 1868; fiscal_year <= 2100; ++fiscal_year) {
-    absl::StatusOr<int> parsed = ParseFiscalYear(FormatFiscalYear(fiscal_year));
-    ASSERT_TRUE(parsed.ok()) << FormatFiscalYear(fiscal_year) << ": " << parsed.status();
-    EXPECT_EQ(*parsed, fiscal_year) << FormatFiscalYear(fiscal_year);
+// format ∘ parse is the identity over the whole range, in the era form and
+// in the four-digit Gregorian forms; just outside it both refuse.
+TEST(FiscalYearTest, FormatParseRoundTripOverTheWholeRange) {
+  for (int fiscal_year = kMinCivilFiscalYear; fiscal_year <= kMaxCivilFiscalYear; ++fiscal_year) {
+    absl::StatusOr<std::string> text = FormatFiscalYear(fiscal_year);
+    ASSERT_TRUE(text.ok()) << fiscal_year << ": " << text.status();
+    absl::StatusOr<int> parsed = ParseFiscalYear(*text);
+    ASSERT_TRUE(parsed.ok()) << *text << ": " << parsed.status();
+    ASSERT_EQ(*parsed, fiscal_year) << *text;
+    const std::string digits = absl::StrCat(absl::Dec(fiscal_year, absl::kZeroPad4));
+    for (const std::string& gregorian : {digits, digits + "年度", "FY" + digits}) {
+      absl::StatusOr<int> again = ParseFiscalYear(gregorian);
+      ASSERT_TRUE(again.ok()) << gregorian << ": " << again.status();
+      ASSERT_EQ(*again, fiscal_year) << gregorian;
+      ASSERT_EQ(*FormatFiscalYear(*again), *text) << gregorian;
+    }
   }
+  EXPECT_FALSE(ParseFiscalYear("0000").ok());
+  EXPECT_FALSE(ParseFiscalYear("9999").ok());
+  EXPECT_FALSE(ParseFiscalYear("令和7981年度").ok());
+  EXPECT_THAT(std::string(ParseFiscalYear("令和7981年度").status().message()),
+              HasSubstr("the last fiscal year is 令和7980年度 (9998)"));
+  EXPECT_TRUE(ParseFiscalYear("令和7980年度").ok());
+  // A Gregorian year has four digits in every form: "226" and "226年度"
+  // are refused alike, "0226" and "0226年度" are fiscal 226.
+  EXPECT_EQ(*ParseFiscalYear("0226"), 226);
+  EXPECT_EQ(*ParseFiscalYear("0226年度"), 226);
+  EXPECT_FALSE(ParseFiscalYear("226").ok());
+  EXPECT_FALSE(ParseFiscalYear("226年度").ok());
+}
+
+// Every date of the range written in wareki (long and short) and ISO form
+// parses back to itself: every day from 明治 to 2200, and every 7th day
+// over the rest of 0001-01-01 .. 9999-12-31, with both ends.
+TEST(FormatWarekiTest, RoundTripsOverTheWholeDateRange) {
+  const CivilDate first{kMinCivilYear, 1, 1};
+  const CivilDate last{kMaxCivilYear, 12, 31};
+  auto check = [](const CivilDate& date) {
+    for (const std::string& text :
+         {FormatWareki(date), FormatWarekiShort(date), FormatIsoDate(date)}) {
+      absl::StatusOr<CivilDate> parsed = ParseDate(text);
+      ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.status();
+      ASSERT_EQ(FormatIsoDate(*parsed), FormatIsoDate(date)) << text;
+    }
+  };
+  for (CivilDate d = first; d <= last; d = AddDays(d, d.year >= 1868 && d.year <= 2200 ? 1 : 7)) {
+    check(d);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  check(last);
+  EXPECT_EQ(FormatWareki(last), "令和7981年12月31日");
 }
 
 TEST(FiscalYearTest, ParseRejectsWithReasons) {
