@@ -89,3 +89,11 @@ seccoord_add_test(health_monitor_test
   LIBS seccoord_runtime seccoord_test_support seccoord_test_support_server
   LABELS integration)
 seccoord_use_dev_certs(health_monitor_test)
+
+# Checks every request gets from the shared serve path and paging helpers:
+# enum fields (enum_fields.h) and page tokens bound to their query (paging.h).
+seccoord_add_test(runtime_request_checks_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/enum_fields_test.cc
+          ${CMAKE_CURRENT_SOURCE_DIR}/unit/paging_test.cc
+  LIBS seccoord_runtime
+  LABELS unit)

@@ -491,7 +491,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentLogic::ListAssessments(
   }
   SECCOORD_RETURN_IF_ERROR(ValidateText("organization", request.organization(), 64, true));
   SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            runtime::DecodePageToken("assessments", request.page_token()));
+                            runtime::DecodePageToken("assessments", request, request.page_token()));
   AssessmentKey after;
   if (!cursor.empty()) {
     std::vector<std::string> parts = absl::StrSplit(cursor, '\x1f');
@@ -524,7 +524,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentLogic::ListAssessments(
     if (more) {
       const auto& last = response.assessments(response.assessments_size() - 1);
       response.set_next_page_token(runtime::EncodePageToken(
-          "assessments",
+          "assessments", request,
           absl::StrCat(last.organization(), "\x1f", last.fiscal_year(), "\x1f", last.round())));
     }
     return absl::OkStatus();
@@ -887,7 +887,7 @@ absl::StatusOr<v1::ListAdviceResponse> AssessmentLogic::ListAdvice(
     return InvalidField("state", absl::StrCat("unknown value ", static_cast<int>(request.state())));
   }
   SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            runtime::DecodePageToken("advice", request.page_token()));
+                            runtime::DecodePageToken("advice", request, request.page_token()));
   int64_t after = 0;
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
@@ -908,7 +908,8 @@ absl::StatusOr<v1::ListAdviceResponse> AssessmentLogic::ListAdvice(
     for (auto& a : list) *response.add_advice() = std::move(a);
     if (more) {
       auto number = ParseAdviceId(response.advice(response.advice_size() - 1).id());
-      response.set_next_page_token(runtime::EncodePageToken("advice", absl::StrCat(*number)));
+      response.set_next_page_token(
+          runtime::EncodePageToken("advice", request, absl::StrCat(*number)));
     }
     return absl::OkStatus();
   }));

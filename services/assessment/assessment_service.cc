@@ -41,20 +41,21 @@ grpc::Status AssessmentServiceImpl::GetChecklist(grpc::ServerContext* context,
     const v1::GetChecklistRequest* request, v1::Checklist* response) {
   return ServeRead<v1::Checklist>(
       guard_, context, Method("GetChecklist"), request->version().empty() ? std::string("checklists") : absl::StrCat("checklists/", request->version()),
+      *request,
       [&](const Caller& caller) { return logic_.GetChecklist(caller, *request); }, response);
 }
 
 grpc::Status AssessmentServiceImpl::ListChecklists(grpc::ServerContext* context,
     const v1::ListChecklistsRequest* request, v1::ListChecklistsResponse* response) {
   return ServeRead<v1::ListChecklistsResponse>(
-      guard_, context, Method("ListChecklists"), "checklists",
+      guard_, context, Method("ListChecklists"), "checklists", *request,
       [&](const Caller& caller) { return logic_.ListChecklists(caller); }, response);
 }
 
 grpc::Status AssessmentServiceImpl::CreateAssessment(grpc::ServerContext* context,
     const v1::CreateAssessmentRequest* request, v1::Assessment* response) {
   return ServeMutation<v1::Assessment>(
-      guard_, context, Method("CreateAssessment"), "assessments", request->request_id(),
+      guard_, context, Method("CreateAssessment"), "assessments", request->request_id(), *request,
       [&](const Caller& caller) { return logic_.CreateAssessment(caller, *request); }, response);
 }
 
@@ -62,13 +63,14 @@ grpc::Status AssessmentServiceImpl::GetAssessment(grpc::ServerContext* context,
     const v1::GetAssessmentRequest* request, v1::Assessment* response) {
   return ServeRead<v1::Assessment>(
       guard_, context, Method("GetAssessment"), AssessmentTarget(request->assessment_id()),
+      *request,
       [&](const Caller& caller) { return logic_.GetAssessment(caller, *request); }, response);
 }
 
 grpc::Status AssessmentServiceImpl::ListAssessments(grpc::ServerContext* context,
     const v1::ListAssessmentsRequest* request, v1::ListAssessmentsResponse* response) {
   return ServeRead<v1::ListAssessmentsResponse>(
-      guard_, context, Method("ListAssessments"), "assessments",
+      guard_, context, Method("ListAssessments"), "assessments", *request,
       [&](const Caller& caller) { return logic_.ListAssessments(caller, *request); }, response);
 }
 
@@ -76,6 +78,7 @@ grpc::Status AssessmentServiceImpl::UpdateAnswers(grpc::ServerContext* context,
     const v1::UpdateAnswersRequest* request, v1::Assessment* response) {
   return ServeMutation<v1::Assessment>(
       guard_, context, Method("UpdateAnswers"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.UpdateAnswers(caller, *request); }, response);
 }
 
@@ -83,6 +86,7 @@ grpc::Status AssessmentServiceImpl::SubmitAssessment(grpc::ServerContext* contex
     const v1::SubmitAssessmentRequest* request, v1::Assessment* response) {
   return ServeMutation<v1::Assessment>(
       guard_, context, Method("SubmitAssessment"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.SubmitAssessment(caller, *request); }, response);
 }
 
@@ -90,6 +94,7 @@ grpc::Status AssessmentServiceImpl::ReviewAssessment(grpc::ServerContext* contex
     const v1::ReviewAssessmentRequest* request, v1::Assessment* response) {
   return ServeMutation<v1::Assessment>(
       guard_, context, Method("ReviewAssessment"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.ReviewAssessment(caller, *request); }, response);
 }
 
@@ -97,6 +102,7 @@ grpc::Status AssessmentServiceImpl::ReopenAssessment(grpc::ServerContext* contex
     const v1::ReopenAssessmentRequest* request, v1::Assessment* response) {
   return ServeMutation<v1::Assessment>(
       guard_, context, Method("ReopenAssessment"), AssessmentTarget(request->assessment_id()), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.ReopenAssessment(caller, *request); }, response);
 }
 
@@ -104,13 +110,14 @@ grpc::Status AssessmentServiceImpl::SendAdvice(grpc::ServerContext* context,
     const v1::SendAdviceRequest* request, v1::Advice* response) {
   return ServeMutation<v1::Advice>(
       guard_, context, Method("SendAdvice"), absl::StrCat(AssessmentTarget(request->assessment_id()), "/advice"), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.SendAdvice(caller, *request); }, response);
 }
 
 grpc::Status AssessmentServiceImpl::GetAdvice(grpc::ServerContext* context,
     const v1::GetAdviceRequest* request, v1::Advice* response) {
   return ServeRead<v1::Advice>(
-      guard_, context, Method("GetAdvice"), AdviceTarget(request->advice_id()),
+      guard_, context, Method("GetAdvice"), AdviceTarget(request->advice_id()), *request,
       [&](const Caller& caller) { return logic_.GetAdvice(caller, *request); }, response);
 }
 
@@ -118,6 +125,7 @@ grpc::Status AssessmentServiceImpl::ListAdvice(grpc::ServerContext* context,
     const v1::ListAdviceRequest* request, v1::ListAdviceResponse* response) {
   return ServeRead<v1::ListAdviceResponse>(
       guard_, context, Method("ListAdvice"), request->assessment_id().empty() ? std::string("advice") : absl::StrCat(AssessmentTarget(request->assessment_id()), "/advice"),
+      *request,
       [&](const Caller& caller) { return logic_.ListAdvice(caller, *request); }, response);
 }
 
@@ -125,6 +133,7 @@ grpc::Status AssessmentServiceImpl::AnswerAdvice(grpc::ServerContext* context,
     const v1::AnswerAdviceRequest* request, v1::Advice* response) {
   return ServeMutation<v1::Advice>(
       guard_, context, Method("AnswerAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.AnswerAdvice(caller, *request); }, response);
 }
 
@@ -132,6 +141,7 @@ grpc::Status AssessmentServiceImpl::CloseAdvice(grpc::ServerContext* context,
     const v1::CloseAdviceRequest* request, v1::Advice* response) {
   return ServeMutation<v1::Advice>(
       guard_, context, Method("CloseAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.CloseAdvice(caller, *request); }, response);
 }
 
@@ -139,6 +149,7 @@ grpc::Status AssessmentServiceImpl::ReopenAdvice(grpc::ServerContext* context,
     const v1::ReopenAdviceRequest* request, v1::Advice* response) {
   return ServeMutation<v1::Advice>(
       guard_, context, Method("ReopenAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
+      *request,
       [&](const Caller& caller) { return logic_.ReopenAdvice(caller, *request); }, response);
 }
 
@@ -147,7 +158,7 @@ grpc::Status AssessmentServiceImpl::GetOrganizationStatus(
     v1::OrganizationStatus* response) {
   return ServeRead<v1::OrganizationStatus>(
       guard_, context, Method("GetOrganizationStatus"),
-      absl::StrCat("status/", request->organization()),
+      absl::StrCat("status/", request->organization()), *request,
       [&](const Caller& caller) { return logic_.GetOrganizationStatus(caller, *request); },
       response);
 }
@@ -156,7 +167,7 @@ grpc::Status AssessmentServiceImpl::GetFederationStatus(
     grpc::ServerContext* context, const v1::GetFederationStatusRequest* request,
     v1::FederationStatus* response) {
   return ServeRead<v1::FederationStatus>(
-      guard_, context, Method("GetFederationStatus"), "status",
+      guard_, context, Method("GetFederationStatus"), "status", *request,
       [&](const Caller& caller) { return logic_.GetFederationStatus(caller, *request); },
       response);
 }
@@ -166,7 +177,7 @@ grpc::Status AssessmentServiceImpl::CompareAssessments(
     v1::AssessmentComparison* response) {
   return ServeRead<v1::AssessmentComparison>(
       guard_, context, Method("CompareAssessments"),
-      absl::StrCat(AssessmentTarget(request->base_assessment_id()), "/compare"),
+      absl::StrCat(AssessmentTarget(request->base_assessment_id()), "/compare"), *request,
       [&](const Caller& caller) { return logic_.CompareAssessments(caller, *request); },
       response);
 }
@@ -174,7 +185,8 @@ grpc::Status AssessmentServiceImpl::CompareAssessments(
 grpc::Status AssessmentServiceImpl::WatchAssessmentEvents(
     grpc::ServerContext* context, const v1::WatchAssessmentEventsRequest* request,
     grpc::ServerWriter<v1::AssessmentEvent>* writer) {
-  auto caller = guard_.Authorize(context, Method("WatchAssessmentEvents"));
+  auto caller = runtime::AdmitRequest(guard_, context, Method("WatchAssessmentEvents"), "events",
+                                      *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status valid = logic_.ValidateWatch(*caller, *request);
   if (!valid.ok()) return guard_.Finish(*caller, "events", valid);

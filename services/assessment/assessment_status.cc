@@ -180,7 +180,7 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   SECCOORD_ASSIGN_OR_RETURN(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kDefaultPageSize));
   SECCOORD_ASSIGN_OR_RETURN(std::string after,
-                            runtime::DecodePageToken("federation", request.page_token()));
+                            runtime::DecodePageToken("federation", request, request.page_token()));
   // The page's organisations first (names only), then their rows: the
   // year's decoded, the trend from columns only, so a page costs one row
   // per organisation and year and decodes no answer.
@@ -228,7 +228,7 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   for (const auto& review : documents_fact.review_due) *out.add_documents_review_due() = review;
   out.set_documents_time_us(documents_fact.as_of_us);
   out.set_documents_stale(documents_fact.stale);
-  if (more) out.set_next_page_token(runtime::EncodePageToken("federation", page.back()));
+  if (more) out.set_next_page_token(runtime::EncodePageToken("federation", request, page.back()));
   for (const std::string& org : page) {
     v1::OrganizationStatus* s = out.add_organizations();
     if (auto it = row_of.find(org); it != row_of.end()) *s = std::move(*it->second);

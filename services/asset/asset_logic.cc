@@ -677,7 +677,8 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
 absl::StatusOr<v1::ListAssetsResponse> AssetLogic::ListAssets(
     const Caller& caller, const v1::ListAssetsRequest& request) {
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  SECCOORD_ASSIGN_OR_RETURN(std::string after, DecodePageToken("assets", request.page_token()));
+  SECCOORD_ASSIGN_OR_RETURN(std::string after,
+                            DecodePageToken("assets", request, request.page_token()));
   SECCOORD_RETURN_IF_ERROR(
       ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
   SECCOORD_RETURN_IF_ERROR(
@@ -702,7 +703,7 @@ absl::StatusOr<v1::ListAssetsResponse> AssetLogic::ListAssets(
     for (auto& a : assets) *response.add_assets() = std::move(a);
     if (more) {
       response.set_next_page_token(
-          EncodePageToken("assets", response.assets(response.assets_size() - 1).id()));
+          EncodePageToken("assets", request, response.assets(response.assets_size() - 1).id()));
     }
     return absl::OkStatus();
   }));
@@ -761,16 +762,11 @@ absl::StatusOr<v1::ListAssetHistoryResponse> AssetLogic::ListAssetHistory(
   SECCOORD_RETURN_IF_ERROR(ValidateAssetId("asset_id", request.asset_id()));
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            DecodePageToken("history", request.page_token()));
+                            DecodePageToken("history", request, request.page_token()));
+  // The token is bound to the asset it listed (runtime/paging.h).
   int64_t after = 0;
-  if (!cursor.empty()) {
-    const std::string prefix = request.asset_id() + "@";
-    if (cursor.rfind(prefix, 0) != 0 || !absl::SimpleAtoi(cursor.substr(prefix.size()), &after) ||
-        after < 0) {
-      return InvalidField("page_token",
-                          "malformed or of another asset; pass next_page_token of a previous "
-                          "response");
-    }
+  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &after) || after < 0)) {
+    return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
   }
   v1::ListAssetHistoryResponse response;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssetStore::Tx& tx) -> absl::Status {
@@ -782,8 +778,8 @@ absl::StatusOr<v1::ListAssetHistoryResponse> AssetLogic::ListAssetHistory(
     for (auto& c : changes) *response.add_changes() = std::move(c);
     if (more) {
       response.set_next_page_token(EncodePageToken(
-          "history", absl::StrCat(request.asset_id(), "@",
-                                  response.changes(response.changes_size() - 1).version())));
+          "history", request,
+          absl::StrCat(response.changes(response.changes_size() - 1).version())));
     }
     return absl::OkStatus();
   }));
@@ -799,7 +795,7 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
   }
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            DecodePageToken("findings", request.page_token()));
+                            DecodePageToken("findings", request, request.page_token()));
   // The cursor "ORG|ASSET|after_asset_id|after_rule_order" repeats the query,
   // so a token is only good for the listing that issued it.
   const std::string query = absl::StrCat(request.organization(), "|", request.asset_id(), "|");
@@ -835,7 +831,7 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
     if (more) {
       const v1::Finding& last = response.findings(response.findings_size() - 1);
       response.set_next_page_token(EncodePageToken(
-          "findings",
+          "findings", request,
           absl::StrCat(query, last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
     }
     return absl::OkStatus();
@@ -1119,7 +1115,8 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
       ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
   SECCOORD_ASSIGN_OR_RETURN(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kMaxPageSize));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, DecodePageToken("export", request.page_token()));
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
+                            DecodePageToken("export", request, request.page_token()));
   // The cursor "ORG|RETIRED|after_id" repeats the query, so a token is only
   // good for the export that issued it.
   const std::string query =
@@ -1147,7 +1144,9 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
   csv += WriteAssetCsvRecords(assets);
   response.set_csv(std::move(csv));
   response.set_rows(static_cast<int32_t>(assets.size()));
-  if (more) response.set_next_page_token(EncodePageToken("export", query + assets.back().id()));
+  if (more) {
+    response.set_next_page_token(EncodePageToken("export", request, query + assets.back().id()));
+  }
   return response;
 }
 

@@ -36,14 +36,14 @@ grpc::Status AssetServiceImpl::CreateAsset(grpc::ServerContext* context,
                                            const v1::CreateAssetRequest* request,
                                            v1::Asset* response) {
   return ServeMutation<v1::Asset>(
-      guard_, context, Method("CreateAsset"), "assets", request->request_id(),
+      guard_, context, Method("CreateAsset"), "assets", request->request_id(), *request,
       [&](const Caller& caller) { return logic_.CreateAsset(caller, *request); }, response);
 }
 
 grpc::Status AssetServiceImpl::GetAsset(grpc::ServerContext* context,
                                         const v1::GetAssetRequest* request, v1::Asset* response) {
   return ServeRead<v1::Asset>(
-      guard_, context, Method("GetAsset"), AssetTarget(request->asset_id()),
+      guard_, context, Method("GetAsset"), AssetTarget(request->asset_id()), *request,
       [&](const Caller& caller) { return logic_.GetAsset(caller, *request); }, response);
 }
 
@@ -52,7 +52,7 @@ grpc::Status AssetServiceImpl::UpdateAsset(grpc::ServerContext* context,
                                            v1::Asset* response) {
   return ServeMutation<v1::Asset>(
       guard_, context, Method("UpdateAsset"), AssetTarget(request->asset().id()),
-      request->request_id(),
+      request->request_id(), *request,
       [&](const Caller& caller) { return logic_.UpdateAsset(caller, *request); }, response);
 }
 
@@ -60,7 +60,7 @@ grpc::Status AssetServiceImpl::ListAssets(grpc::ServerContext* context,
                                           const v1::ListAssetsRequest* request,
                                           v1::ListAssetsResponse* response) {
   return ServeRead<v1::ListAssetsResponse>(
-      guard_, context, Method("ListAssets"), "assets",
+      guard_, context, Method("ListAssets"), "assets", *request,
       [&](const Caller& caller) { return logic_.ListAssets(caller, *request); }, response);
 }
 
@@ -69,7 +69,7 @@ grpc::Status AssetServiceImpl::RetireAsset(grpc::ServerContext* context,
                                            v1::Asset* response) {
   return ServeMutation<v1::Asset>(
       guard_, context, Method("RetireAsset"), AssetTarget(request->asset_id()),
-      request->request_id(),
+      request->request_id(), *request,
       [&](const Caller& caller) { return logic_.RetireAsset(caller, *request); }, response);
 }
 
@@ -78,7 +78,7 @@ grpc::Status AssetServiceImpl::ListAssetHistory(grpc::ServerContext* context,
                                                 v1::ListAssetHistoryResponse* response) {
   return ServeRead<v1::ListAssetHistoryResponse>(
       guard_, context, Method("ListAssetHistory"),
-      absl::StrCat(AssetTarget(request->asset_id()), "/history"),
+      absl::StrCat(AssetTarget(request->asset_id()), "/history"), *request,
       [&](const Caller& caller) { return logic_.ListAssetHistory(caller, *request); }, response);
 }
 
@@ -87,7 +87,7 @@ grpc::Status AssetServiceImpl::ListFindings(grpc::ServerContext* context,
                                             v1::ListFindingsResponse* response) {
   return ServeRead<v1::ListFindingsResponse>(
       guard_, context, Method("ListFindings"),
-      FindingsTarget(request->organization(), request->asset_id()),
+      FindingsTarget(request->organization(), request->asset_id()), *request,
       [&](const Caller& caller) { return logic_.ListFindings(caller, *request); }, response);
 }
 
@@ -99,7 +99,7 @@ grpc::Status AssetServiceImpl::GetFindingsSummary(grpc::ServerContext* context,
                                        : request->organization();
   return ServeRead<v1::FindingsSummary>(
       guard_, context, Method("GetFindingsSummary"),
-      absl::StrCat(FindingsTarget(organization, ""), "/summary"),
+      absl::StrCat(FindingsTarget(organization, ""), "/summary"), *request,
       [&](const Caller& caller) { return logic_.GetFindingsSummary(caller, *request); },
       response);
 }
@@ -109,12 +109,13 @@ grpc::Status AssetServiceImpl::ImportAssets(grpc::ServerContext* context,
                                             v1::ImportAssetsResponse* response) {
   if (!request->dry_run()) {
     return ServeMutation<v1::ImportAssetsResponse>(
-        guard_, context, Method("ImportAssets"), "assets/import", request->request_id(),
+        guard_, context, Method("ImportAssets"), "assets/import", request->request_id(), *request,
         [&](const Caller& caller) { return logic_.ImportAssets(caller, *request); }, response);
   }
   // A dry run writes nothing, so no transaction audits it: the guard records
   // its outcome like any call of a mutating method.
-  auto caller = guard_.Authorize(context, Method("ImportAssets"), request->request_id());
+  auto caller = runtime::AdmitRequest(guard_, context, Method("ImportAssets"),
+                                      "assets/import:dry-run", *request, request->request_id());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto result = logic_.ImportAssets(*caller, *request);
   if (result.ok()) *response = std::move(*result);
@@ -125,7 +126,7 @@ grpc::Status AssetServiceImpl::ExportAssets(grpc::ServerContext* context,
                                             const v1::ExportAssetsRequest* request,
                                             v1::ExportAssetsResponse* response) {
   return ServeRead<v1::ExportAssetsResponse>(
-      guard_, context, Method("ExportAssets"), "assets/export",
+      guard_, context, Method("ExportAssets"), "assets/export", *request,
       [&](const Caller& caller) { return logic_.ExportAssets(caller, *request); }, response);
 }
 

@@ -43,7 +43,7 @@ grpc::Status PolicyServiceImpl::ListDocuments(grpc::ServerContext* context,
                                               const v1::ListDocumentsRequest* request,
                                               v1::ListDocumentsResponse* response) {
   return ServeRead<v1::ListDocumentsResponse>(
-      guard_, context, Method("ListDocuments"), "documents",
+      guard_, context, Method("ListDocuments"), "documents", *request,
       [&](const Caller& caller) { return logic_.ListDocuments(caller); }, response);
 }
 
@@ -51,7 +51,7 @@ grpc::Status PolicyServiceImpl::GetDocument(grpc::ServerContext* context,
                                             const v1::GetDocumentRequest* request,
                                             v1::Document* response) {
   return ServeRead<v1::Document>(
-      guard_, context, Method("GetDocument"), DocumentTarget(request->document_id()),
+      guard_, context, Method("GetDocument"), DocumentTarget(request->document_id()), *request,
       [&](const Caller& caller) { return logic_.GetDocument(caller, *request); }, response);
 }
 
@@ -63,7 +63,7 @@ grpc::Status PolicyServiceImpl::ListRevisions(grpc::ServerContext* context,
                                               const v1::ListRevisionsRequest* request,
                                               v1::ListRevisionsResponse* response) {
   return ServeRead<v1::ListRevisionsResponse>(
-      guard_, context, Method("ListRevisions"), DocumentTarget(request->document_id()),
+      guard_, context, Method("ListRevisions"), DocumentTarget(request->document_id()), *request,
       [&](const Caller& caller) {
         return logic_.ListRevisions(caller, *request, ArticleForm::kEncoded);
       },
@@ -75,7 +75,7 @@ grpc::Status PolicyServiceImpl::GetRevision(grpc::ServerContext* context,
                                             v1::Revision* response) {
   return ServeRead<v1::Revision>(
       guard_, context, Method("GetRevision"),
-      RevisionTarget(request->document_id(), request->number()),
+      RevisionTarget(request->document_id(), request->number()), *request,
       [&](const Caller& caller) {
         return logic_.GetRevision(caller, *request, ArticleForm::kEncoded);
       },
@@ -88,7 +88,7 @@ grpc::Status PolicyServiceImpl::CreateRevision(grpc::ServerContext* context,
   return ServeMutation<v1::Revision>(
       guard_, context, Method("CreateRevision"),
       RevisionTarget(request->document_id(), request->base_revision() + 1),
-      request->request_id(),
+      request->request_id(), *request,
       [&](const Caller& caller) { return logic_.CreateRevision(caller, *request); }, response);
 }
 
@@ -97,7 +97,7 @@ grpc::Status PolicyServiceImpl::UpdateRevision(grpc::ServerContext* context,
                                                v1::Revision* response) {
   return ServeMutation<v1::Revision>(
       guard_, context, Method("UpdateRevision"),
-      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(), *request,
       [&](const Caller& caller) { return logic_.UpdateRevision(caller, *request); }, response);
 }
 
@@ -106,7 +106,7 @@ grpc::Status PolicyServiceImpl::SubmitRevision(grpc::ServerContext* context,
                                                v1::Revision* response) {
   return ServeMutation<v1::Revision>(
       guard_, context, Method("SubmitRevision"),
-      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(), *request,
       [&](const Caller& caller) { return logic_.SubmitRevision(caller, *request); }, response);
 }
 
@@ -115,7 +115,7 @@ grpc::Status PolicyServiceImpl::ApproveRevision(grpc::ServerContext* context,
                                                 v1::Revision* response) {
   return ServeMutation<v1::Revision>(
       guard_, context, Method("ApproveRevision"),
-      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(), *request,
       [&](const Caller& caller) { return logic_.ApproveRevision(caller, *request); }, response);
 }
 
@@ -124,7 +124,7 @@ grpc::Status PolicyServiceImpl::PublishRevision(grpc::ServerContext* context,
                                                 v1::Revision* response) {
   return ServeMutation<v1::Revision>(
       guard_, context, Method("PublishRevision"),
-      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(), *request,
       [&](const Caller& caller) { return logic_.PublishRevision(caller, *request); }, response);
 }
 
@@ -133,7 +133,7 @@ grpc::Status PolicyServiceImpl::WithdrawRevision(grpc::ServerContext* context,
                                                  v1::Revision* response) {
   return ServeMutation<v1::Revision>(
       guard_, context, Method("WithdrawRevision"),
-      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(), *request,
       [&](const Caller& caller) { return logic_.WithdrawRevision(caller, *request); }, response);
 }
 
@@ -143,7 +143,7 @@ grpc::Status PolicyServiceImpl::DiffRevisions(grpc::ServerContext* context,
   return ServeRead<v1::DiffRevisionsResponse>(
       guard_, context, Method("DiffRevisions"),
       absl::StrCat(DocumentTarget(request->document_id()), "/diff/", request->from_number(),
-                   "..", request->to_number()),
+                   "..", request->to_number()), *request,
       [&](const Caller& caller) { return logic_.DiffRevisions(caller, *request); }, response);
 }
 
@@ -152,7 +152,7 @@ grpc::Status PolicyServiceImpl::AcknowledgeRevision(grpc::ServerContext* context
                                                     v1::Acknowledgement* response) {
   return ServeMutation<v1::Acknowledgement>(
       guard_, context, Method("AcknowledgeRevision"),
-      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(), *request,
       [&](const Caller& caller) { return logic_.AcknowledgeRevision(caller, *request); },
       response);
 }
@@ -162,7 +162,7 @@ grpc::Status PolicyServiceImpl::ListAcknowledgements(
     v1::ListAcknowledgementsResponse* response) {
   return ServeRead<v1::ListAcknowledgementsResponse>(
       guard_, context, Method("ListAcknowledgements"),
-      RevisionTarget(request->document_id(), request->number()),
+      RevisionTarget(request->document_id(), request->number()), *request,
       [&](const Caller& caller) { return logic_.ListAcknowledgements(caller, *request); },
       response);
 }
@@ -172,7 +172,7 @@ grpc::Status PolicyServiceImpl::AddRevisionComment(grpc::ServerContext* context,
                                                    v1::RevisionComment* response) {
   return ServeMutation<v1::RevisionComment>(
       guard_, context, Method("AddRevisionComment"),
-      RevisionTarget(request->document_id(), request->number()), request->request_id(),
+      RevisionTarget(request->document_id(), request->number()), request->request_id(), *request,
       [&](const Caller& caller) { return logic_.AddRevisionComment(caller, *request); },
       response);
 }
@@ -182,7 +182,7 @@ grpc::Status PolicyServiceImpl::ListRevisionComments(
     v1::ListRevisionCommentsResponse* response) {
   return ServeRead<v1::ListRevisionCommentsResponse>(
       guard_, context, Method("ListRevisionComments"),
-      RevisionTarget(request->document_id(), request->number()),
+      RevisionTarget(request->document_id(), request->number()), *request,
       [&](const Caller& caller) { return logic_.ListRevisionComments(caller, *request); },
       response);
 }
@@ -190,11 +190,12 @@ grpc::Status PolicyServiceImpl::ListRevisionComments(
 grpc::Status PolicyServiceImpl::WatchRevisionEvents(grpc::ServerContext* context,
                                                     const v1::WatchRevisionEventsRequest* request,
                                                     grpc::ServerWriter<v1::RevisionEvent>* writer) {
-  auto caller = guard_.Authorize(context, Method("WatchRevisionEvents"));
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const std::string target = request->document_id().empty()
                                  ? std::string("documents")
                                  : DocumentTarget(request->document_id());
+  auto caller =
+      runtime::AdmitRequest(guard_, context, Method("WatchRevisionEvents"), target, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status valid = logic_.ValidateWatch(*caller, *request);
   if (!valid.ok()) return guard_.Finish(*caller, target, valid);
 

@@ -9,11 +9,13 @@ add_library(seccoord_runtime STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/auth/caller.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/audit/audit_log.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/audit/audit_service.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/server/enum_fields.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/rpc_guard.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/rpc_log.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/server_main.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/health_monitor.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/event_notifier.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/paging.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/clock.cc)
 target_link_libraries(seccoord_runtime
   PUBLIC seccoord_db seccoord_common seccoord_proto

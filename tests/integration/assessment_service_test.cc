@@ -661,5 +661,50 @@ TEST_P(AssessmentServiceTest, EveryRoleReadsTheFiguresAndPeersDownMakeThemStale)
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssessmentServiceTest);
 
+TEST_P(AssessmentServiceTest, APageTokenIsBoundToTheQueryThatIssuedIt) {
+  v1::Assessment a2025, a2026;
+  ASSERT_TRUE(Create("staff1", &a2025, 2025).ok());
+  ASSERT_TRUE(Create("staff1", &a2026, 2026).ok());
+  v1::ListAssessmentsRequest r;
+  r.set_page_size(1);
+  v1::ListAssessmentsResponse page;
+  ASSERT_TRUE(Call("staff1", &v1::AssessmentService::Stub::ListAssessments, r, &page).ok());
+  ASSERT_FALSE(page.next_page_token().empty());
+  r.set_page_token(page.next_page_token());
+  v1::ListAssessmentsResponse next;
+  ASSERT_TRUE(Call("staff1", &v1::AssessmentService::Stub::ListAssessments, r, &next).ok());
+  ASSERT_EQ(next.assessments_size(), 1);
+  EXPECT_NE(next.assessments(0).id(), page.assessments(0).id());
+  r.set_fiscal_year(2026);
+  auto other = Call("staff1", &v1::AssessmentService::Stub::ListAssessments, r, &next);
+  EXPECT_EQ(other.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(other.error_message().rfind("page_token: was issued for a different query", 0), 0u)
+      << other.error_message();
+}
+
+TEST_P(AssessmentServiceTest, AnUndefinedEnumValueIsRefusedNamingTheField) {
+  v1::ListAssessmentsRequest list;
+  list.set_state(static_cast<v1::AssessmentState>(999));
+  auto listed = Call("advisor1", &v1::AssessmentService::Stub::ListAssessments, list);
+  EXPECT_EQ(listed.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(listed.error_message(), "state: 999 is not a valid AssessmentState");
+
+  v1::Assessment a;
+  ASSERT_TRUE(Create("staff1", &a).ok());
+  v1::UpdateAnswersRequest update;
+  update.set_request_id(NewId());
+  update.set_assessment_id(a.id());
+  update.set_etag(a.etag());
+  v1::ItemAnswer* answer = update.add_answers();
+  answer->set_item_id(a.answers_size() > 0 ? a.answers(0).item_id() : "1-1");
+  answer->set_result(static_cast<v1::ItemResult>(42));
+  auto updated = Call("staff1", &v1::AssessmentService::Stub::UpdateAnswers, update);
+  EXPECT_EQ(updated.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(updated.error_message(), "answers[0].result: 42 is not a valid ItemResult");
+  v1::Assessment after;
+  ASSERT_TRUE(Get("staff1", a.id(), &after).ok());
+  EXPECT_EQ(after.etag(), a.etag());  // nothing stored
+}
+
 }  // namespace
 }  // namespace seccoord::assessment

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "seccoord/v1/asset.grpc.pb.h"
 #include "seccoord/v1/audit.grpc.pb.h"
 #include "services/asset/asset_server.h"
@@ -362,6 +363,75 @@ TEST_P(AssetServiceTest, ImportFailingOnItsLastRowStoresNothing) {
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssetServiceTest);
+
+TEST_P(AssetServiceTest, APageTokenIsBoundToTheQueryThatIssuedIt) {
+  v1::Asset second, third;
+  ASSERT_TRUE(Create("staff1", MakeAsset("庁内LAN端末"), &second).ok());
+  ASSERT_TRUE(Create("staff1", MakeAsset("財務会計システム"), &third).ok());
+  v1::ListAssetsRequest r;
+  r.set_page_size(1);
+  v1::ListAssetsResponse page;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(Stub("staff1")->ListAssets(&ctx, r, &page).ok());
+  ASSERT_FALSE(page.next_page_token().empty());
+  r.set_page_token(page.next_page_token());
+  r.set_page_size(2);  // the page size may change
+  v1::ListAssetsResponse rest;
+  grpc::ClientContext rest_ctx;
+  ASSERT_TRUE(Stub("staff1")->ListAssets(&rest_ctx, r, &rest).ok());
+  EXPECT_EQ(rest.assets_size(), 2);
+  // The filters may not.
+  r.set_segment(v1::SEGMENT_SENSITIVE);
+  grpc::ClientContext other_ctx;
+  auto other = Stub("staff1")->ListAssets(&other_ctx, r, &rest);
+  EXPECT_EQ(other.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(other.error_message().rfind("page_token: was issued for a different query", 0), 0u)
+      << other.error_message();
+
+  // A history token of one asset is refused for another.
+  for (int i = 0; i < 2; ++i) {
+    first_.set_name(absl::StrCat("火葬場予約システム", i));
+    ASSERT_TRUE(Update("staff1", first_, &first_).ok());
+  }
+  v1::ListAssetHistoryRequest h;
+  h.set_asset_id(first_.id());
+  h.set_page_size(1);
+  v1::ListAssetHistoryResponse history;
+  grpc::ClientContext h_ctx;
+  ASSERT_TRUE(Stub("staff1")->ListAssetHistory(&h_ctx, h, &history).ok());
+  ASSERT_FALSE(history.next_page_token().empty());
+  h.set_page_token(history.next_page_token());
+  h.set_asset_id(second.id());
+  grpc::ClientContext h2_ctx;
+  EXPECT_EQ(Stub("staff1")->ListAssetHistory(&h2_ctx, h, &history).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_P(AssetServiceTest, AnUndefinedEnumValueIsRefusedNamingTheFieldAndNothingIsStored) {
+  const int before = AssetCount();
+  v1::Asset bad = MakeAsset("監視カメラ");
+  bad.set_segment(static_cast<v1::Segment>(77));
+  v1::Asset out;
+  auto created = Create("staff1", bad, &out);
+  EXPECT_EQ(created.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(created.error_message(), "asset.segment: 77 is not a valid Segment");
+  EXPECT_EQ(AssetCount(), before);
+  v1::ListAssetsRequest r;
+  r.set_lifecycle(static_cast<v1::Lifecycle>(999));
+  v1::ListAssetsResponse list;
+  grpc::ClientContext ctx;
+  auto listed = Stub("advisor1")->ListAssets(&ctx, r, &list);
+  EXPECT_EQ(listed.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(listed.error_message(), "lifecycle: 999 is not a valid Lifecycle");
+  // The refused mutation is audited as FAILED.
+  bool audited = false;
+  for (const auto& e : AuditEntries()) {
+    audited |= e.outcome() == v1::AUDIT_OUTCOME_FAILED &&
+               e.method() == "/seccoord.v1.AssetService/CreateAsset" &&
+               e.status_code() == "INVALID_ARGUMENT";
+  }
+  EXPECT_TRUE(audited);
+}
 
 }  // namespace
 }  // namespace seccoord::asset

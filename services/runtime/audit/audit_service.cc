@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "services/runtime/internal/views.h"
+#include "services/runtime/server/serve.h"
 
 namespace seccoord::runtime {
 namespace {
@@ -115,7 +116,7 @@ AuditServiceImpl::AuditServiceImpl(AuditLog& log, RpcGuard& guard)
 grpc::Status AuditServiceImpl::ListAuditEntries(
     grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
     v1::ListAuditEntriesResponse* response) {
-  absl::StatusOr<Caller> caller = guard_.Authorize(context, kListMethod);
+  absl::StatusOr<Caller> caller = AdmitRequest(guard_, context, kListMethod, "audit", *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
 
   int64_t after = 0;
@@ -137,9 +138,9 @@ grpc::Status AuditServiceImpl::ListAuditEntries(
 }
 
 grpc::Status AuditServiceImpl::VerifyAuditChain(
-    grpc::ServerContext* context, const v1::VerifyAuditChainRequest* /*request*/,
+    grpc::ServerContext* context, const v1::VerifyAuditChainRequest* request,
     v1::VerifyAuditChainResponse* response) {
-  absl::StatusOr<Caller> caller = guard_.Authorize(context, kVerifyMethod);
+  absl::StatusOr<Caller> caller = AdmitRequest(guard_, context, kVerifyMethod, "audit", *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
 
   absl::StatusOr<AuditVerification> verification = log_.Verify();

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status.h"
+#include "services/runtime/auth/concealed_refusal.h"
 #include "services/runtime/internal/views.h"
 #include "services/runtime/server/rpc_log.h"
 
@@ -69,7 +70,8 @@ std::string ChooseRequestId(std::string_view from_request,
 
 bool IsDenial(const absl::Status& status) {
   return status.code() == absl::StatusCode::kPermissionDenied ||
-         status.code() == absl::StatusCode::kUnauthenticated;
+         status.code() == absl::StatusCode::kUnauthenticated ||
+         ConcealedReason(status).has_value();
 }
 
 }  // namespace
@@ -233,7 +235,9 @@ std::optional<AuditRecord> RpcGuard::OutcomeRecord(
   record.method = caller.method;
   record.target = std::string(target);
   record.status_code = std::string(StatusCodeName(status.code()));
-  record.detail = std::string(status.message());
+  // A concealed refusal shows the caller "not found"; the chain keeps why.
+  std::optional<std::string> concealed = ConcealedReason(status);
+  record.detail = concealed ? *concealed : std::string(status.message());
   return record;
 }
 

@@ -1,7 +1,9 @@
 // RpcGuard: authentication, authorization at the door, and audit of outcomes,
 // handed to every handler.
 //
-// Every handler starts with Authorize and ends with Finish (or RecordOutcome):
+// Every handler starts with Authorize — through AdmitRequest or
+// ServeRead/ServeMutation (serve.h), which also check the request's enum
+// fields — and ends with Finish (or RecordOutcome):
 //
 //   grpc::Status PolicyServiceImpl::PublishRevision(
 //       grpc::ServerContext* context, const v1::PublishRevisionRequest* request,
@@ -29,7 +31,9 @@
 // Finish / RecordOutcome append to the audit chain
 //   - a DENIED entry for a PERMISSION_DENIED or UNAUTHENTICATED returned by the
 //     domain (per-object checks: visibility, own organisation, approver ≠
-//     author), for reads and mutations alike;
+//     author), and for a ConcealedRefusal (auth/concealed_refusal.h: the
+//     caller sees "not found", the entry keeps the real reason), for reads
+//     and mutations alike;
 //   - an OK or FAILED entry for every mutation (CallKind::kMutation in the
 //     table), whatever its outcome;
 //   - nothing for other outcomes of reads.

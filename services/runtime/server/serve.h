@@ -1,6 +1,9 @@
 // ServeRead / ServeMutation: the shape every seccoord unary handler shares.
 //
 //   authorize at the door (RpcGuard, THE permission table)
+//   → check what every request must satisfy before its handler: enum fields
+//     hold defined values (enum_fields.h) — AdmitRequest, which streaming
+//     handlers call themselves
 //   → run the domain with the Caller
 //   → audit: reads only when refused by a per-object check; mutations when
 //     they fail (a committed mutation was audited inside its own transaction
@@ -28,7 +31,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "services/runtime/event_notifier.h"
+#include "google/protobuf/message.h"
 #include "services/runtime/mutation.h"
+#include "services/runtime/server/enum_fields.h"
 #include "services/runtime/server/rpc_guard.h"
 
 namespace seccoord::runtime {
@@ -44,12 +49,31 @@ inline MutationAuditor AuditInTransaction(RpcGuard& guard) {
   };
 }
 
+// Authorizes a call (RpcGuard::Authorize) and checks `request` as every
+// request is checked before its handler runs (CheckEnumFields). A request
+// refused by the check has its outcome recorded against `target` (so a
+// mutation's FAILED entry is written) and is returned as the error.
+inline absl::StatusOr<Caller> AdmitRequest(RpcGuard& guard, grpc::ServerContext* context,
+                                           std::string_view full_method, std::string_view target,
+                                           const google::protobuf::Message& request,
+                                           std::string_view request_id = {}) {
+  auto caller = guard.Authorize(context, full_method, request_id);
+  if (!caller.ok()) return caller.status();
+  absl::Status valid = CheckEnumFields(request);
+  if (!valid.ok()) {
+    guard.RecordOutcome(*caller, target, valid);
+    return valid;
+  }
+  return caller;
+}
+
 template <typename Response>
 grpc::Status ServeRead(RpcGuard& guard, grpc::ServerContext* context,
                        std::string_view full_method, std::string_view target,
+                       const google::protobuf::Message& request,
                        const std::function<absl::StatusOr<Response>(const Caller&)>& call,
                        Response* response) {
-  auto caller = guard.Authorize(context, full_method);
+  auto caller = AdmitRequest(guard, context, full_method, target, request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<Response> result = call(*caller);
   if (result.ok()) *response = std::move(*result);
@@ -60,9 +84,10 @@ template <typename Response>
 grpc::Status ServeMutation(RpcGuard& guard, grpc::ServerContext* context,
                            std::string_view full_method, std::string_view target,
                            std::string_view request_id,
+                           const google::protobuf::Message& request,
                            const std::function<absl::StatusOr<Response>(const Caller&)>& call,
                            Response* response) {
-  auto caller = guard.Authorize(context, full_method, request_id);
+  auto caller = AdmitRequest(guard, context, full_method, target, request, request_id);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<Response> result = call(*caller);
   if (!result.ok()) return guard.Finish(*caller, target, result.status());
