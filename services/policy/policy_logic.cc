@@ -12,6 +12,8 @@
 #include "common/proto_convert.h"
 #include "common/status.h"
 #include "common/utf8.h"
+#include "services/runtime/auth/concealed_refusal.h"
+#include "services/runtime/paging.h"
 
 namespace seccoord::policy {
 namespace {
@@ -131,12 +133,23 @@ absl::Status CheckEtag(const v1::Revision& revision, const std::string& etag) {
   return absl::OkStatus();
 }
 
-std::string EncodePageToken(int64_t last_number) { return absl::StrCat("after:", last_number); }
+// What a caller gets for a revision that does not exist, and for one it may
+// not see (PresentRevision): the same code and the same words.
+absl::Status NoSuchRevision(const std::string& document_id, int64_t number) {
+  return absl::NotFoundError(
+      absl::StrCat("number: document ", document_id, " has no revision ", number));
+}
 
-absl::StatusOr<int64_t> DecodePageToken(const std::string& token) {
-  if (token.empty()) return 0;
+// Page tokens of ListRevisions carry the last revision number listed, bound
+// to the request's document and filters (runtime/paging.h).
+constexpr char kRevisionsPageKind[] = "revisions";
+
+absl::StatusOr<int64_t> RevisionsAfter(const v1::ListRevisionsRequest& request) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      std::string cursor,
+      runtime::DecodePageToken(kRevisionsPageKind, request, request.page_token()));
   int64_t n = 0;
-  if (token.rfind("after:", 0) != 0 || !absl::SimpleAtoi(token.substr(6), &n) || n < 0) {
+  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &n) || n < 0)) {
     return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
   }
   return n;
@@ -236,10 +249,7 @@ absl::StatusOr<v1::Revision> PolicyLogic::VisibleRevision(PolicyStore::Tx& tx,
                                                           int64_t number, bool with_articles,
                                                           InForceToday* today, ArticleForm form) {
   SECCOORD_ASSIGN_OR_RETURN(auto revision, tx.GetRevision(document.id(), number, false));
-  if (!revision) {
-    return absl::NotFoundError(
-        absl::StrCat("number: document ", document.id(), " has no revision ", number));
-  }
+  if (!revision) return NoSuchRevision(document.id(), number);
   if (today != nullptr) {
     return PresentRevision(tx, caller, document, *std::move(revision), with_articles, today,
                            form);
@@ -257,7 +267,10 @@ absl::StatusOr<v1::Revision> PolicyLogic::PresentRevision(PolicyStore::Tx& tx,
                                                           InForceToday* today,
                                                           ArticleForm form) {
   if (!IsPublishedState(revision.state()) && !caller.Has(Permission::kReadDrafts)) {
-    return absl::PermissionDeniedError(
+    // Answered as if it did not exist, so that nobody learns of a draft from
+    // an error; the audit chain keeps the real reason.
+    return runtime::ConcealedRefusal(
+        NoSuchRevision(document.id(), revision.number()),
         absl::StrCat(caller.Uri(), " may not read revision ", revision.number(), " of ",
                      document.id(), ": it is ", StateName(revision.state()),
                      " and reading unpublished revisions needs read_drafts"));
@@ -283,8 +296,12 @@ absl::StatusOr<v1::ListDocumentsResponse> PolicyLogic::ListDocuments(const Calle
   // One statement: no snapshot to share.
   SECCOORD_RETURN_IF_ERROR(store_.ReadPerStatement([&](PolicyStore::Tx& tx) -> absl::Status {
     SECCOORD_ASSIGN_OR_RETURN(auto states, tx.DocumentStates(today, nullptr));
+    const bool drafts = caller.Has(Permission::kReadDrafts);
     for (auto& state : states) {
       if (!MayReadPublished(caller, state.document.visibility())) continue;
+      // Others than readers of drafts see a document once it has a revision
+      // they can read: a published one.
+      if (!drafts && state.last_published == 0) continue;
       *response.add_documents() = PresentDocument(caller, std::move(state));
     }
     return absl::OkStatus();
@@ -310,11 +327,9 @@ absl::StatusOr<v1::Document> PolicyLogic::GetDocument(const Caller& caller,
 
 absl::StatusOr<v1::ListRevisionsResponse> PolicyLogic::ListRevisions(
     const Caller& caller, const v1::ListRevisionsRequest& request, ArticleForm form) {
-  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
-    return InvalidField("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize));
-  }
-  const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  SECCOORD_ASSIGN_OR_RETURN(int64_t after, DecodePageToken(request.page_token()));
+  SECCOORD_ASSIGN_OR_RETURN(
+      const int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kDefaultPageSize));
+  SECCOORD_ASSIGN_OR_RETURN(const int64_t after, RevisionsAfter(request));
   const CivilDate today = clock_.today();
   v1::ListRevisionsResponse response;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
@@ -342,8 +357,14 @@ absl::StatusOr<v1::ListRevisionsResponse> PolicyLogic::ListRevisions(
       }
     }
     if (cursor > 0) {
-      SECCOORD_ASSIGN_OR_RETURN(int64_t max, tx.MaxRevisionNumber(document.id()));
-      if (cursor < max) response.set_next_page_token(EncodePageToken(cursor));
+      // Against the highest revision the caller may see: a next page of
+      // drafts it may not read would tell that they exist.
+      SECCOORD_ASSIGN_OR_RETURN(int64_t max,
+                                tx.MaxRevisionNumber(document.id(), /*published_only=*/!drafts));
+      if (cursor < max) {
+        response.set_next_page_token(
+            runtime::EncodePageToken(kRevisionsPageKind, request, absl::StrCat(cursor)));
+      }
     }
     return absl::OkStatus();
   }));
@@ -448,6 +469,7 @@ absl::StatusOr<v1::Revision> PolicyLogic::CreateRevision(const Caller& caller,
         revision.set_content_hash(ContentHashHex(PolicyTextOf(revision)));
         revision.set_etag("1");
         SECCOORD_RETURN_IF_ERROR(tx.InsertRevision(revision));
+        SECCOORD_RETURN_IF_ERROR(tx.AddEditor(document.id(), revision.number(), caller.Uri()));
         SECCOORD_RETURN_IF_ERROR(
             RecordEvent(tx, v1::REVISION_EVENT_TYPE_CREATED, revision, caller).status());
         return revision;
@@ -484,6 +506,7 @@ absl::StatusOr<v1::Revision> PolicyLogic::UpdateRevision(const Caller& caller,
         revision.set_content_hash(ContentHashHex(PolicyTextOf(revision)));
         revision.set_etag(NextEtag(expected));
         SECCOORD_RETURN_IF_ERROR(tx.UpdateRevision(revision, expected, /*replace_articles=*/true));
+        SECCOORD_RETURN_IF_ERROR(tx.AddEditor(document.id(), revision.number(), caller.Uri()));
         return revision;
       });
 }
@@ -512,10 +535,13 @@ absl::StatusOr<v1::Revision> PolicyLogic::Transition(
         SECCOORD_RETURN_IF_ERROR(CheckEtag(revision, request.etag()));
         const int64_t now = clock_.now_us();
         if (to == v1::REVISION_STATE_APPROVED) {
-          if (revision.author() == caller.Uri()) {
+          SECCOORD_ASSIGN_OR_RETURN(auto editors, tx.Editors(document.id(), revision.number()));
+          if (revision.author() == caller.Uri() ||
+              std::find(editors.begin(), editors.end(), caller.Uri()) != editors.end()) {
             return absl::PermissionDeniedError(absl::StrCat(
-                caller.Uri(), " wrote revision ", revision.number(),
-                " and may not approve it: the approver must differ from the author"));
+                caller.Uri(), " wrote or edited revision ", revision.number(),
+                " and may not approve it: the approver must differ from its author and "
+                "every editor"));
           }
           revision.set_approver(caller.Uri());
           revision.set_approve_time_us(now);
@@ -575,12 +601,17 @@ absl::StatusOr<v1::Revision> PolicyLogic::PublishRevision(
         SECCOORD_RETURN_IF_ERROR(CheckEtag(revision, request.etag()));
         SECCOORD_ASSIGN_OR_RETURN(auto previous, tx.LastPublished(document.id()));
         if (previous && effective < FromProtoDate(previous->effective_date())) {
+          // The last published revision has the latest effective date of
+          // all published ones (this rule holds for each of them).
           return InvalidField(
               "effective_date",
               absl::StrCat(FormatIsoDate(effective), " is earlier than ",
                            FormatIsoDate(FromProtoDate(previous->effective_date())),
                            ", the effective date of revision ", previous->number(),
-                           " already published"));
+                           ", published before it; published revisions take effect in "
+                           "publication order, so the date must be ",
+                           FormatIsoDate(FromProtoDate(previous->effective_date())),
+                           " or later"));
         }
         const int64_t now = clock_.now_us();
         const std::string expected = revision.etag();

@@ -3,17 +3,23 @@
 // - Revisions move DRAFT → IN_REVIEW → APPROVED → PUBLISHED; DRAFT, IN_REVIEW
 //   and APPROVED can be WITHDRAWN. A PUBLISHED revision is shown as
 //   SUPERSEDED once a later published revision is in force.
-// - Approval needs a union admin other than the author (separation of
-//   duties). Publication sets the 施行日, which may lie in the future but
-//   never before the effective date of the latest published revision, and
-//   extends the document's hash chain.
+// - Approval needs a union admin other than the author and every editor
+//   of the content (separation of duties: four eyes on what is approved).
+//   Publication sets the 施行日 and extends the document's hash chain.
+//   Published revisions take effect in publication order: the 施行日 may lie
+//   in the future but never before that of any revision already published
+//   (INVALID_ARGUMENT effective_date otherwise).
 // - The revision in force on a date is the published revision with the
 //   latest effective date ≤ that date.
 // - Visibility (DESIGN.md): a document's published revisions are readable by
 //   whoever holds the permission of its visibility (PUBLIC, MEMBERS,
 //   UNION_ONLY); unpublished revisions additionally need read_drafts. The
 //   same rule serves every read path: get, list, diff, watch, acks,
-//   comments. A refusal is PERMISSION_DENIED naming what is missing.
+//   comments. A document the caller may not read is PERMISSION_DENIED
+//   naming what is missing; a revision it may not read is answered exactly
+//   like one that does not exist (NOT_FOUND, same words) and audited as a
+//   refusal (runtime/auth/concealed_refusal.h), so nobody learns that a
+//   draft exists or its state.
 // - Drafts name their base revision; a stale base is ABORTED. Updates and
 //   transitions may name the etag they read; a stale etag is ABORTED.
 // - Every mutation carries a request_id; a retry returns the first result.

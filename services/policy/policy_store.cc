@@ -259,6 +259,23 @@ std::vector<db::Migration> PolicyMigrations() {
            "ALTER TABLE articles ADD COLUMN chapter TEXT NOT NULL DEFAULT ''",
            "ALTER TABLE articles ADD COLUMN heading_above BIGINT NOT NULL DEFAULT 0",
        }},
+      // Four eyes: whoever changed a revision's content may not approve it,
+      // so the approval reads every editor, not only the author. Revisions
+      // stored before this migration had no edits recorded; their authors
+      // are their known editors.
+      {4,
+       "editors of each revision",
+       {
+           "CREATE TABLE revision_editors ("
+           " document_id TEXT NOT NULL,"
+           " revision_number BIGINT NOT NULL,"
+           " editor TEXT NOT NULL,"
+           " PRIMARY KEY (document_id, revision_number, editor),"
+           " FOREIGN KEY (document_id, revision_number)"
+           "  REFERENCES revisions(document_id, number))",
+           "INSERT INTO revision_editors (document_id, revision_number, editor)"
+           " SELECT document_id, number, author FROM revisions",
+       }},
   };
 }
 
@@ -377,11 +394,36 @@ absl::StatusOr<std::vector<v1::Revision>> PolicyStore::Tx::ListRevisions(
   return out;
 }
 
-absl::StatusOr<int64_t> PolicyStore::Tx::MaxRevisionNumber(const std::string& document_id) {
+absl::StatusOr<int64_t> PolicyStore::Tx::MaxRevisionNumber(const std::string& document_id,
+                                                          bool published_only) {
   SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT COALESCE(MAX(number), 0) FROM revisions WHERE document_id = $1",
-                           {document_id}));
+      auto rows,
+      tx_.Query(published_only
+                    ? "SELECT COALESCE(MAX(number), 0) FROM revisions WHERE document_id = $1"
+                      " AND chain_position IS NOT NULL"
+                    : "SELECT COALESCE(MAX(number), 0) FROM revisions WHERE document_id = $1",
+                {document_id}));
   return rows.empty() ? 0 : rows[0].Int(0);
+}
+
+absl::Status PolicyStore::Tx::AddEditor(const std::string& document_id, int64_t number,
+                                        const std::string& editor) {
+  return tx_.Execute("INSERT INTO revision_editors (document_id, revision_number, editor)"
+                     " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                     {document_id, number, editor})
+      .status();
+}
+
+absl::StatusOr<std::vector<std::string>> PolicyStore::Tx::Editors(const std::string& document_id,
+                                                                  int64_t number) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT editor FROM revision_editors"
+                           " WHERE document_id = $1 AND revision_number = $2 ORDER BY editor",
+                           {document_id, number}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(row.Text(0));
+  return out;
 }
 
 absl::StatusOr<std::optional<v1::Revision>> PolicyStore::Tx::PublishedInForce(

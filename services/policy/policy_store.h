@@ -1,8 +1,9 @@
 // PolicyStore: the only place with SQL for the policy-version service.
 //
-// Documents, revisions (with their articles), revision events (the watch
-// stream, whose sequence is the resume token), acknowledgements and draft
-// comments live here, written once in portable SQL for both drivers.
+// Documents, revisions (with their articles and the principals who edited
+// them), revision events (the watch stream, whose sequence is the resume
+// token), acknowledgements and draft comments live here, written once in
+// portable SQL for both drivers.
 //
 // The domain runs its rules inside one transaction through a PolicyStore::Tx:
 // typed reads and writes, no SQL outside this file. Conditional writes carry
@@ -97,8 +98,18 @@ class PolicyStore {
     absl::StatusOr<std::vector<v1::Revision>> ListRevisions(
         const std::string& document_id, int64_t after_number, int limit,
         bool with_articles);
-    // Highest revision number of the document (0 when none).
-    absl::StatusOr<int64_t> MaxRevisionNumber(const std::string& document_id);
+    // Highest revision number of the document, of published revisions only
+    // when published_only (0 when none).
+    absl::StatusOr<int64_t> MaxRevisionNumber(const std::string& document_id,
+                                              bool published_only = false);
+
+    // Records that `editor` (a principal URI) wrote or changed the content
+    // of a revision; once per editor.
+    absl::Status AddEditor(const std::string& document_id, int64_t number,
+                           const std::string& editor);
+    // Everyone who wrote or changed the content of a revision, sorted.
+    absl::StatusOr<std::vector<std::string>> Editors(const std::string& document_id,
+                                                     int64_t number);
     // The published revision with the latest effective date <= on_iso (ties:
     // the higher number), or nullopt.
     absl::StatusOr<std::optional<v1::Revision>> PublishedInForce(

@@ -36,8 +36,12 @@ sed 's/定期的又は必要に応じて自己点検を実施する。外部監�
   "$ROOT/data/basic-policy-r8.txt" > "$amended"
 expect_ok "staff imports an amended draft as revision 2" "^2$" \
   cli --profile union-staff policy import basic-policy "$amended" --summary "第7の点検頻度を明確化"
-expect_fail "member cannot read the draft" "PERMISSION_DENIED" \
+expect_fail "member is told the draft does not exist, as for a missing revision" \
+  "NOT_FOUND.*has no revision 2" \
   cli --profile mito-member policy show basic-policy --revision 2
+expect_fail "member gets the same for a revision that does not exist" \
+  "NOT_FOUND.*has no revision 3" \
+  cli --profile mito-member policy show basic-policy --revision 3
 expect_fail "member cannot submit" "PERMISSION_DENIED" \
   cli --profile mito-member policy submit basic-policy 2
 expect_ok "staff submits" "" cli --profile union-staff policy submit basic-policy 2

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/policy_text.h"
 #include "common/proto_convert.h"
 #include "seccoord/v1/audit.grpc.pb.h"
@@ -155,6 +156,101 @@ class PolicyServiceTest : public seccoord::testing::DatabaseTest {
     return {out.entries().begin(), out.entries().end()};
   }
 
+  // What `who` gets on every path that names revision 3 of the basic
+  // policy: code and message of each call, the bytes of each answer, the
+  // revisions a listing shows and its next page token, the events of a
+  // watch. The same whether revision 3 is missing or a draft `who` may not
+  // read.
+  std::vector<std::string> AnswersOn3(const std::string& who) {
+    std::vector<std::string> answers;
+    auto note = [&](const grpc::Status& status, const google::protobuf::Message& response) {
+      answers.push_back(absl::StrCat(status.error_code(), " ", status.error_message(), " ",
+                                     status.ok() ? response.SerializeAsString() : ""));
+    };
+    auto stub = Stub(who);
+    {
+      v1::Revision out;
+      note(Get(who, "basic-policy", 3, &out), out);
+    }
+    for (auto [from, to] : {std::pair<int64_t, int64_t>{1, 3}, {3, 1}, {3, 3}}) {
+      v1::DiffRevisionsRequest r;
+      r.set_document_id("basic-policy");
+      r.set_from_number(from);
+      r.set_to_number(to);
+      v1::DiffRevisionsResponse out;
+      grpc::ClientContext ctx;
+      note(stub->DiffRevisions(&ctx, r, &out), out);
+    }
+    {
+      v1::AcknowledgeRevisionRequest r;
+      r.set_request_id(NewId());
+      r.set_document_id("basic-policy");
+      r.set_number(3);
+      v1::Acknowledgement out;
+      grpc::ClientContext ctx;
+      note(stub->AcknowledgeRevision(&ctx, r, &out), out);
+    }
+    {
+      v1::ListAcknowledgementsRequest r;
+      r.set_document_id("basic-policy");
+      r.set_number(3);
+      v1::ListAcknowledgementsResponse out;
+      grpc::ClientContext ctx;
+      note(stub->ListAcknowledgements(&ctx, r, &out), out);
+    }
+    {
+      v1::AddRevisionCommentRequest r;
+      r.set_request_id(NewId());
+      r.set_document_id("basic-policy");
+      r.set_number(3);
+      r.set_text("確認");
+      v1::RevisionComment out;
+      grpc::ClientContext ctx;
+      note(stub->AddRevisionComment(&ctx, r, &out), out);
+    }
+    {
+      v1::ListRevisionCommentsRequest r;
+      r.set_document_id("basic-policy");
+      r.set_number(3);
+      v1::ListRevisionCommentsResponse out;
+      grpc::ClientContext ctx;
+      note(stub->ListRevisionComments(&ctx, r, &out), out);
+    }
+    for (const std::string verb : {"submit", "approve", "withdraw"}) {
+      note(Transition(who, verb, "basic-policy", 3), v1::Revision());
+    }
+    note(PublishOnly(who, "basic-policy", 3, 2027, 4, 1), v1::Revision());
+    // Listings: what they show and whether they offer a next page.
+    for (int page_size : {1, 2, 0}) {
+      v1::ListRevisionsRequest r;
+      r.set_document_id("basic-policy");
+      r.set_page_size(page_size);
+      r.set_headers_only(true);
+      v1::ListRevisionsResponse out;
+      grpc::ClientContext ctx;
+      grpc::Status status = stub->ListRevisions(&ctx, r, &out);
+      std::string numbers;
+      for (const auto& revision : out.revisions()) absl::StrAppend(&numbers, revision.number(), ",");
+      answers.push_back(absl::StrCat(status.error_code(), " ", numbers, " ",
+                                     out.next_page_token().empty() ? "last" : "more"));
+    }
+    {
+      v1::GetDocumentRequest r;
+      r.set_document_id("basic-policy");
+      v1::Document out;
+      grpc::ClientContext ctx;
+      grpc::Status status = stub->GetDocument(&ctx, r, &out);
+      answers.push_back(absl::StrCat(status.error_code(), " latest ", out.latest_revision()));
+    }
+    grpc::Status watch;
+    std::string events;
+    for (const auto& e : Backlog(who, "basic-policy", &watch)) {
+      absl::StrAppend(&events, e.type(), "/", e.revision_number(), ",");
+    }
+    answers.push_back(absl::StrCat(watch.error_code(), " ", events));
+    return answers;
+  }
+
   std::unique_ptr<seccoord::testing::TestServer> server_;
   PolicyText seed_;
 };
@@ -198,7 +294,7 @@ TEST_P(PolicyServiceTest, EachRoleReadsWhatItsVisibilityAllows) {
   for (const auto& who : kEveryone) {
     const bool reads_drafts = who == "staff1" || who == "admin1" || who == "advisor1";
     EXPECT_EQ(Get(who, "basic-policy", 2).error_code(),
-              reads_drafts ? StatusCode::OK : StatusCode::PERMISSION_DENIED)
+              reads_drafts ? StatusCode::OK : StatusCode::NOT_FOUND)
         << "draft by '" << who << "'";
   }
   // The basic policy in force shows its ten articles and 附則 to a member.
@@ -422,6 +518,88 @@ TEST_P(PolicyServiceTest, BadInputNamesTheField) {
   grpc::ClientContext ctx2;
   EXPECT_EQ(Stub("staff1")->CreateRevision(&ctx2, r, &out).error_code(), StatusCode::NOT_FOUND);
   EXPECT_EQ(Get("staff1", "basic-policy", 99).error_code(), StatusCode::NOT_FOUND);
+}
+
+TEST_P(PolicyServiceTest, ADraftIsAnsweredExactlyLikeAMissingRevisionOnEveryPath) {
+  // A member and an anonymous caller ask about revision 3 before it exists,
+  // then once it is a draft.
+  const std::vector<std::string> callers = {"mito-member1", ""};
+  std::map<std::string, std::vector<std::string>> missing;
+  for (const auto& who : callers) missing[who] = AnswersOn3(who);
+  v1::Revision draft;
+  ASSERT_TRUE(Create("staff1", "basic-policy", 2, seed_, &draft).ok());
+  ASSERT_EQ(draft.number(), 3);
+  for (const auto& who : callers) {
+    const std::vector<std::string> with_draft = AnswersOn3(who);
+    ASSERT_EQ(with_draft.size(), missing[who].size());
+    for (size_t i = 0; i < with_draft.size(); ++i) {
+      EXPECT_EQ(with_draft[i], missing[who][i]) << "'" << who << "', path " << i;
+    }
+  }
+  EXPECT_EQ(Get("mito-member1", "basic-policy", 900000).error_code(), StatusCode::NOT_FOUND);
+  // A readable published revision stays readable, a draft is NOT_FOUND...
+  EXPECT_EQ(Get("mito-member1", "basic-policy", 1).error_code(), StatusCode::OK);
+  EXPECT_EQ(Get("mito-member1", "basic-policy", 3).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get("mito-member1", "basic-policy", 3).error_message(),
+            "number: document basic-policy has no revision 3");
+  // ...and the refusal is in the audit chain with the real reason; asking
+  // for a revision that does not exist is not a refusal.
+  bool draft_refusal = false, missing_refusal = false;
+  for (const auto& e : AuditEntries()) {
+    if (e.outcome() != v1::AUDIT_OUTCOME_DENIED || e.principal() != "seccoord://mito-city/member1" ||
+        e.method() != "/seccoord.v1.PolicyService/GetRevision") {
+      continue;
+    }
+    if (e.target() == "documents/basic-policy/revisions/3") {
+      draft_refusal |= e.status_code() == "NOT_FOUND" &&
+                       e.detail().find("it is DRAFT") != std::string::npos;
+    }
+    missing_refusal |= e.target() == "documents/basic-policy/revisions/900000";
+  }
+  EXPECT_TRUE(draft_refusal);
+  EXPECT_FALSE(missing_refusal);
+}
+
+TEST_P(PolicyServiceTest, APageTokenIsBoundToTheDocumentItListed) {
+  ASSERT_TRUE(Publish("standards", 1, seed_, 2026, 5, 1).ok());
+  v1::ListRevisionsRequest r;
+  r.set_document_id("standards");
+  r.set_page_size(1);
+  v1::ListRevisionsResponse first;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(Stub("mito-member1")->ListRevisions(&ctx, r, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  r.set_page_token(first.next_page_token());
+  v1::ListRevisionsResponse next;
+  grpc::ClientContext next_ctx;
+  ASSERT_TRUE(Stub("mito-member1")->ListRevisions(&next_ctx, r, &next).ok());
+  ASSERT_EQ(next.revisions_size(), 1);
+  EXPECT_EQ(next.revisions(0).number(), 2);
+  // The same token for another document's listing, or another filter.
+  for (const std::string doc : {"basic-policy", "procedures"}) {
+    r.set_document_id(doc);
+    grpc::ClientContext other_ctx;
+    auto other = Stub("staff1")->ListRevisions(&other_ctx, r, &next);
+    EXPECT_EQ(other.error_code(), StatusCode::INVALID_ARGUMENT) << doc;
+    EXPECT_EQ(other.error_message().rfind("page_token: was issued for a different query", 0), 0u)
+        << other.error_message();
+  }
+  r.set_document_id("standards");
+  r.set_headers_only(true);
+  grpc::ClientContext filter_ctx;
+  EXPECT_EQ(Stub("mito-member1")->ListRevisions(&filter_ctx, r, &next).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_P(PolicyServiceTest, AnUndefinedEnumValueIsRefusedNamingTheField) {
+  v1::ListRevisionsRequest r;
+  r.set_document_id("basic-policy");
+  r.set_state(static_cast<v1::RevisionState>(999));
+  v1::ListRevisionsResponse out;
+  grpc::ClientContext ctx;
+  auto status = Stub("mito-member1")->ListRevisions(&ctx, r, &out);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "state: 999 is not a valid RevisionState");
 }
 
 // Replicas share one database and keep no state but caches of immutable

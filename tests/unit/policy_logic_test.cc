@@ -77,6 +77,19 @@ class PolicyLogicTest : public seccoord::testing::DatabaseTest {
     return r;
   }
 
+  // A new title over the seed's articles for draft `n`, read at `etag`.
+  v1::UpdateRevisionRequest Edit(const std::string& doc, int64_t n, const std::string& etag,
+                                 const std::string& title) {
+    v1::UpdateRevisionRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_document_id(doc);
+    r.set_number(n);
+    r.set_etag(etag);
+    r.set_title(title);
+    SetArticles(seed_, r.mutable_articles());
+    return r;
+  }
+
   v1::TransitionRevisionRequest Transition(const std::string& doc, int64_t n) {
     v1::TransitionRevisionRequest r;
     r.set_request_id(NewRequestId());
@@ -151,9 +164,25 @@ class PolicyLogicTest : public seccoord::testing::DatabaseTest {
 };
 
 TEST_P(PolicyLogicTest, DocumentsAreListedByVisibility) {
+  // Readers of drafts see every document; the others a document of their
+  // visibility once it has a published revision, not before (a draft of
+  // standards shows nothing to a member).
   auto staff = logic_->ListDocuments(kStaff);
   ASSERT_TRUE(staff.ok()) << staff.status();
   EXPECT_EQ(staff->documents_size(), 3);
+  EXPECT_EQ(logic_->ListDocuments(kMito)->documents_size(), 0);
+  EXPECT_EQ(logic_->ListDocuments(Anonymous())->documents_size(), 0);
+  PublishText("basic-policy", seed_, {2026, 4, 1});
+  PublishText("procedures", seed_, {2026, 4, 1});
+  ASSERT_TRUE(logic_->CreateRevision(kStaff, DraftRequest("standards", 0, seed_)).ok());
+  auto before = logic_->ListDocuments(kMito);
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->documents_size(), 1);
+  EXPECT_EQ(before->documents(0).id(), "basic-policy");
+  EXPECT_EQ(logic_->ListDocuments(kAdvisor)->documents_size(), 3);
+  ASSERT_TRUE(logic_->SubmitRevision(kStaff, Transition("standards", 1)).ok());
+  ASSERT_TRUE(logic_->ApproveRevision(kAdmin1, Transition("standards", 1)).ok());
+  ASSERT_TRUE(logic_->PublishRevision(kAdmin1, Publish("standards", 1, {2026, 4, 1})).ok());
   auto member = logic_->ListDocuments(kMito);
   ASSERT_TRUE(member.ok());
   ASSERT_EQ(member->documents_size(), 2);
@@ -182,7 +211,7 @@ TEST_P(PolicyLogicTest, PublishesThroughTheStateMachineWithAHashChain) {
   auto by_author = MakeCaller("kasama-union", "staff1", Role::kUnionAdmin);
   auto self = logic_->ApproveRevision(by_author, Transition("basic-policy", 1));
   EXPECT_EQ(self.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(self.status().message().find("approver must differ from the author"),
+  EXPECT_NE(self.status().message().find("approver must differ from its author and every editor"),
             std::string::npos);
 
   auto approved = logic_->ApproveRevision(kAdmin1, Transition("basic-policy", 1));
@@ -248,6 +277,50 @@ TEST_P(PolicyLogicTest, EffectiveDateBeforeThePublishedOneIsRefusedAndNothingCha
   EXPECT_NE(bad.status().message().find("2026-02-30"), std::string::npos);
 }
 
+TEST_P(PolicyLogicTest, TheErrorSaysPublishedRevisionsTakeEffectInPublicationOrder) {
+  // Revision 1 takes effect 2027-04-01, revision 2 is published after it
+  // with an earlier date than 1's but later than today: refused, although
+  // revision 1 is not yet in force.
+  PublishText("basic-policy", seed_, {2027, 4, 1});
+  ASSERT_TRUE(logic_->CreateRevision(kStaff, DraftRequest("basic-policy", 1, seed_)).ok());
+  ASSERT_TRUE(logic_->SubmitRevision(kStaff, Transition("basic-policy", 2)).ok());
+  ASSERT_TRUE(logic_->ApproveRevision(kAdmin2, Transition("basic-policy", 2)).ok());
+  auto early = logic_->PublishRevision(kAdmin1, Publish("basic-policy", 2, {2027, 1, 1}));
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(early.status().message(),
+            "effective_date: 2027-01-01 is earlier than 2027-04-01, the effective date of "
+            "revision 1, published before it; published revisions take effect in publication "
+            "order, so the date must be 2027-04-01 or later");
+  // The same date as the one before is allowed.
+  EXPECT_TRUE(logic_->PublishRevision(kAdmin1, Publish("basic-policy", 2, {2027, 4, 1})).ok());
+}
+
+TEST_P(PolicyLogicTest, NobodyWhoEditedARevisionMayApproveIt) {
+  // staff1 drafts, admin2 rewrites the draft, staff1 submits: admin2 (an
+  // editor) and an admin staff1 may not approve, admin1 may.
+  ASSERT_TRUE(logic_->CreateRevision(kStaff, DraftRequest("standards", 0, seed_)).ok());
+  ASSERT_TRUE(logic_->UpdateRevision(kAdmin2, Edit("standards", 1, "1", "管理者による改訂")).ok());
+  ASSERT_TRUE(logic_->SubmitRevision(kStaff, Transition("standards", 1)).ok());
+  std::vector<std::string> editors;
+  ASSERT_TRUE(store_->Read([&](PolicyStore::Tx& tx) -> absl::Status {
+    SECCOORD_ASSIGN_OR_RETURN(editors, tx.Editors("standards", 1));
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(editors, (std::vector<std::string>{"seccoord://kasama-union/admin2",
+                                               "seccoord://kasama-union/staff1"}));
+
+  auto by_editor = logic_->ApproveRevision(kAdmin2, Transition("standards", 1));
+  EXPECT_EQ(by_editor.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(by_editor.status().message().find("wrote or edited revision 1"), std::string::npos);
+  auto by_author = logic_->ApproveRevision(
+      MakeCaller("kasama-union", "staff1", Role::kUnionAdmin), Transition("standards", 1));
+  EXPECT_EQ(by_author.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Get(kStaff, "standards", 1)->state(), v1::REVISION_STATE_IN_REVIEW);
+  auto approved = logic_->ApproveRevision(kAdmin1, Transition("standards", 1));
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->approver(), "seccoord://kasama-union/admin1");
+}
+
 TEST_P(PolicyLogicTest, RetryWithTheSameRequestIdDoesNothingTwice) {
   auto request = DraftRequest("basic-policy", 0, seed_);
   auto first = logic_->CreateRevision(kStaff, request);
@@ -279,13 +352,7 @@ TEST_P(PolicyLogicTest, StaleBaseRevisionAndStaleEtagAreAborted) {
   EXPECT_NE(stale.status().message().find("base_revision"), std::string::npos);
   EXPECT_EQ(MaxNumber("standards"), 1);
 
-  v1::UpdateRevisionRequest update;
-  update.set_request_id(NewRequestId());
-  update.set_document_id("standards");
-  update.set_number(1);
-  update.set_etag("1");
-  update.set_title("改訂");
-  SetArticles(seed_, update.mutable_articles());
+  v1::UpdateRevisionRequest update = Edit("standards", 1, "1", "改訂");
   auto updated = logic_->UpdateRevision(kStaff, update);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->title(), "改訂");
@@ -353,10 +420,14 @@ TEST_P(PolicyLogicTest, VisibilityAppliesOnEveryReadPath) {
   ASSERT_TRUE(member_list.ok());
   ASSERT_EQ(member_list->revisions_size(), 1);
   EXPECT_EQ(member_list->revisions(0).number(), 1);
-  EXPECT_EQ(Get(kMito, "basic-policy", 2).status().code(), absl::StatusCode::kPermissionDenied);
+  // A draft is answered like a revision that does not exist.
+  EXPECT_EQ(Get(kMito, "basic-policy", 2).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Get(kMito, "basic-policy", 2).status().message(),
+            "number: document basic-policy has no revision 2");
+  EXPECT_EQ(Get(kMito, "basic-policy", 3).status().message(),
+            "number: document basic-policy has no revision 3");
   EXPECT_EQ(logic_->ListRevisions(kAdvisor, list)->revisions_size(), 2);
-  EXPECT_EQ(Get(Anonymous(), "basic-policy", 2).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Get(Anonymous(), "basic-policy", 2).status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(Get(Anonymous(), "basic-policy", 1).ok());
 
   // Watch: the member sees the basic policy's publication only; the
@@ -481,9 +552,8 @@ TEST_P(PolicyLogicTest, DiffShowsTheChangedArticleAndLines) {
   EXPECT_TRUE(added);
   EXPECT_EQ(result->articles(1).number(), "附則");
   EXPECT_EQ(result->articles(1).kind(), v1::ARTICLE_CHANGE_KIND_REMOVED);
-  // The member may not diff against a draft.
-  EXPECT_EQ(logic_->DiffRevisions(kMito, diff).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  // The member may not diff against a draft: it is not found.
+  EXPECT_EQ(logic_->DiffRevisions(kMito, diff).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_P(PolicyLogicTest, CommentsOnDraftsOnly) {
@@ -672,6 +742,56 @@ TEST(ImmutableRowCacheTest, ContentIsFoundOnlyUnderItsHashAndStaysBounded) {
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(PolicyLogicTest);
+
+// A database made before editors were recorded (policy migrations 1–3)
+// keeps working: migration 4 records each stored revision's author as its
+// editor, so the four-eyes rule holds for drafts written before it.
+class PolicyEditorsMigrationTest : public seccoord::testing::DatabaseTest {};
+
+TEST_P(PolicyEditorsMigrationTest, RevisionsStoredBeforeItHaveTheirAuthorAsEditor) {
+  std::vector<db::Migration> before = PolicyMigrations();
+  ASSERT_GE(before.size(), 4u);
+  before.resize(3);
+  ASSERT_TRUE(db::ApplyMigrations(db(), "policy", before).ok());
+  ASSERT_TRUE(db::ApplyMigrations(db(), "requests", runtime::RequestLogMigrations()).ok());
+  v1::Revision old;
+  old.set_document_id("standards");
+  old.set_number(1);
+  old.set_state(v1::REVISION_STATE_IN_REVIEW);
+  old.set_title("旧");
+  old.add_articles()->set_number("第1");
+  old.set_author("seccoord://kasama-union/admin2");
+  old.set_etag("1");
+  {
+    auto tx = db().Begin(db::TxMode::kReadWrite);
+    ASSERT_TRUE(tx.ok()) << tx.status();
+    PolicyStore::Tx typed(**tx);
+    ASSERT_TRUE(typed.InsertRevision(old).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  ASSERT_TRUE(db::ApplyMigrations(db(), "policy", PolicyMigrations()).ok());
+
+  PolicyStore store(db());
+  std::vector<std::string> editors;
+  ASSERT_TRUE(store.Read([&](PolicyStore::Tx& tx) -> absl::Status {
+    SECCOORD_ASSIGN_OR_RETURN(editors, tx.Editors("standards", 1));
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(editors, std::vector<std::string>{"seccoord://kasama-union/admin2"});
+  int64_t now = 1'700'000'000'000'000;
+  PolicyLogic logic(store, Clock{[&] { return ++now; }, [] { return CivilDate{2026, 11, 25}; }},
+                    nullptr);
+  v1::TransitionRevisionRequest approve;
+  approve.set_request_id(NewRequestId());
+  approve.set_document_id("standards");
+  approve.set_number(1);
+  EXPECT_EQ(logic.ApproveRevision(kAdmin2, approve).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  approve.set_request_id(NewRequestId());
+  EXPECT_TRUE(logic.ApproveRevision(kAdmin1, approve).ok());
+}
+
+SECCOORD_INSTANTIATE_DATABASE_TEST(PolicyEditorsMigrationTest);
 
 }  // namespace
 }  // namespace seccoord::policy
