@@ -38,6 +38,42 @@ constexpr size_t kMaxCachedStatements = 256;
 using internal::Av;
 using internal::SqlSnippet;
 
+// What a failed call says about the database file itself.
+enum class FileTrouble {
+  kNone,
+  kReadOnly,    // SQLITE_READONLY: the file cannot be written
+  kDamaged,     // SQLITE_CORRUPT / SQLITE_NOTADB: malformed pages
+  kIoError,     // SQLITE_IOERR
+  kCannotOpen,  // SQLITE_CANTOPEN
+};
+
+FileTrouble FileTroubleOf(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_READONLY: return FileTrouble::kReadOnly;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return FileTrouble::kDamaged;
+    case SQLITE_IOERR: return FileTrouble::kIoError;
+    case SQLITE_CANTOPEN: return FileTrouble::kCannotOpen;
+    default: return FileTrouble::kNone;
+  }
+}
+
+// The tail of an error message saying what the operator must do.
+std::string_view FileTroubleHint(FileTrouble trouble) {
+  switch (trouble) {
+    case FileTrouble::kReadOnly:
+      return ": the database file cannot be written (read-only file, directory or file system)";
+    case FileTrouble::kDamaged:
+      return ": the database file is damaged; restore it from a backup";
+    case FileTrouble::kIoError:
+      return ": the database file cannot be read or written (I/O error)";
+    case FileTrouble::kCannotOpen:
+    case FileTrouble::kNone:
+      return "";
+  }
+  return "";
+}
+
 // Builds the status for a failed SQLite call on `db`. Reads the error text of
 // the connection, so call it before any further call on that connection.
 // `beginning`: the failure happened while starting a transaction, where a
@@ -81,21 +117,7 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what,
   std::string message = absl::StrCat("sqlite: ", Av(what), ": ", text ? text : "",
                                      " (code ", ext, ")");
   // Say what the operator must do about a database that cannot work.
-  switch (ext & 0xff) {
-    case SQLITE_READONLY:
-      message.append(": the database file cannot be written (read-only file, "
-                     "directory or file system)");
-      break;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      message.append(": the database file is damaged; restore it from a backup");
-      break;
-    case SQLITE_IOERR:
-      message.append(": the database file cannot be read or written (I/O error)");
-      break;
-    default:
-      break;
-  }
+  message.append(FileTroubleHint(FileTroubleOf(ext)));
   if (!sql.empty()) absl::StrAppend(&message, " in: ", SqlSnippet(sql));
   return absl::Status(code, message);
 }
@@ -210,6 +232,15 @@ class StatementReset {
   sqlite3_stmt* stmt_;
 };
 
+// Marks `conn` for closing after an error that says the file cannot work
+// (read-only, damaged, I/O), and remembers damage.
+void NoteFileTrouble(Conn& conn, int rc, const absl::Status& error) {
+  const FileTrouble trouble = FileTroubleOf(rc);
+  if (trouble == FileTrouble::kNone) return;
+  conn.discard = true;
+  if (trouble == FileTrouble::kDamaged) conn.damage = std::string(error.message());
+}
+
 absl::StatusOr<const Statement*> Prepare(Conn& conn, std::string_view sql) {
   auto it = conn.statements.find(sql);
   if (it != conn.statements.end()) return &it->second;
@@ -218,7 +249,11 @@ absl::StatusOr<const Statement*> Prepare(Conn& conn, std::string_view sql) {
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v3(conn.db, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
-  if (rc != SQLITE_OK) return SqliteError(conn.db, rc, "prepare", sql);
+  if (rc != SQLITE_OK) {
+    absl::Status error = SqliteError(conn.db, rc, "prepare", sql);
+    NoteFileTrouble(conn, rc, error);
+    return error;
+  }
   if (stmt == nullptr) {
     return absl::InvalidArgumentError("sqlite: empty statement");
   }
@@ -325,25 +360,6 @@ Value ColumnValue(sqlite3_stmt* stmt, int i) {
     }
     default:
       return std::monostate();
-  }
-}
-
-// Marks `conn` for closing after an error that says the file cannot work
-// (read-only, damaged, I/O), and remembers damage.
-void NoteFileTrouble(Conn& conn, int rc, const absl::Status& error) {
-  switch (rc & 0xff) {
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      conn.damage = std::string(error.message());
-      conn.discard = true;
-      break;
-    case SQLITE_READONLY:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-      conn.discard = true;
-      break;
-    default:
-      break;
   }
 }
 
@@ -596,13 +612,14 @@ void SqliteTransaction::End() {
 }
 
 // DATA_LOSS "sqlite: FILE is damaged (...)" for an error of opening or
-// checking an existing file that says it is damaged; other errors as they are.
-absl::Status NameDamage(const std::string& file, absl::Status error) {
-  constexpr std::string_view kDamaged = ": the database file is damaged";
-  const size_t at = std::string_view(error.message().data(), error.message().size()).find(kDamaged);
-  if (error.ok() || at == std::string_view::npos) return error;
-  return absl::DataLossError(absl::StrCat("sqlite: ", file, " is damaged (",
-                                          std::string(error.message().substr(0, at)),
+// checking an existing file when the statement found the file damaged
+// (NoteFileTrouble marked `conn`); other errors as they are.
+absl::Status NameDamage(const std::string& file, const Conn& conn, absl::Status error) {
+  if (error.ok() || conn.damage.empty()) return error;
+  const std::string_view hint = FileTroubleHint(FileTrouble::kDamaged);
+  std::string_view detail(error.message().data(), error.message().size());
+  detail = detail.substr(0, detail.find(hint));
+  return absl::DataLossError(absl::StrCat("sqlite: ", file, " is damaged (", Av(detail),
                                           "): restore it from a backup"));
 }
 
@@ -612,7 +629,7 @@ absl::Status NameDamage(const std::string& file, absl::Status error) {
 absl::Status CheckIntegrity(Conn& conn, const std::string& file) {
   std::vector<Row> rows;
   absl::Status ran = Run(conn, "PRAGMA quick_check(5)", {}, false, &rows, nullptr);
-  if (!ran.ok()) return NameDamage(file, std::move(ran));
+  if (!ran.ok()) return NameDamage(file, conn, std::move(ran));
   if (rows.size() == 1 && rows[0].Text(0) == "ok") return absl::OkStatus();
   std::string problems;
   for (const Row& row : rows) {
@@ -650,7 +667,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
   } else {
     // WAL is a property of the file: set it once.
     std::vector<Row> rows;
-    SECCOORD_RETURN_IF_ERROR(NameDamage(file, Run(*first, "PRAGMA journal_mode = WAL", {},
+    SECCOORD_RETURN_IF_ERROR(NameDamage(file, *first, Run(*first, "PRAGMA journal_mode = WAL", {},
                                                   false, &rows, nullptr,
                                                   /*beginning=*/true)));
     if (rows.empty() || absl::AsciiStrToLower(rows[0].Text(0)) != "wal") {

@@ -112,20 +112,26 @@ absl::StatusOr<Principal> RpcGuard::IdentifyPeer(
   return principal;
 }
 
-absl::Status RpcGuard::DenyAtDoor(std::string_view principal,
-                                  std::string_view full_method,
-                                  const absl::Status& status) {
+void RpcGuard::AppendDoorRecord(std::string_view principal, std::string_view full_method,
+                                AuditOutcome outcome, const absl::Status& status,
+                                std::string_view what) {
   AuditRecord record;
   record.principal = std::string(principal);
   record.method = std::string(full_method);
-  record.outcome = AuditOutcome::kDenied;
+  record.outcome = outcome;
   record.status_code = std::string(StatusCodeName(status.code()));
   record.detail = std::string(status.message());
   absl::StatusOr<AuditEntry> appended = audit_.Append(record);
   if (!appended.ok()) {
-    LogServerEvent("error", absl::StrCat("audit append failed for a denial: ",
+    LogServerEvent("error", absl::StrCat("audit append failed for ", Av(what), ": ",
                                          appended.status().ToString()));
   }
+}
+
+absl::Status RpcGuard::DenyAtDoor(std::string_view principal,
+                                  std::string_view full_method,
+                                  const absl::Status& status) {
+  AppendDoorRecord(principal, full_method, AuditOutcome::kDenied, status, "a denial");
   return status;
 }
 
@@ -184,17 +190,8 @@ grpc::Status RpcGuard::RefuseUnparsableRequest(grpc::ServerContextBase* context,
       "request type)"));
   std::shared_ptr<const grpc::AuthContext> auth_context = context->auth_context();
   absl::StatusOr<Principal> who = IdentifyPeer(auth_context.get(), /*allow_anonymous=*/true);
-  AuditRecord record;
-  record.principal = who.ok() ? who->Uri() : std::string(kUnidentifiedPrincipalName);
-  record.method = std::string(full_method);
-  record.outcome = AuditOutcome::kFailed;
-  record.status_code = std::string(StatusCodeName(refusal.code()));
-  record.detail = std::string(refusal.message());
-  absl::StatusOr<AuditEntry> appended = audit_.Append(record);
-  if (!appended.ok()) {
-    LogServerEvent("error", absl::StrCat("audit append failed for an unparsable request: ",
-                                         appended.status().ToString()));
-  }
+  AppendDoorRecord(who.ok() ? who->Uri() : std::string(kUnidentifiedPrincipalName), full_method,
+                   AuditOutcome::kFailed, refusal, "an unparsable request");
   return ToGrpcStatus(refusal);
 }
 

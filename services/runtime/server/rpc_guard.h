@@ -160,6 +160,11 @@ class RpcGuard {
   absl::StatusOr<Principal> IdentifyPeer(const grpc::AuthContext* auth_context,
                                          bool allow_anonymous);
 
+  // Appends an entry for a call refused before any handler ran (the door,
+  // an unparsable request); an append failure is logged naming `what`.
+  void AppendDoorRecord(std::string_view principal, std::string_view full_method,
+                        AuditOutcome outcome, const absl::Status& status, std::string_view what);
+
   // Writes a DENIED entry for a refusal at the door and returns `status`.
   absl::Status DenyAtDoor(std::string_view principal,
                           std::string_view full_method,

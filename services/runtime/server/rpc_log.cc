@@ -77,8 +77,7 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
     const grpc::StatusCode code = status.error_code();
     if ((code == grpc::StatusCode::OK || code == grpc::StatusCode::UNKNOWN) &&
         context_ != nullptr && context_->IsCancelled()) {
-      return context_->deadline() <= std::chrono::system_clock::now() ? "DEADLINE_EXCEEDED"
-                                                                       : "CANCELLED";
+      return StatusCodeName(static_cast<absl::StatusCode>(EndedByClientCode(*context_)));
     }
     return StatusCodeName(static_cast<absl::StatusCode>(code));
   }
@@ -91,6 +90,12 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
 };
 
 }  // namespace
+
+grpc::StatusCode EndedByClientCode(const grpc::ServerContextBase& context) {
+  return context.deadline() <= std::chrono::system_clock::now()
+             ? grpc::StatusCode::DEADLINE_EXCEEDED
+             : grpc::StatusCode::CANCELLED;
+}
 
 void WriteLineToStderr(std::string_view line) {
   std::string buffer(line);

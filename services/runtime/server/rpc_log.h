@@ -21,7 +21,9 @@
 #ifndef SECCOORD_SERVICES_RUNTIME_SERVER_RPC_LOG_H_
 #define SECCOORD_SERVICES_RUNTIME_SERVER_RPC_LOG_H_
 
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/server_interceptor.h>
+#include <grpcpp/support/status.h>
 
 #include <functional>
 #include <memory>
@@ -31,6 +33,12 @@
 #include "absl/time/time.h"
 
 namespace seccoord::runtime {
+
+// How a call the client ended (cancelled it, or let its deadline pass)
+// ended from the client's side: DEADLINE_EXCEEDED when the call's deadline
+// has passed, else CANCELLED. Shared by the watch loop (serve.h), which
+// returns it, and the request log, which records it.
+grpc::StatusCode EndedByClientCode(const grpc::ServerContextBase& context);
 
 // Where log lines go; each call gets one complete line without its newline.
 using LogSink = std::function<void(std::string_view line)>;

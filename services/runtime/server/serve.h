@@ -35,6 +35,7 @@
 #include "services/runtime/mutation.h"
 #include "services/runtime/server/enum_fields.h"
 #include "services/runtime/server/rpc_guard.h"
+#include "services/runtime/server/rpc_log.h"
 
 namespace seccoord::runtime {
 
@@ -96,14 +97,13 @@ grpc::Status ServeMutation(RpcGuard& guard, grpc::ServerContext* context,
 }
 
 // How a watch stream whose client went away ended, for the status it
-// returns (which the request log records): DEADLINE_EXCEEDED when the call's
-// deadline has passed, else CANCELLED. Never OK: the stream did not end by
-// its own choice.
+// returns (which the request log records): EndedByClientCode (rpc_log.h).
+// Never OK: the stream did not end by its own choice.
 inline grpc::Status EndedByClient(const grpc::ServerContext& context) {
-  if (context.deadline() <= std::chrono::system_clock::now()) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "watch deadline reached");
-  }
-  return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled by the client");
+  const grpc::StatusCode code = EndedByClientCode(context);
+  return grpc::Status(code, code == grpc::StatusCode::DEADLINE_EXCEEDED
+                                ? "watch deadline reached"
+                                : "watch cancelled by the client");
 }
 
 // The loop of a resumable watch stream (after authorization). Events are
