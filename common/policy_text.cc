@@ -1267,8 +1267,7 @@ absl::StatusOr<ParsedPolicy> Parser::Parse(std::string_view text) {
   size_t heading_above_line = std::string_view::npos;
   if (!declaration && first < first_supplementary) {
     if (preamble_end > after_title && IsBracketHeadingLine(Text(preamble_end - 1)) &&
-        MatchArticle(first, nullptr, nullptr, true) &&
-        MatchArticle(first, nullptr, nullptr, true)->form != ArticleForm::kSection) {
+        MatchArticle(first, nullptr, nullptr, true).has_value()) {
       heading_above_line = --preamble_end;
     }
     if (preamble_end > after_title && preamble_end != contents_end) {

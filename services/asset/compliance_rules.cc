@@ -213,11 +213,8 @@ const ComplianceRule* FindComplianceRule(std::string_view id) {
 }
 
 int ComplianceRuleIndex(std::string_view id) {
-  const auto& rules = ComplianceRules();
-  for (size_t i = 0; i < rules.size(); ++i) {
-    if (rules[i].id == id) return static_cast<int>(i);
-  }
-  return -1;
+  const ComplianceRule* rule = FindComplianceRule(id);
+  return rule == nullptr ? -1 : static_cast<int>(rule - ComplianceRules().data());
 }
 
 std::vector<v1::Finding> EvaluateAsset(const v1::Asset& asset, const AssetLookup& lookup) {
