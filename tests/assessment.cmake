@@ -10,6 +10,14 @@ if(TARGET seccoord_assessment_core)
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/status_test.cc
     LIBS seccoord_assessment_core
     LABELS unit)
+  seccoord_add_test(assessment_store_test
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/assessment_store_test.cc
+    LIBS seccoord_assessment_core seccoord_test_support
+    LABELS unit store)
+  seccoord_add_test(peer_facts_test
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/peer_facts_test.cc
+    LIBS seccoord_assessment_core seccoord_test_support
+    LABELS unit store)
   seccoord_add_test(assessment_logic_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/assessment_logic_test.cc
     LIBS seccoord_assessment_core seccoord_test_support

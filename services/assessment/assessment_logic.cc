@@ -184,7 +184,8 @@ AssessmentLogic::AssessmentLogic(AssessmentStore& store, PolicyPeer& policy, Ass
       clock_(std::move(clock)),
       notifier_(notifier),
       auditor_(std::move(auditor)),
-      status_config_(std::move(status)) {}
+      status_config_(std::move(status)),
+      peer_facts_(store) {}
 
 template <typename Response>
 absl::StatusOr<Response> AssessmentLogic::Idempotent(

@@ -33,7 +33,8 @@
 // a slow peer must not hold the database's write lock.
 //
 // Thread-safety: safe from many threads; all state lives in the store, plus
-// a mutex-guarded cache of immutable checklists.
+// a mutex-guarded cache of immutable checklists and the peer facts decoded
+// in memory (peer_facts.h).
 #ifndef SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_LOGIC_H_
 #define SECCOORD_SERVICES_ASSESSMENT_ASSESSMENT_LOGIC_H_
 
@@ -50,6 +51,7 @@
 #include "absl/time/time.h"
 #include "seccoord/v1/assessment.pb.h"
 #include "services/assessment/assessment_store.h"
+#include "services/assessment/peer_facts.h"
 #include "services/assessment/peers.h"
 #include "services/assessment/workflow.h"
 #include "services/runtime/auth/caller.h"
@@ -230,10 +232,12 @@ class AssessmentLogic {
   };
   // True when a fact was never read, its last read failed, or it is older
   // than three refresh periods.
-  bool IsStale(const std::optional<AssessmentStore::Tx::PeerFact>& fact);
-  DocumentsFact DocumentsFactOf(const std::optional<AssessmentStore::Tx::PeerFact>& documents);
-  // Adds the peer facts to a status read, and the figures of the day.
-  void ApplyPeerFacts(const std::optional<AssessmentStore::Tx::PeerFact>& findings,
+  bool IsStale(bool ok, int64_t as_of_us);
+  DocumentsFact DocumentsFactOf(const DocumentsFactRead* documents);
+  // Adds the peer facts to a status read (`findings` may be null: never
+  // read), and the figures of the day. `totals_only`: the findings without
+  // their counts per rule (a federation row).
+  void ApplyPeerFacts(const FindingsFact* findings, bool totals_only,
                       const DocumentsFact& documents, v1::OrganizationStatus* status);
   // Validates a status request's fiscal year (0 = the current one).
   absl::StatusOr<int> StatusFiscalYear(int requested);
@@ -252,6 +256,10 @@ class AssessmentLogic {
   runtime::EventNotifier* notifier_;
   runtime::MutationAuditor auditor_;
   StatusConfig status_config_;
+
+  // The facts read from the peers, decoded once (written by the refresher
+  // through RefreshFindings / RefreshDocuments, read by every status read).
+  PeerFactCache peer_facts_;
 
   std::mutex checklists_mu_;
   std::map<std::string, std::shared_ptr<const v1::Checklist>> checklists_;  // by version

@@ -2,7 +2,9 @@
 // change, the reads of status, federation and comparison, and the refresh
 // of the facts read from peers (assessment_logic.h says what each does).
 #include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_convert.h"
@@ -19,8 +21,6 @@ namespace {
 
 using runtime::Caller;
 
-constexpr char kFindingsFact[] = "findings";
-constexpr char kDocumentsFact[] = "documents";
 constexpr int kDefaultTrendYears = 5;
 constexpr int kMaxTrendYears = 10;
 constexpr int kMaxAdviceOfAssessment = 10000;
@@ -81,22 +81,19 @@ absl::StatusOr<int> AssessmentLogic::StatusFiscalYear(int requested) {
   return requested;
 }
 
-bool AssessmentLogic::IsStale(const std::optional<AssessmentStore::Tx::PeerFact>& fact) {
+bool AssessmentLogic::IsStale(bool ok, int64_t as_of_us) {
   const int64_t stale_after = 3 * absl::ToInt64Microseconds(status_config_.refresh_period);
-  return !fact || !fact->ok || fact->as_of_us == 0 ||
-         clock_.now_us() - fact->as_of_us > stale_after;
+  return !ok || as_of_us == 0 || clock_.now_us() - as_of_us > stale_after;
 }
 
 AssessmentLogic::DocumentsFact AssessmentLogic::DocumentsFactOf(
-    const std::optional<AssessmentStore::Tx::PeerFact>& documents) {
+    const DocumentsFactRead* documents) {
   DocumentsFact out;
-  out.stale = IsStale(documents);
-  if (!documents || documents->body.empty()) return out;
-  v1::ListDocumentsResponse docs;
-  if (!db::DecodeProtoColumn(documents->body, &docs, "policy documents").ok()) return out;
+  out.stale = documents == nullptr || IsStale(documents->ok, documents->as_of_us);
+  if (documents == nullptr || !documents->has_documents) return out;
   out.as_of_us = documents->as_of_us;
   const CivilDate today = clock_.today();
-  for (const auto& d : docs.documents()) {
+  for (const auto& d : documents->documents.documents()) {
     if (d.id() == kBasicPolicyDocument) out.revision_in_force = d.revision_in_force();
     if (d.review_due().year() == 0 ||
         !IsValidCivilDate(d.review_due().year(), d.review_due().month(), d.review_due().day()) ||
@@ -113,21 +110,18 @@ AssessmentLogic::DocumentsFact AssessmentLogic::DocumentsFactOf(
   return out;
 }
 
-void AssessmentLogic::ApplyPeerFacts(const std::optional<AssessmentStore::Tx::PeerFact>& findings,
+void AssessmentLogic::ApplyPeerFacts(const FindingsFact* findings, bool totals_only,
                                      const DocumentsFact& documents,
                                      v1::OrganizationStatus* status) {
-  status->set_asset_findings_stale(IsStale(findings));
-  if (findings && !findings->body.empty()) {
-    v1::FindingsSummary summary;
-    if (db::DecodeProtoColumn(findings->body, &summary, "findings summary").ok()) {
-      *status->mutable_asset_findings() = std::move(summary);
-      status->set_asset_findings_time_us(findings->as_of_us);
-    }
+  status->set_asset_findings_stale(findings == nullptr ||
+                                   IsStale(findings->ok, findings->as_of_us));
+  if (findings != nullptr && findings->has_summary) {
+    *status->mutable_asset_findings() = totals_only ? findings->totals : findings->summary;
+    status->set_asset_findings_time_us(findings->as_of_us);
   }
   status->set_documents_stale(documents.stale);
   status->set_documents_time_us(documents.as_of_us);
   status->set_revision_in_force(documents.revision_in_force);
-  for (const auto& review : documents.review_due) *status->add_documents_review_due() = review;
   status->set_checklist_outdated(status->has_assessment() && status->revision_in_force() > 0 &&
                                  status->checklist_revision() < status->revision_in_force());
   CompleteAtRead(clock_.today(), clock_.now_us(), status);
@@ -140,31 +134,37 @@ absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
   SECCOORD_RETURN_IF_ERROR(ValidateText("organization", organization, 64, false));
   SECCOORD_ASSIGN_OR_RETURN(int fiscal_year, StatusFiscalYear(request.fiscal_year()));
   v1::OrganizationStatus status;
-  std::optional<AssessmentStore::Tx::PeerFact> findings, documents;
   bool known = std::find(status_config_.organizations.begin(), status_config_.organizations.end(),
                          organization) != status_config_.organizations.end();
-  SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
-    SECCOORD_ASSIGN_OR_RETURN(auto row, tx.GetStatus(organization, fiscal_year));
-    if (row) {
-      status = *std::move(row);
-      known = true;
-    }
-    if (!known) {
-      // An organisation of no year at all is unknown (a typo), not empty.
-      SECCOORD_ASSIGN_OR_RETURN(known, tx.HasStatus(organization));
-    }
-    if (!known) return absl::OkStatus();
-    SECCOORD_ASSIGN_OR_RETURN(findings, tx.GetPeerFact(kFindingsFact, organization));
-    SECCOORD_ASSIGN_OR_RETURN(documents, tx.GetPeerFact(kDocumentsFact, ""));
-    return absl::OkStatus();
-  }));
+  // One statement, and a second only for an organisation without this
+  // year's row: statements of their own, no snapshot to share.
+  SECCOORD_RETURN_IF_ERROR(store_.Read(
+      [&](AssessmentStore::Tx& tx) -> absl::Status {
+        SECCOORD_ASSIGN_OR_RETURN(auto row, tx.GetStatus(organization, fiscal_year));
+        if (row) {
+          status = *std::move(row);
+          known = true;
+        }
+        if (!known) {
+          // An organisation of no year at all is unknown (a typo), not empty.
+          SECCOORD_ASSIGN_OR_RETURN(known, tx.HasStatus(organization));
+        }
+        return absl::OkStatus();
+      },
+      db::TxMode::kReadOnlyPerStatement));
   if (!known) {
     return absl::NotFoundError(
         absl::StrCat("organization: no organisation ", organization, " in the federation"));
   }
+  SECCOORD_ASSIGN_OR_RETURN(std::shared_ptr<const FindingsFact> findings,
+                            peer_facts_.Findings(organization));
+  SECCOORD_ASSIGN_OR_RETURN(std::shared_ptr<const DocumentsFactRead> documents,
+                            peer_facts_.Documents());
   status.set_organization(organization);
   status.set_fiscal_year(fiscal_year);
-  ApplyPeerFacts(findings, DocumentsFactOf(documents), &status);
+  const DocumentsFact documents_fact = DocumentsFactOf(documents.get());
+  ApplyPeerFacts(findings.get(), /*totals_only=*/false, documents_fact, &status);
+  for (const auto& review : documents_fact.review_due) *status.add_documents_review_due() = review;
   return status;
 }
 
@@ -183,13 +183,12 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
                             runtime::DecodePageToken("federation", request, request.page_token()));
   // The page's organisations first (names only), then their rows: the
   // year's decoded, the trend from columns only, so a page costs one row
-  // per organisation and year and decodes no answer.
+  // per organisation and year and decodes no answer; the peer facts come
+  // decoded from memory.
   std::vector<std::string> page;
   bool more = false;
   std::vector<v1::OrganizationStatus> rows;
   std::vector<TrendRow> trend_rows;
-  std::vector<std::pair<std::string, AssessmentStore::Tx::PeerFact>> findings;
-  std::optional<AssessmentStore::Tx::PeerFact> documents;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
     // The configured organisations and the next page_size + 1 with rows
     // after the cursor: enough to fill the page and know whether more follow.
@@ -209,19 +208,28 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
     if (page.empty()) return absl::OkStatus();
     const std::string& from = page.front();
     const std::string& to = page.back();
-    SECCOORD_ASSIGN_OR_RETURN(rows, tx.ListStatus(fiscal_year, fiscal_year, from, to));
+    SECCOORD_ASSIGN_OR_RETURN(rows, tx.ListStatusOfYear(fiscal_year, from, to));
     SECCOORD_ASSIGN_OR_RETURN(trend_rows, tx.ListTrend(first, fiscal_year, from, to));
-    SECCOORD_ASSIGN_OR_RETURN(findings, tx.ListPeerFacts(kFindingsFact, from, to));
-    SECCOORD_ASSIGN_OR_RETURN(documents, tx.GetPeerFact(kDocumentsFact, ""));
     return absl::OkStatus();
   }));
-  std::map<std::string, v1::OrganizationStatus*> row_of;
-  for (auto& r : rows) row_of[r.organization()] = &r;
-  std::map<std::pair<std::string, int>, const TrendRow*> trend_of;
-  for (const auto& t : trend_rows) trend_of[{t.organization, t.fiscal_year}] = &t;
-  std::map<std::string, const AssessmentStore::Tx::PeerFact*> findings_of;
-  for (const auto& [key, fact] : findings) findings_of[key] = &fact;
-  const DocumentsFact documents_fact = DocumentsFactOf(documents);
+  std::map<std::string, std::shared_ptr<const FindingsFact>> findings;
+  if (!page.empty()) {
+    SECCOORD_ASSIGN_OR_RETURN(findings, peer_facts_.FindingsBetween(page.front(), page.back()));
+  }
+  SECCOORD_ASSIGN_OR_RETURN(std::shared_ptr<const DocumentsFactRead> documents,
+                            peer_facts_.Documents());
+  // Walk the rows and trend points beside the page, all in byte order (the
+  // page's order; a PostgreSQL collation may sort the SQL rows otherwise).
+  std::sort(rows.begin(), rows.end(),
+            [](const v1::OrganizationStatus& a, const v1::OrganizationStatus& b) {
+              return a.organization() < b.organization();
+            });
+  std::sort(trend_rows.begin(), trend_rows.end(), [](const TrendRow& a, const TrendRow& b) {
+    return std::tie(a.organization, a.fiscal_year) < std::tie(b.organization, b.fiscal_year);
+  });
+  auto row = rows.begin();
+  auto point_row = trend_rows.begin();
+  const DocumentsFact documents_fact = DocumentsFactOf(documents.get());
   v1::FederationStatus out;
   out.set_fiscal_year(fiscal_year);
   out.set_first_fiscal_year(first);
@@ -229,32 +237,39 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   out.set_documents_time_us(documents_fact.as_of_us);
   out.set_documents_stale(documents_fact.stale);
   if (more) out.set_next_page_token(runtime::EncodePageToken("federation", request, page.back()));
+  out.mutable_organizations()->Reserve(static_cast<int>(page.size()));
+  out.mutable_trends()->Reserve(static_cast<int>(page.size()));
   for (const std::string& org : page) {
     v1::OrganizationStatus* s = out.add_organizations();
-    if (auto it = row_of.find(org); it != row_of.end()) *s = std::move(*it->second);
+    while (row != rows.end() && row->organization() < org) ++row;
+    if (row != rows.end() && row->organization() == org) *s = std::move(*row);
     s->set_organization(org);
     s->set_fiscal_year(fiscal_year);
-    auto f = findings_of.find(org);
-    ApplyPeerFacts(f == findings_of.end() ? std::nullopt
-                                          : std::optional<AssessmentStore::Tx::PeerFact>(*f->second),
+    auto f = findings.find(org);
+    ApplyPeerFacts(f == findings.end() ? nullptr : f->second.get(), /*totals_only=*/true,
                    documents_fact, s);
     // One row per organisation: the chapters and due dates stay in its own
     // status (GetOrganizationStatus).
     s->clear_chapters();
     s->clear_remediation_due_dates();
-    s->mutable_asset_findings()->clear_by_rule();
-    s->clear_documents_review_due();
     v1::OrganizationTrend* trend = out.add_trends();
     trend->set_organization(org);
+    while (point_row != trend_rows.end() && point_row->organization < org) ++point_row;
     for (int fy = first; fy <= fiscal_year; ++fy) {
       v1::TrendPoint* point = trend->add_points();
       point->set_fiscal_year(fy);
-      auto t = trend_of.find({org, fy});
-      if (t == trend_of.end()) continue;
+      while (point_row != trend_rows.end() && point_row->organization == org &&
+             point_row->fiscal_year < fy) {
+        ++point_row;
+      }
+      if (point_row == trend_rows.end() || point_row->organization != org ||
+          point_row->fiscal_year != fy) {
+        continue;
+      }
       point->set_has_assessment(true);
-      point->set_state(t->second->state);
-      point->set_implementation_rate(t->second->implementation_rate);
-      point->set_has_rate(t->second->has_rate);
+      point->set_state(point_row->state);
+      point->set_implementation_rate(point_row->implementation_rate);
+      point->set_has_rate(point_row->has_rate);
     }
   }
   return out;
@@ -301,19 +316,13 @@ absl::Status AssessmentLogic::RefreshFindings(const std::vector<std::string>& or
     auto summary = assets_.FindingsSummary(org);
     const int64_t now = clock_.now_us();
     if (!summary.ok()) first_error.Update(summary.status());
-    absl::Status recorded = store_.Write([&](AssessmentStore::Tx& tx) {
-      return tx.RecordPeerFact(kFindingsFact, org, summary.ok(), now,
-                               summary.ok() ? db::EncodeProtoColumn(*summary) : "");
-    });
-    first_error.Update(recorded);
+    first_error.Update(peer_facts_.RecordFindings(org, now, summary.ok() ? &*summary : nullptr));
     // A peer that is down fails every organisation the same way: one try
     // per period is enough to say so.
     if (!summary.ok() && (summary.status().code() == absl::StatusCode::kUnavailable ||
                           summary.status().code() == absl::StatusCode::kDeadlineExceeded)) {
       for (size_t rest = i + 1; rest < organizations.size(); ++rest) {
-        first_error.Update(store_.Write([&](AssessmentStore::Tx& tx) {
-          return tx.RecordPeerFact(kFindingsFact, organizations[rest], false, now, "");
-        }));
+        first_error.Update(peer_facts_.RecordFindings(organizations[rest], now, nullptr));
       }
       break;
     }
@@ -328,10 +337,7 @@ absl::Status AssessmentLogic::RefreshDocuments() {
   if (documents.ok()) {
     for (auto& d : *documents) *body.add_documents() = std::move(d);
   }
-  SECCOORD_RETURN_IF_ERROR(store_.Write([&](AssessmentStore::Tx& tx) {
-    return tx.RecordPeerFact(kDocumentsFact, "", documents.ok(), now,
-                             documents.ok() ? db::EncodeProtoColumn(body) : "");
-  }));
+  SECCOORD_RETURN_IF_ERROR(peer_facts_.RecordDocuments(now, documents.ok() ? &body : nullptr));
   return documents.status();
 }
 

@@ -159,6 +159,25 @@ std::vector<db::Migration> AssessmentMigrations() {
            " body TEXT NOT NULL,"
            " PRIMARY KEY (kind, fact_key))",
        }},
+      {3,
+       "federation rows: trend index, row bodies, organisations",
+       {
+           // ListTrend reads only these columns: a federation page's trend
+           // is then an index range, never a fetch of the rows' bodies.
+           "CREATE INDEX status_trend ON assessment_status"
+           " (organization, fiscal_year, state, has_rate, rate_ppm)",
+           // The row as a federation page shows it (no chapters): a page
+           // decodes 100 of these, not 100 whole statuses. '' in rows
+           // written before this migration: ListStatusOfYear falls back to
+           // the body.
+           "ALTER TABLE assessment_status ADD COLUMN row_body TEXT NOT NULL DEFAULT ''",
+           // One row per organisation with a summary row: a page's
+           // organisations are an index range of it, not a DISTINCT over
+           // every year's rows.
+           "CREATE TABLE assessment_status_organizations (organization TEXT PRIMARY KEY)",
+           "INSERT INTO assessment_status_organizations (organization)"
+           " SELECT DISTINCT organization FROM assessment_status",
+       }},
   };
 }
 
@@ -437,19 +456,27 @@ absl::StatusOr<std::vector<v1::AssessmentEvent>> AssessmentStore::Tx::EventsAfte
 // ---- status
 
 absl::Status AssessmentStore::Tx::UpsertStatus(const v1::OrganizationStatus& status) {
+  v1::OrganizationStatus row = status;
+  row.clear_chapters();
+  SECCOORD_RETURN_IF_ERROR(
+      tx_.Execute("INSERT INTO assessment_status (organization, fiscal_year, assessment_id,"
+                  " state, has_rate, rate_ppm, update_time_us, body, row_body)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                  " ON CONFLICT (organization, fiscal_year) DO UPDATE SET"
+                  " assessment_id = excluded.assessment_id, state = excluded.state,"
+                  " has_rate = excluded.has_rate, rate_ppm = excluded.rate_ppm,"
+                  " update_time_us = excluded.update_time_us, body = excluded.body,"
+                  " row_body = excluded.row_body",
+                  {status.organization(), static_cast<int64_t>(status.fiscal_year()),
+                   status.assessment_id(), static_cast<int64_t>(status.state()),
+                   static_cast<int64_t>(status.counts().has_rate() ? 1 : 0),
+                   static_cast<int64_t>(std::llround(status.counts().implementation_rate() * 1e6)),
+                   status.update_time_us(), EncodeProtoColumn(status), EncodeProtoColumn(row)})
+          .status());
   return tx_
-      .Execute("INSERT INTO assessment_status (organization, fiscal_year, assessment_id,"
-               " state, has_rate, rate_ppm, update_time_us, body)"
-               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-               " ON CONFLICT (organization, fiscal_year) DO UPDATE SET"
-               " assessment_id = excluded.assessment_id, state = excluded.state,"
-               " has_rate = excluded.has_rate, rate_ppm = excluded.rate_ppm,"
-               " update_time_us = excluded.update_time_us, body = excluded.body",
-               {status.organization(), static_cast<int64_t>(status.fiscal_year()),
-                status.assessment_id(), static_cast<int64_t>(status.state()),
-                static_cast<int64_t>(status.counts().has_rate() ? 1 : 0),
-                static_cast<int64_t>(std::llround(status.counts().implementation_rate() * 1e6)),
-                status.update_time_us(), EncodeProtoColumn(status)})
+      .Execute("INSERT INTO assessment_status_organizations (organization) VALUES ($1)"
+               " ON CONFLICT (organization) DO NOTHING",
+               {status.organization()})
       .status();
 }
 
@@ -462,15 +489,15 @@ absl::StatusOr<std::optional<v1::OrganizationStatus>> AssessmentStore::Tx::GetSt
   return DecodeFirst<v1::OrganizationStatus>(rows, "status");
 }
 
-absl::StatusOr<std::vector<v1::OrganizationStatus>> AssessmentStore::Tx::ListStatus(
-    int first_fiscal_year, int last_fiscal_year, const std::string& from_org,
-    const std::string& to_org) {
-  std::string sql = "SELECT body FROM assessment_status WHERE fiscal_year >= $1"
-                    " AND fiscal_year <= $2";
-  db::Params params = {static_cast<int64_t>(first_fiscal_year),
-                       static_cast<int64_t>(last_fiscal_year)};
+absl::StatusOr<std::vector<v1::OrganizationStatus>> AssessmentStore::Tx::ListStatusOfYear(
+    int fiscal_year, const std::string& from_org, const std::string& to_org) {
+  // fiscal_year = $1 and an organisation range: the status_by_year index.
+  std::string sql =
+      "SELECT CASE WHEN row_body = '' THEN body ELSE row_body END"
+      " FROM assessment_status WHERE fiscal_year = $1";
+  db::Params params = {static_cast<int64_t>(fiscal_year)};
   AddRange("organization", from_org, to_org, &sql, &params);
-  sql += " ORDER BY organization, fiscal_year";
+  sql += " ORDER BY organization";
   SECCOORD_ASSIGN_OR_RETURN(auto rows, tx_.Query(sql, params));
   return DecodeAll<v1::OrganizationStatus>(rows, "status");
 }
@@ -503,7 +530,7 @@ absl::StatusOr<std::vector<TrendRow>> AssessmentStore::Tx::ListTrend(int first_f
 absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganizations() {
   SECCOORD_ASSIGN_OR_RETURN(
       auto rows,
-      tx_.Query("SELECT DISTINCT organization FROM assessment_status ORDER BY organization"));
+      tx_.Query("SELECT organization FROM assessment_status_organizations ORDER BY organization"));
   std::vector<std::string> out;
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(row.Text(0));
@@ -512,7 +539,7 @@ absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganization
 
 absl::StatusOr<bool> AssessmentStore::Tx::HasStatus(const std::string& organization) {
   SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT 1 FROM assessment_status WHERE organization = $1 LIMIT 1",
+      auto rows, tx_.Query("SELECT 1 FROM assessment_status_organizations WHERE organization = $1",
                            {organization}));
   return !rows.empty();
 }
@@ -520,7 +547,7 @@ absl::StatusOr<bool> AssessmentStore::Tx::HasStatus(const std::string& organizat
 absl::StatusOr<std::vector<std::string>> AssessmentStore::Tx::StatusOrganizationsAfter(
     const std::string& after, int limit) {
   SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT DISTINCT organization FROM assessment_status"
+      auto rows, tx_.Query("SELECT organization FROM assessment_status_organizations"
                            " WHERE organization > $1 ORDER BY organization LIMIT $2",
                            {after, static_cast<int64_t>(limit)}));
   std::vector<std::string> out;
@@ -585,8 +612,8 @@ AssessmentStore::Tx::ListPeerFacts(const std::string& kind, const std::string& f
   return out;
 }
 
-absl::Status AssessmentStore::Read(const std::function<absl::Status(Tx&)>& fn) {
-  SECCOORD_ASSIGN_OR_RETURN(auto tx, db_.Begin(db::TxMode::kReadOnly));
+absl::Status AssessmentStore::Read(const std::function<absl::Status(Tx&)>& fn, db::TxMode mode) {
+  SECCOORD_ASSIGN_OR_RETURN(auto tx, db_.Begin(mode));
   Tx typed(*tx);
   return fn(typed);
 }

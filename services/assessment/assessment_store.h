@@ -177,13 +177,13 @@ class AssessmentStore {
     absl::Status UpsertStatus(const v1::OrganizationStatus& status);
     absl::StatusOr<std::optional<v1::OrganizationStatus>> GetStatus(const std::string& organization,
                                                                     int fiscal_year);
-    // Rows of fiscal years first..last of the organisations in
-    // [from_org, to_org] ("" = unbounded), by organisation and year.
-    absl::StatusOr<std::vector<v1::OrganizationStatus>> ListStatus(
-        int first_fiscal_year, int last_fiscal_year, const std::string& from_org = "",
-        const std::string& to_org = "");
+    // The rows of `fiscal_year` of the organisations in [from_org, to_org]
+    // ("" = unbounded), by organisation, without their chapters (the row as
+    // a federation page shows it).
+    absl::StatusOr<std::vector<v1::OrganizationStatus>> ListStatusOfYear(
+        int fiscal_year, const std::string& from_org = "", const std::string& to_org = "");
     // The state and 実施率 of every row of fiscal years first..last, by
-    // organisation and year, from columns only.
+    // organisation and year, from an index only (status_trend).
     absl::StatusOr<std::vector<TrendRow>> ListTrend(int first_fiscal_year, int last_fiscal_year,
                                                     const std::string& from_org = "",
                                                     const std::string& to_org = "");
@@ -228,8 +228,11 @@ class AssessmentStore {
   // share); reads and writes go through Tx.
   db::Database& database() { return db_; }
 
-  // Runs fn in a read-only transaction.
-  absl::Status Read(const std::function<absl::Status(Tx&)>& fn);
+  // Runs fn in a read-only transaction (kReadOnly: one snapshot for all its
+  // statements; kReadOnlyPerStatement: each statement its own, for reads
+  // whose statements need not agree).
+  absl::Status Read(const std::function<absl::Status(Tx&)>& fn,
+                    db::TxMode mode = db::TxMode::kReadOnly);
   // Runs fn in a read-write transaction and commits it (start-up work such
   // as storing checklists; mutations go through RunMutation).
   absl::Status Write(const std::function<absl::Status(Tx&)>& fn);

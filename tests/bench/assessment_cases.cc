@@ -433,8 +433,8 @@ absl::StatusOr<AssessmentCase> SubmitCase(const std::string& address,
   if (!sizes.ok()) return sizes.status();
   c.sizes = *sizes;
   auto next = std::make_shared<std::atomic<size_t>>(1);
-  c.make = UnaryCall<Stub>(
-      address, kUnionStaff, request, &Stub::SubmitAssessment,
+  c.make = UnaryCall<v1::AssessmentService>(
+      address, kUnionStaff, request, "SubmitAssessment",
       [prefix, ids, next](int thread, int64_t n, v1::SubmitAssessmentRequest* r) {
         const size_t i = next->fetch_add(1);
         if (i >= ids->size()) return false;
@@ -462,8 +462,8 @@ absl::StatusOr<std::vector<AssessmentCase>> StatusCases(const std::string& addre
       Probe<Stub>(address, kReader, org_request, &Stub::GetOrganizationStatus, org.label);
   if (!sizes.ok()) return sizes.status();
   org.sizes = *sizes;
-  org.make = UnaryCall<Stub>(
-      address, kReader, org_request, &Stub::GetOrganizationStatus,
+  org.make = UnaryCall<v1::AssessmentService>(
+      address, kReader, org_request, "GetOrganizationStatus",
       [names](int thread, int64_t n, v1::GetOrganizationStatusRequest* r) {
         r->set_organization((*names)[(static_cast<size_t>(thread) * 7919 + n) % names->size()]);
         return true;
@@ -479,7 +479,7 @@ absl::StatusOr<std::vector<AssessmentCase>> StatusCases(const std::string& addre
   if (!sizes.ok()) return sizes.status();
   federation.sizes = *sizes;
   federation.make =
-      UnaryCall<Stub>(address, kReader, federation_request, &Stub::GetFederationStatus);
+      UnaryCall<v1::AssessmentService>(address, kReader, federation_request, "GetFederationStatus");
   cases.push_back(std::move(federation));
   return cases;
 }

@@ -169,7 +169,7 @@ absl::StatusOr<std::vector<AssetCase>> AssetCases(const std::string& address) {
         Probe<Stub>(address, kReaderCert, request, &Stub::GetFindingsSummary, c.label);
     if (!sizes.ok()) return sizes.status();
     c.sizes = *sizes;
-    c.make = UnaryCall<Stub>(address, kReaderCert, request, &Stub::GetFindingsSummary);
+    c.make = UnaryCall<v1::AssetService>(address, kReaderCert, request, "GetFindingsSummary");
     cases.push_back(std::move(c));
   }
   {

@@ -498,7 +498,7 @@ absl::StatusOr<CaseResult> EchoBaseline::MeasureLike(const std::string& key, Mes
   const EchoRequest request = SizedEchoRequest(sizes);
   absl::StatusOr<CaseResult> base =
       Measure(absl::StrCat("echo.", key), absl::StrCat("echo sized like ", key), "echo",
-              UnaryCall<Echo::Stub>(impl_->address(), kReader, request, &Echo::Stub::Echo),
+              UnaryCall<Echo>(impl_->address(), kReader, request, "Echo"),
               MessageSizes{request.ByteSizeLong(), EchoReplyBytes(request)}, seconds, warmup);
   if (!base.ok()) return base.status();
   base->baseline = base->id;

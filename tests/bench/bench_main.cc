@@ -29,6 +29,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "tests/bench/bench_harness.h"
 #include "tests/bench/case_sets.h"
 #include "tests/support/test_database.h"
@@ -96,6 +97,8 @@ int Run(Settings& s, const std::vector<CaseSet>& sets) {
 int main(int argc, char** argv) {
   namespace bench = seccoord::bench;
   signal(SIGPIPE, SIG_IGN);
+  // As RunServer does: the in-process servers and the echo run like the real ones.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "seccoord-bench: closed-loop load on the policy, assessment and asset services, reported as "
       "ratios to a bare echo service on the same mTLS settings measured in the same run.");

@@ -176,7 +176,7 @@ absl::StatusOr<std::vector<PolicyCase>> PolicyCases(const std::string& address,
   get.is_read = true;
   v1::GetRevisionRequest get_request;
   get_request.set_document_id("basic-policy");
-  get.make = UnaryCall<Stub>(address, kReader, get_request, &Stub::GetRevision);
+  get.make = UnaryCall<v1::PolicyService>(address, kReader, get_request, "GetRevision");
   absl::StatusOr<MessageSizes> sizes =
       Probe<Stub>(address, kReader, get_request, &Stub::GetRevision, get.label);
   if (!sizes.ok()) return sizes.status();
@@ -188,7 +188,7 @@ absl::StatusOr<std::vector<PolicyCase>> PolicyCases(const std::string& address,
   list.label = "policy.ListDocuments";
   list.is_read = true;
   v1::ListDocumentsRequest list_request;
-  list.make = UnaryCall<Stub>(address, kReader, list_request, &Stub::ListDocuments);
+  list.make = UnaryCall<v1::PolicyService>(address, kReader, list_request, "ListDocuments");
   sizes = Probe<Stub>(address, kReader, list_request, &Stub::ListDocuments, list.label);
   if (!sizes.ok()) return sizes.status();
   list.sizes = *sizes;
@@ -203,8 +203,8 @@ absl::StatusOr<std::vector<PolicyCase>> PolicyCases(const std::string& address,
   // Fresh ids per call; same length as the probe's so the sizes match.
   const std::string prefix = absl::StrCat("bench-", RunNonce(), "-", tag);
   ack_request.set_request_id(absl::StrFormat("%s-p-%02d-%010d", prefix, 0, 0));
-  ack.make = UnaryCall<Stub>(
-      address, kReader, ack_request, &Stub::AcknowledgeRevision,
+  ack.make = UnaryCall<v1::PolicyService>(
+      address, kReader, ack_request, "AcknowledgeRevision",
       [prefix](int thread, int64_t n, v1::AcknowledgeRevisionRequest* request) {
         request->set_request_id(absl::StrFormat("%s-t-%02d-%010d", prefix, thread, n));
         return true;

@@ -3,6 +3,9 @@
 #include <grpc/grpc_security_constants.h>
 #include <openssl/rand.h>
 
+#include <cstring>
+#include <mutex>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -36,22 +39,27 @@ bool IsPlainRequestId(std::string_view id) {
 
 std::string NewRequestId() {
   constexpr size_t kIdBytes = 12;
-  // RAND_bytes costs about as much per call as for a few hundred bytes:
-  // each thread draws random bytes for 64 ids at once and hands them out.
-  constexpr size_t kBatch = 64 * kIdBytes;
-  thread_local unsigned char pool[kBatch];
-  thread_local size_t used = kBatch;
-  if (used == kBatch) {
-    if (RAND_bytes(pool, sizeof(pool)) != 1) {
-      // Only a correlation id, not a secret: a clock-based id will do.
-      return absl::StrCat("t", absl::ToUnixNanos(absl::Now()));
+  // RAND_bytes costs about as much per call as for a few kilobytes, and the
+  // sync server's worker threads come and go: one process-wide pool of
+  // random bytes for 1024 ids, refilled under its lock.
+  constexpr size_t kBatch = 1024 * kIdBytes;
+  static std::mutex* const mu = new std::mutex;
+  static unsigned char* const pool = new unsigned char[kBatch];
+  static size_t used = kBatch;  // guarded by *mu
+  unsigned char id[kIdBytes];
+  {
+    std::lock_guard<std::mutex> lock(*mu);
+    if (used == kBatch) {
+      if (RAND_bytes(pool, kBatch) != 1) {
+        // Only a correlation id, not a secret: a clock-based id will do.
+        return absl::StrCat("t", absl::ToUnixNanos(absl::Now()));
+      }
+      used = 0;
     }
-    used = 0;
+    std::memcpy(id, pool + used, kIdBytes);
+    used += kIdBytes;
   }
-  const unsigned char* bytes = pool + used;
-  used += kIdBytes;
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), kIdBytes));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(id), kIdBytes));
 }
 
 std::string ChooseRequestId(std::string_view from_request,

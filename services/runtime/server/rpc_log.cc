@@ -44,6 +44,7 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
       // The ServerRpcInfo owns this interceptor and keeps pointing at the
       // method name for the whole call: no copy needed.
       : method_(info->method() == nullptr ? "" : info->method()),
+        streaming_(info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY),
         context_(info->server_context()),
         sink_(std::move(sink)),
         start_(absl::Now()),
@@ -73,16 +74,26 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
   // deadline passed, ends with whatever status the handler (or gRPC's own
   // health service) returns — OK or UNKNOWN — but the client got CANCELLED
   // or DEADLINE_EXCEEDED: log that. A handler's own error stays as it is.
+  //
+  // Streams ask the context whether the client ended them (a watch normally
+  // ends that way). A unary call is judged by its deadline alone: on the
+  // sync server IsCancelled() polls the completion queue, which costs more
+  // than the rest of a cheap read, and a unary handler that finished has
+  // done its work whatever the client did meanwhile.
   std::string_view OutcomeName(const grpc::Status& status) const {
     const grpc::StatusCode code = status.error_code();
     if ((code == grpc::StatusCode::OK || code == grpc::StatusCode::UNKNOWN) &&
-        context_ != nullptr && context_->IsCancelled()) {
-      return StatusCodeName(static_cast<absl::StatusCode>(EndedByClientCode(*context_)));
+        context_ != nullptr) {
+      if (streaming_ ? context_->IsCancelled()
+                     : context_->deadline() <= std::chrono::system_clock::now()) {
+        return StatusCodeName(static_cast<absl::StatusCode>(EndedByClientCode(*context_)));
+      }
     }
     return StatusCodeName(static_cast<absl::StatusCode>(code));
   }
 
   std::string_view method_;
+  const bool streaming_;
   grpc::ServerContextBase* context_;
   std::shared_ptr<const LogSink> sink_;
   absl::Time start_;

@@ -25,6 +25,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/status.h"
 #include "services/runtime/audit/audit_service.h"
 #include "services/runtime/internal/views.h"
@@ -510,6 +511,11 @@ void RunningServer::Shutdown(absl::Duration drain) {
 }
 
 int RunServer(int argc, char** argv, const ServerSpec& spec) {
+  // Debian's Abseil is built without NDEBUG, so absl::Mutex (which gRPC
+  // locks several times per call) would maintain its lock-order graph on
+  // every lock: a debugging aid with a global lock of its own, off in a
+  // server as in any release build.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Block the shutdown signals in this thread before any other thread
   // exists, so every thread inherits the mask and sigwait below is the one
   // place they are taken — no work in a signal handler.
