@@ -704,9 +704,12 @@ class BodyBuilder {
     }
     lines_.emplace_back(line);
     // A heading-like line kept as body text ("第２章 組織" out of sequence,
-    // "第2条の2" alone) takes no continuation either, so that it never grows
-    // into one that a rendering would read otherwise.
-    no_join_ = IsItemTitle(line) || IsDateLine(line) || label.has_value();
+    // "第2条の2" alone, "目次" after the first article) takes no
+    // continuation either, so that it never grows into one that a rendering
+    // would read otherwise ("2" / "目次" / "続く" must not come back as the
+    // section "2" headed "目次続く").
+    no_join_ = IsItemTitle(line) || IsDateLine(line) || label.has_value() ||
+               IsContentsLine(line);
   }
   bool empty() const { return lines_.empty(); }
   size_t line_count() const { return lines_.size(); }

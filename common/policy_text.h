@@ -165,7 +165,10 @@ struct ParsedPolicy {
 //     by closing brackets, as in "…を含む。）", or is a date alone;
 //   - the line before is an item title, i.e. an item marker followed by at
 //     most 20 characters without 、 or 。, as in "（１）ネットワーク", whose
-//     definition follows on its own line.
+//     definition follows on its own line;
+//   - the line before starts with a label (第N…, 附則) or is "目次": body
+//     text that looks like structure stays a line of its own, so that a
+//     rendering reads it the same.
 // Joined pieces are concatenated without a separator (Japanese has no word
 // spaces), except that one ASCII space is put between two ASCII letters or
 // digits. Time is linear in the size of the text.

@@ -313,6 +313,15 @@ TEST(PolicyTextRuleTest, NextSectionNumberAtThePageTopIsAHeading) {
   EXPECT_THAT(dropped_lines, ElementsAre(6, 10, 14, 15));
 }
 
+// A "目次" line in a body takes no continuation: "2" / "目次" / "続く" must
+// not render as "2" / "目次続く", which would read as the section 2 headed
+// "目次続く" (a fuzzer's find).
+TEST(PolicyTextRuleTest, ContentsLineInABodyTakesNoContinuation) {
+  const ParsedPolicy parsed = ParseOk("表題\n\n1\n目的\n本文。\n2\n目次\n続く\n");
+  EXPECT_THAT(Numbers(parsed), ElementsAre("1"));
+  EXPECT_THAT(Lines(Find(parsed, "1").body), ElementsAre("本文。", "2", "目次", "続く"));
+}
+
 // 第N節 inside a chapter is kept with the articles, as the second line of
 // their chapter, never as body text of the article before; it round-trips.
 TEST(PolicyTextFormTest, SectionsOfAChapterInTheBody) {
