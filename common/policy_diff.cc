@@ -97,6 +97,7 @@ ArticleChange Removed(const Article& article) {
   change.kind = ArticleChange::Kind::kRemoved;
   change.number = article.number;
   change.old_heading = article.heading;
+  change.old_chapter = article.chapter;
   change.lines = AllLines(BodyLines(article.body), LineChange::kRemove);
   return change;
 }
@@ -106,6 +107,7 @@ ArticleChange Added(const Article& article) {
   change.kind = ArticleChange::Kind::kAdded;
   change.number = article.number;
   change.new_heading = article.heading;
+  change.new_chapter = article.chapter;
   change.lines = AllLines(BodyLines(article.body), LineChange::kAdd);
   return change;
 }
@@ -181,7 +183,9 @@ std::vector<ArticleChange> DiffPolicyTexts(const PolicyText& from,
     const std::vector<std::string> new_lines = BodyLines(new_article.body);
     const bool same_heading = CanonicalHeading(old_article.heading) ==
                               CanonicalHeading(new_article.heading);
-    const bool unchanged = same_heading && old_lines == new_lines;
+    const bool same_chapter = CanonicalHeading(old_article.chapter) ==
+                              CanonicalHeading(new_article.chapter);
+    const bool unchanged = same_chapter && same_heading && old_lines == new_lines;
     if (unchanged && !include_unchanged) continue;
 
     ArticleChange change;
@@ -190,6 +194,8 @@ std::vector<ArticleChange> DiffPolicyTexts(const PolicyText& from,
     change.number = new_article.number;
     change.old_heading = old_article.heading;
     change.new_heading = new_article.heading;
+    change.old_chapter = old_article.chapter;
+    change.new_chapter = new_article.chapter;
     change.lines = DiffLines(old_lines, new_lines);
     changes.push_back(std::move(change));
   }

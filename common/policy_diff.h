@@ -5,7 +5,8 @@
 // Articles are matched by their normalised number (第1 … 附則); bodies are
 // compared in their canonical form (CanonicalBody in common/policy_text.h),
 // so the diff reports a change exactly when the content hash would see one in
-// that article. Labels (第１ as written) are presentation and never a change.
+// that article: its chapter (with its section), heading or body. Labels (第１
+// as written) are presentation and never a change.
 // Titles are not part of the article diff; compare PolicyText::title directly.
 //
 // Thread-safety: plain value types and stateless functions; safe from any
@@ -43,16 +44,22 @@ struct ArticleChange {
   enum class Kind {
     kAdded,      // Only in `to`. lines: every body line as kAdd.
     kRemoved,    // Only in `from`. lines: every body line as kRemove.
-    kChanged,    // In both; the heading or the body differs. lines: the line
-                 // diff (kKeep/kAdd/kRemove; all kKeep if only the heading
-                 // changed).
-    kUnchanged,  // In both; heading and body identical. lines: every body
-                 // line as kKeep.
+    kChanged,    // In both; the chapter, the heading or the body differs.
+                 // lines: the line diff (kKeep/kAdd/kRemove; all kKeep if
+                 // only the chapter or the heading changed).
+    kUnchanged,  // In both; chapter, heading and body identical. lines:
+                 // every body line as kKeep.
   };
   Kind kind;
   std::string number;       // The normalised number, e.g. "第6", "附則".
   std::string old_heading;  // Heading in `from`; empty when kAdded.
   std::string new_heading;  // Heading in `to`; empty when kRemoved.
+  // Chapter (Article::chapter: 第１章　総則, a section on its second line) in
+  // `from` and in `to`; "" on the side the article is not on, or when the
+  // document has no chapters. Differ when the article moved to another
+  // chapter or section or its chapter was renamed.
+  std::string old_chapter;
+  std::string new_chapter;
   std::vector<LineChange> lines;
 };
 

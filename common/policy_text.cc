@@ -647,15 +647,28 @@ bool StartsReference(std::string_view line) {
          StartsWith(line.substr(pos), "号");
 }
 
-// A line that starts like a heading (第N …, 附則 …) starts a body line of
-// its own even when it is body text, so that a rendering puts it where it
+// "第", "第１", "第 十 ": only the start of a reference, whose rest PDF
+// extraction put on the next line ("第" / "１項の規定により").
+bool IsReferenceStart(std::string_view text) {
+  if (!StartsWith(text, kDai)) return false;
+  size_t pos = kDai.size();
+  SkipWhitespaceFrom(text, &pos);
+  int number = 0;
+  ReadArticleNumber(text, &pos, &number);  // none yet is a start too
+  SkipWhitespaceFrom(text, &pos);
+  return pos == text.size();
+}
+
+// The label a line starts with: 第N, 第N条, 第N章, 第N節 or 附則. A line that
+// starts like a heading (第N …, 附則 …: a label and more) starts a body line
+// of its own even when it is body text, so that a rendering puts it where it
 // was. Decided by the start of the line alone, which a join never changes:
 // a label alone on its line ("第２" / "項の規定により") does not count, as
 // the join makes it "第２項の規定により".
-bool StartsLikeHeading(std::string_view line) {
+std::optional<LabelMatch> MatchHeadingLabel(std::string_view line) {
   std::optional<LabelMatch> label = MatchDaiLabel(line);
   if (!label) label = MatchSupplementary(line);
-  return label.has_value() && label->end < line.size();
+  return label;
 }
 
 bool IsAsciiAlnum(char c) {
@@ -680,8 +693,10 @@ void AppendContinuation(std::string* previous, std::string_view piece) {
 class BodyBuilder {
  public:
   void Add(std::string_view line, bool force_new_line) {
+    const std::optional<LabelMatch> label = MatchHeadingLabel(line);
+    const bool starts_like_heading = label.has_value() && label->end < line.size();
     const bool continues = !lines_.empty() && !force_new_line && !no_join_ &&
-                           ItemMarkerLength(line) == 0 && !StartsLikeHeading(line) &&
+                           ItemMarkerLength(line) == 0 && !starts_like_heading &&
                            !EndsSentence(lines_.back());
     if (continues) {
       AppendContinuation(&lines_.back(), line);
@@ -689,10 +704,12 @@ class BodyBuilder {
     }
     lines_.emplace_back(line);
     // A heading-like line kept as body text ("第２章 組織" out of sequence,
-    // "第2条の2" alone) takes no continuation either, so that it never grows
-    // into one that a rendering would read otherwise.
-    no_join_ = IsItemTitle(line) || IsDateLine(line) || MatchDaiLabel(line).has_value() ||
-               MatchSupplementary(line).has_value();
+    // "第2条の2" alone, "目次" after the first article) takes no
+    // continuation either, so that it never grows into one that a rendering
+    // would read otherwise ("2" / "目次" / "続く" must not come back as the
+    // section "2" headed "目次続く").
+    no_join_ = IsItemTitle(line) || IsDateLine(line) || label.has_value() ||
+               IsContentsLine(line);
   }
   bool empty() const { return lines_.empty(); }
   size_t line_count() const { return lines_.size(); }
@@ -735,6 +752,9 @@ struct SourceLine {
   std::string text;                // trimmed; empty for a blank line
   bool page_break_before = false;  // a form feed since the previous non-blank line
   bool dropped = false;            // page furniture
+  // Why it was dropped: "page number", "running header or footer".
+  std::string_view drop_reason;
+  bool bare_page_number = false;   // dropped as a number alone on its line
 };
 
 // "- 2 -", "－２－", "— 3 —", "2/10", "2 / 10": page numbers in any form but
@@ -785,6 +805,29 @@ std::string NumberOf(const LabelMatch& label) {
   return number;
 }
 
+// Whether a line could start the structure (a heading of any form).
+bool LooksStructural(std::string_view line) {
+  if (MatchSupplementary(line) || IsContentsLine(line)) return true;
+  if (std::optional<LabelMatch> label = MatchDaiLabel(line)) {
+    return label->unit != DaiUnit::kNone ||
+           !EndsWith(TrimWhitespace(line.substr(label->end)), kFullStop);
+  }
+  if (std::optional<SectionMatch> section = MatchSectionLabel(line)) {
+    const std::string_view rest = TrimWhitespace(line.substr(section->end));
+    return section->number == 1 && IsHeadingLike(rest, kMaxHeadingChars);
+  }
+  return false;
+}
+
+// The heading of a numbered section on the line after its number ("1" /
+// "目的", as PDF extraction leaves it): a short line that is not an item, not
+// in brackets and not the start of other structure.
+bool IsHeadingOnNextLine(std::string_view next) {
+  size_t bracket_length = 0;
+  return IsHeadingLike(next, kMaxHeadingChars) && ItemMarkerLength(next) == 0 &&
+         !IsOpenBracket(FirstCodePoint(next, &bracket_length)) && !LooksStructural(next);
+}
+
 enum class ArticleForm { kSeed, kReiki, kSection };
 
 std::string_view FormName(ArticleForm form) {
@@ -816,6 +859,11 @@ class Parser {
  private:
   absl::Status ReadLines(std::string_view text);
   void DropPageFurniture();
+  // Gives back the bare numbers that DropPageFurniture took for page numbers
+  // but that are the next number of the numbered sections with a heading
+  // after them ("\f" / "3" / "見直し"): the numbering sequence decides, as
+  // it does for headings. `nonblank`: the indices of the non-blank lines.
+  void KeepSectionNumbers(const std::vector<size_t>& nonblank);
   void Warn(size_t k, std::string message) {
     result_.warnings.push_back({LineOf(k), std::move(message)});
   }
@@ -825,8 +873,6 @@ class Parser {
 
   // Title lines from sig line 0; returns the first sig line after them.
   size_t ReadTitle();
-  // Whether sig line k could start the structure (a heading of any form).
-  bool LooksStructural(std::string_view line, size_t k) const;
   // The 目次 starting at sig line k: the first sig line after it.
   size_t ContentsEnd(size_t k) const;
   // An article starting at sig line k, in `form` (any form when null),
@@ -835,10 +881,21 @@ class Parser {
                                            const SectionStyle* style, bool heading_above) const;
   bool IsBracketHeadingLine(std::string_view line) const;
   // A 附則 line at sig line k that starts a supplementary provision; not a
-  // reference broken after its 附則 ("附則" / "第２項の規定により…").
+  // reference broken after its 附則 ("附則" / "第２項の規定により…"), however
+  // the rest of the reference is broken ("附則" / "第" / "２項の…").
   std::optional<LabelMatch> SupplementaryAt(size_t k) const;
-  // The first article: its sig line, or npos.
-  size_t FindFirstArticle(size_t from, size_t contents_begin, size_t contents_end);
+  // The text after sig line k as the lines read joined, as far as needed to
+  // tell a reference: lines are joined while they are only its start
+  // ("第" / "１" / "項の規定…" reads "第１項の規定…"). The same whether the
+  // lines come from the source or from a rendering that joined them.
+  std::string TextAfter(size_t k) const;
+  // The first 附則 outside the 目次 from sig line `from`: its sig line, or
+  // sig_.size().
+  size_t FirstSupplementary(size_t from, size_t contents_begin, size_t contents_end) const;
+  // The first article between sig lines `from` and `end` (the first 附則),
+  // outside the 目次: its sig line, or npos.
+  size_t FindFirstArticle(size_t from, size_t end, size_t contents_begin,
+                          size_t contents_end) const;
   bool IsNextNumber(int number, int branch) const {
     if (number == last_number_ + 1 && branch == 0) return true;
     return number == last_number_ && branch == (last_branch_ == 0 ? 2 : last_branch_ + 1);
@@ -848,6 +905,8 @@ class Parser {
   void AddBody(std::string_view line, bool force_new_line) {
     bodies_.back().Add(line, force_new_line);
   }
+  // A chapter or section heading that no article followed is body text of
+  // the provision before, with a warning.
   void FlushPendingChapter();
   void FinishProvisions();
 
@@ -864,6 +923,10 @@ class Parser {
   int chapter_number_ = 0;
   std::string chapter_;
   std::optional<std::pair<size_t, std::string>> pending_chapter_;
+  // The section (節) of the chapter: numbered from 1 in each chapter.
+  int section_number_ = 0;
+  std::string section_;
+  std::optional<std::pair<size_t, std::string>> pending_section_;
   int supplementary_count_ = 0;
   int preamble_count_ = 0;
 };
@@ -931,8 +994,7 @@ void Parser::DropPageFurniture() {
   }
   auto drop = [&](size_t i, std::string_view why) {
     lines_[i].dropped = true;
-    result_.dropped.push_back(
-        {lines_[i].number, absl::StrCat(lines_[i].text, " (", ToAbsl(why), ")")});
+    lines_[i].drop_reason = why;
   };
   // Page numbers; they and form feeds divide the pages.
   int last_page = 0;
@@ -950,6 +1012,7 @@ void Parser::DropPageFurniture() {
                (next_starts_page ||
                 (line.page_break_before && (last_page > 0 ? value == last_page + 1 : value >= 2)))) {
       drop(nonblank[n], "page number");
+      line.bare_page_number = true;
       last_page = value;
       if (n + 1 < nonblank.size()) page_starts[n + 1] = true;
     }
@@ -978,8 +1041,12 @@ void Parser::DropPageFurniture() {
         drop(i, "running header or footer");
       }
     }
-    std::sort(result_.dropped.begin(), result_.dropped.end(),
-              [](const PolicyTextNote& a, const PolicyTextNote& b) { return a.line < b.line; });
+  }
+  KeepSectionNumbers(nonblank);
+  for (const SourceLine& line : lines_) {
+    if (!line.dropped) continue;
+    result_.dropped.push_back(
+        {line.number, absl::StrCat(line.text, " (", ToAbsl(line.drop_reason), ")")});
   }
   bool blank = false;
   for (size_t i = 0; i < lines_.size(); ++i) {
@@ -991,13 +1058,60 @@ void Parser::DropPageFurniture() {
   }
 }
 
+void Parser::KeepSectionNumbers(const std::vector<size_t>& nonblank) {
+  // Articles of the 第N forms come before numbered sections (see
+  // FindFirstArticle): such a document has no sections to keep. A label
+  // alone ("第１" / "項の規定…") is the start of a reference, not an article.
+  for (size_t i : nonblank) {
+    std::optional<LabelMatch> label = MatchDaiLabel(lines_[i].text);
+    if (label && label->end < lines_[i].text.size() && label->number == 1 && label->branch == 0 &&
+        (label->unit == DaiUnit::kNone || label->unit == DaiUnit::kArticle)) {
+      return;
+    }
+  }
+  auto next_kept = [&](size_t n) -> const std::string* {
+    for (++n; n < nonblank.size(); ++n) {
+      if (!lines_[nonblank[n]].dropped) return &lines_[nonblank[n]].text;
+    }
+    return nullptr;
+  };
+  int last_section = 0;
+  std::optional<SectionStyle> style;
+  for (size_t n = 0; n < nonblank.size(); ++n) {
+    SourceLine& line = lines_[nonblank[n]];
+    if (line.dropped && !line.bare_page_number) continue;
+    std::optional<SectionMatch> section = MatchSectionLabel(line.text);
+    if (!section || section->number != last_section + 1 ||
+        (style.has_value() && *style != section->style)) {
+      continue;
+    }
+    const std::string_view rest = TrimWhitespace(std::string_view(line.text).substr(section->end));
+    const std::string* next = rest.empty() ? next_kept(n) : nullptr;
+    if (rest.empty() ? next == nullptr || !IsHeadingOnNextLine(*next)
+                     : !IsHeadingLike(rest, kMaxHeadingChars)) {
+      continue;
+    }
+    line.dropped = false;  // a section heading, not a page number
+    last_section = section->number;
+    style = section->style;
+  }
+}
+
 std::optional<LabelMatch> Parser::SupplementaryAt(size_t k) const {
   std::optional<LabelMatch> match = MatchSupplementary(Text(k));
-  if (match && match->end == Text(k).size() && k + 1 < sig_.size() &&
-      StartsReference(Text(k + 1))) {
+  if (match && match->end == Text(k).size() && StartsReference(TextAfter(k))) {
     return std::nullopt;
   }
   return match;
+}
+
+std::string Parser::TextAfter(size_t k) const {
+  std::string text;
+  for (size_t e = k + 1; e < sig_.size(); ++e) {
+    AppendContinuation(&text, Text(e));
+    if (!IsReferenceStart(text)) break;
+  }
+  return text;
 }
 
 bool Parser::IsBracketHeadingLine(std::string_view line) const {
@@ -1065,12 +1179,7 @@ std::optional<ArticleStart> Parser::MatchArticle(size_t k, const ArticleForm* fo
     // "1" / "目的": the heading on the next line, as PDF extraction leaves it.
     if (k + 1 >= sig_.size()) return std::nullopt;
     const std::string_view next = Text(k + 1);
-    size_t bracket_length = 0;
-    if (!IsHeadingLike(next, kMaxHeadingChars) || ItemMarkerLength(next) > 0 ||
-        IsOpenBracket(FirstCodePoint(next, &bracket_length)) ||
-        LooksStructural(next, k + 1) || IsBracketHeadingLine(next)) {
-      return std::nullopt;
-    }
+    if (!IsHeadingOnNextLine(next)) return std::nullopt;
     start.heading = std::string(next);
     start.heading_on_next_line = true;
     return start;
@@ -1080,26 +1189,12 @@ std::optional<ArticleStart> Parser::MatchArticle(size_t k, const ArticleForm* fo
   return start;
 }
 
-bool Parser::LooksStructural(std::string_view line, size_t k) const {
-  if (MatchSupplementary(line) || IsContentsLine(line)) return true;
-  if (std::optional<LabelMatch> label = MatchDaiLabel(line)) {
-    return label->unit != DaiUnit::kNone ||
-           !EndsWith(TrimWhitespace(line.substr(label->end)), kFullStop);
-  }
-  if (std::optional<SectionMatch> section = MatchSectionLabel(line)) {
-    const std::string_view rest = TrimWhitespace(line.substr(section->end));
-    return section->number == 1 && IsHeadingLike(rest, kMaxHeadingChars);
-  }
-  (void)k;
-  return false;
-}
-
 size_t Parser::ReadTitle() {
   if (sig_.empty()) return 0;
   const std::string_view first = Text(0);
   // A line opening with a bracket is a heading or an item, never a title.
   size_t bracket_length = 0;
-  if (LooksStructural(first, 0) || IsOpenBracket(FirstCodePoint(first, &bracket_length))) {
+  if (LooksStructural(first) || IsOpenBracket(FirstCodePoint(first, &bracket_length))) {
     return 0;
   }
   if (EndsSentence(first) || CountCodePoints(first) > kMaxTitleLineChars) {
@@ -1110,13 +1205,13 @@ size_t Parser::ReadTitle() {
   if (sig_.size() < 2 || BlankBefore(1)) return 1;
   const std::string_view second = Text(1);
   if (EndsSentence(second) || CountCodePoints(second) > kMaxTitleLineChars ||
-      LooksStructural(second, 1) || IsBracketHeadingLine(second) || ItemMarkerLength(second) > 0) {
+      LooksStructural(second) || IsBracketHeadingLine(second) || ItemMarkerLength(second) > 0) {
     return 1;
   }
   std::string joined = result_.policy.title;
   AppendContinuation(&joined, second);
   // "第" / "十 見" must not come back from a rendering as an article heading.
-  if (LooksStructural(joined, 0)) return 1;
+  if (LooksStructural(joined)) return 1;
   result_.policy.title = std::move(joined);
   return 2;
 }
@@ -1147,15 +1242,22 @@ size_t Parser::ContentsEnd(size_t k) const {
   return e;
 }
 
-size_t Parser::FindFirstArticle(size_t from, size_t contents_begin, size_t contents_end) {
+size_t Parser::FirstSupplementary(size_t from, size_t contents_begin, size_t contents_end) const {
+  for (size_t k = from; k < sig_.size(); ++k) {
+    if ((k < contents_begin || k >= contents_end) && SupplementaryAt(k)) return k;
+  }
+  return sig_.size();
+}
+
+size_t Parser::FindFirstArticle(size_t from, size_t end, size_t contents_begin,
+                                size_t contents_end) const {
   auto in_contents = [&](size_t k) { return k >= contents_begin && k < contents_end; };
   auto above = [&](size_t k) { return k > from && IsBracketHeadingLine(Text(k - 1)); };
   size_t any_dai = std::string_view::npos;
   size_t any_section = std::string_view::npos;
   size_t first_section = std::string_view::npos;
-  for (size_t k = from; k < sig_.size(); ++k) {
+  for (size_t k = from; k < end; ++k) {
     if (in_contents(k)) continue;
-    if (SupplementaryAt(k)) break;
     std::optional<ArticleStart> start = MatchArticle(k, nullptr, nullptr, above(k));
     if (!start && above(k)) start = MatchArticle(k, nullptr, nullptr, false);
     if (!start) continue;
@@ -1183,12 +1285,14 @@ Article& Parser::StartProvision(size_t k, std::string number, std::string label)
 }
 
 void Parser::FlushPendingChapter() {
-  if (!pending_chapter_) return;
-  Warn(pending_chapter_->first,
-       absl::StrCat("chapter \"", pending_chapter_->second,
-                    "\" is not followed by an article; kept as body text"));
-  if (!bodies_.empty()) AddBody(pending_chapter_->second, /*force_new_line=*/true);
-  pending_chapter_.reset();
+  for (auto* pending : {&pending_chapter_, &pending_section_}) {
+    if (!pending->has_value()) continue;
+    Warn((*pending)->first,
+         absl::StrCat(pending == &pending_chapter_ ? "chapter \"" : "section \"", (*pending)->second,
+                      "\" is not followed by an article; kept as body text"));
+    if (!bodies_.empty()) AddBody((*pending)->second, /*force_new_line=*/true);
+    pending->reset();
+  }
 }
 
 void Parser::FinishProvisions() {
@@ -1231,19 +1335,14 @@ absl::StatusOr<ParsedPolicy> Parser::Parse(std::string_view text) {
       break;
     }
   }
-  size_t first = FindFirstArticle(after_title, contents_begin, contents_end);
+  size_t first_supplementary = FirstSupplementary(after_title, contents_begin, contents_end);
+  size_t first = FindFirstArticle(after_title, first_supplementary, contents_begin, contents_end);
   if (first != std::string_view::npos && contents_begin < sig_.size() && first < contents_begin) {
     contents_begin = contents_end = sig_.size();  // a 目次 after the first article is text
-    first = FindFirstArticle(after_title, contents_begin, contents_end);
+    first_supplementary = FirstSupplementary(after_title, contents_begin, contents_end);
+    first = FindFirstArticle(after_title, first_supplementary, contents_begin, contents_end);
   }
-  size_t first_supplementary = sig_.size();
-  for (size_t k = after_title; k < sig_.size(); ++k) {
-    if ((k < contents_begin || k >= contents_end) && SupplementaryAt(k)) {
-      first_supplementary = k;
-      break;
-    }
-  }
-  if (first == std::string_view::npos || first > first_supplementary) first = first_supplementary;
+  if (first == std::string_view::npos) first = first_supplementary;
 
   bool declaration = false;
   if (first == sig_.size()) {
@@ -1269,6 +1368,19 @@ absl::StatusOr<ParsedPolicy> Parser::Parse(std::string_view text) {
     if (preamble_end > after_title && IsBracketHeadingLine(Text(preamble_end - 1)) &&
         MatchArticle(first, nullptr, nullptr, true).has_value()) {
       heading_above_line = --preamble_end;
+    }
+    // "第１章　総則" / "第１節　通則" / first article: the section, then
+    // its chapter.
+    if (preamble_end > after_title + 1 && preamble_end != contents_end &&
+        preamble_end - 1 != contents_end) {
+      std::optional<LabelMatch> section = MatchDaiLabel(Text(preamble_end - 1));
+      std::optional<LabelMatch> chapter = MatchDaiLabel(Text(preamble_end - 2));
+      if (section && section->unit == DaiUnit::kSection && chapter &&
+          chapter->unit == DaiUnit::kChapter) {
+        --preamble_end;
+        pending_section_.emplace(preamble_end, Text(preamble_end));
+        section_number_ = section->number;
+      }
     }
     if (preamble_end > after_title && preamble_end != contents_end) {
       std::optional<LabelMatch> label = MatchDaiLabel(Text(preamble_end - 1));
@@ -1353,10 +1465,16 @@ absl::StatusOr<ParsedPolicy> Parser::Parse(std::string_view text) {
       last_branch_ = start->branch;
       if (pending_chapter_) {
         chapter_ = pending_chapter_->second;
+        section_.clear();
         pending_chapter_.reset();
       }
+      if (pending_section_) {
+        section_ = pending_section_->second;
+        pending_section_.reset();
+      }
       Article& article = StartProvision(k, start->normalized, start->label);
-      article.chapter = chapter_;
+      // The section is the chapter's second line (see Article::chapter).
+      article.chapter = section_.empty() ? chapter_ : absl::StrCat(chapter_, "\n", section_);
       if (above) {
         article.heading = Text(pending_heading);
         article.heading_above = true;
@@ -1378,10 +1496,24 @@ absl::StatusOr<ParsedPolicy> Parser::Parse(std::string_view text) {
         FlushPendingChapter();
         pending_chapter_.emplace(k, std::string(line));
         chapter_number_ = label->number;
+        section_number_ = 0;
         continue;
       }
       Warn(k, absl::StrCat("\"", ToAbsl(line), "\" looks like a chapter heading but the next chapter is 第",
                            chapter_number_ + 1, "章; kept as body text"));
+    }
+    // Sections of a chapter: 第N節 with the next number within its chapter.
+    if (std::optional<LabelMatch> label = MatchDaiLabel(line);
+        label && label->unit == DaiUnit::kSection && chapter_number_ > 0 &&
+        !EndsWith(TrimWhitespace(line.substr(label->end)), kFullStop)) {
+      if (label->number == section_number_ + 1) {
+        if (pending_section_) FlushPendingChapter();  // a section without articles
+        pending_section_.emplace(k, std::string(line));
+        section_number_ = label->number;
+        continue;
+      }
+      Warn(k, absl::StrCat("\"", ToAbsl(line), "\" looks like a section heading but the next section is 第",
+                           section_number_ + 1, "節; kept as body text"));
     }
     // A bracketed heading whose article follows.
     if (form_ != ArticleForm::kSection && k + 1 < sig_.size() && IsBracketHeadingLine(line)) {
@@ -1512,12 +1644,12 @@ int CountItems(std::string_view body) {
 std::string RenderPolicyText(const PolicyText& policy) {
   std::string out;
   absl::StrAppend(&out, policy.title, "\n\n");
-  const std::string* chapter = nullptr;
+  std::string_view chapter;
   for (const Article& article : policy.articles) {
-    if (!article.chapter.empty() && (chapter == nullptr || *chapter != article.chapter)) {
-      absl::StrAppend(&out, article.chapter, "\n\n");
+    for (std::string_view line : ChapterLinesAbove(chapter, article.chapter)) {
+      absl::StrAppend(&out, ToAbsl(line), "\n\n");
     }
-    chapter = &article.chapter;
+    chapter = article.chapter;
     if (StartsWith(article.number, kPreambleNumber)) {
       if (!article.body.empty()) absl::StrAppend(&out, article.body, "\n\n");
       continue;
@@ -1538,6 +1670,25 @@ std::string RenderPolicyText(const PolicyText& policy) {
   return out;
 }
 
+std::vector<std::string_view> ChapterLinesAbove(std::string_view previous,
+                                                std::string_view chapter) {
+  auto split = [](std::string_view c) {
+    const size_t newline = c.find('\n');
+    return newline == std::string_view::npos
+               ? std::make_pair(c, std::string_view())
+               : std::make_pair(c.substr(0, newline), c.substr(newline + 1));
+  };
+  const auto [previous_chapter, previous_section] = split(previous);
+  const auto [this_chapter, this_section] = split(chapter);
+  std::vector<std::string_view> lines;
+  const bool new_chapter = this_chapter != previous_chapter;
+  if (new_chapter && !this_chapter.empty()) lines.push_back(this_chapter);
+  if ((new_chapter || this_section != previous_section) && !this_section.empty()) {
+    lines.push_back(this_section);
+  }
+  return lines;
+}
+
 std::string WithoutWhitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -1547,16 +1698,11 @@ std::string WithoutWhitespace(std::string_view text) {
       pos += n;
       continue;
     }
-    const unsigned char lead = static_cast<unsigned char>(text[pos]);
-    if (lead == 0xE2 || lead == 0xEF) {
-      size_t length = 0;
-      if (FindInvalidUtf8(text.substr(pos, 3)) == std::string_view::npos &&
-          IsZeroWidth(DecodeAt(text, pos, &length))) {
-        pos += length;
-        continue;
-      }
-    }
-    out.push_back(text[pos++]);
+    const size_t start = pos;
+    char32_t code_point = 0;
+    // Malformed bytes advance by one and are kept as they are.
+    if (DecodeUtf8(text, &pos, &code_point) && IsZeroWidth(code_point)) continue;
+    out.append(text.substr(start, pos - start));
   }
   return out;
 }

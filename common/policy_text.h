@@ -67,8 +67,10 @@ struct Article {
   // imported; the renderer then uses number.
   std::string label = {};
   // The chapter (章) the article belongs to, its heading line as written:
-  // "第１章　総則". Empty when the document has no chapters. Part of the
-  // canonical content (layout v2, see CanonicalContent).
+  // "第１章　総則"; when the chapter has sections (節), the section's line
+  // follows on a second line: "第１章　総則\n第１節　通則". Empty when the
+  // document has no chapters. Part of the canonical content (layout v2, see
+  // CanonicalContent).
   std::string chapter = {};
   // Presentation only, like label: the heading stood on its own line above
   // the article ("（目的）" / "第１条　…") rather than on the article's line
@@ -130,7 +132,8 @@ struct ParsedPolicy {
 //     numbered paragraphs "２　…" inside an article;
 //   - numbered sections: "1 目的", "1. 目的", "1．目的", "１　目的",
 //     "(1) 目的", or the number and heading on two lines ("1" / "目的");
-//   - chapters "第1章 総則" (kept as each article's chapter) and a 目次
+//   - chapters "第1章 総則" (kept as each article's chapter), sections of a
+//     chapter "第1節 通則" (kept as the chapter's second line), and a 目次
 //     before the first article (kept as the provision 目次);
 //   - a preamble between the title and the first article, or a whole
 //     declaration with items ⑴ … ⑺ and no articles (the provision 前文);
@@ -139,9 +142,13 @@ struct ParsedPolicy {
 // 第N条 before numbered sections). Numbering is a sequence: a heading-like
 // line whose number is not the next one (第N+1, or the next branch 第N条の2)
 // is body text, with a warning: this keeps "第 9 条第 1 項に規定する…" and
-// cross-references inside their article. A line that starts like a 附則
+// cross-references inside their article; chapters and sections are
+// sequences too (sections from 1 in each chapter). A bare number that page
+// furniture rules would drop is kept when it is the next section number and
+// a heading follows it. A line that starts like a 附則
 // ("附則第２項の規定にかかわらず") is body text unless 附則 stands alone or
-// is followed by a space or a bracket.
+// is followed by a space or a bracket, and a bare 附則 is body text when
+// the lines after it read as a reference ("附則" / "第" / "１項の…").
 //
 // Lines: CR LF, CR and LF end a line; form feeds mark page breaks; NUL and
 // other control characters are refused; zero-width characters (U+200B,
@@ -158,7 +165,10 @@ struct ParsedPolicy {
 //     by closing brackets, as in "…を含む。）", or is a date alone;
 //   - the line before is an item title, i.e. an item marker followed by at
 //     most 20 characters without 、 or 。, as in "（１）ネットワーク", whose
-//     definition follows on its own line.
+//     definition follows on its own line;
+//   - the line before starts with a label (第N…, 附則) or is "目次": body
+//     text that looks like structure stays a line of its own, so that a
+//     rendering reads it the same.
 // Joined pieces are concatenated without a separator (Japanese has no word
 // spaces), except that one ASCII space is put between two ASCII letters or
 // digits. Time is linear in the size of the text.
@@ -193,10 +203,19 @@ absl::Status CheckPolicyLimits(const ParsedPolicy& parsed);
 // (（１） ⑴ ① ア ２ 一 …), as the import outline counts them.
 int CountItems(std::string_view body);
 
+// The heading lines to show above an article whose chapter is `chapter`
+// when the article before has `previous` (Article::chapter of each): the
+// chapter's line when the chapter changes, then the section's line when the
+// chapter or the section changes; nothing when both are the same. Views
+// point into the arguments.
+std::vector<std::string_view> ChapterLinesAbove(std::string_view previous,
+                                                std::string_view chapter);
+
 // Renders a policy as plain text:
 //   title "\n" "\n"
 //   for each article:
-//     [its chapter "\n" "\n", when it differs from the article before's]
+//     [each of ChapterLinesAbove(the chapter of the article before, its
+//      chapter) followed by "\n" "\n"]
 //     前文:  body "\n" "\n"
 //     other: [heading "\n" if heading_above] label-or-number
 //            [" " heading unless heading_above] "\n" body "\n" "\n"

@@ -9,8 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/civil_date.h"
+#include "common/policy_text.h"
 #include "common/text_width.h"
 #include "common/wareki.h"
 
@@ -148,13 +150,14 @@ std::string RenderRevision(const v1::Revision& revision, const OutputOptions& op
     header.push_back({"改正理由:", revision.change_summary()});
   }
   std::string out = absl::StrCat(revision.title(), "\n", RenderTable({}, header));
-  const std::string* chapter = nullptr;
+  std::string_view chapter;
   for (const v1::Article& article : revision.articles()) {
-    // A chapter (第１章 総則) is shown once, above its first article.
-    if (!article.chapter().empty() && (chapter == nullptr || *chapter != article.chapter())) {
-      absl::StrAppend(&out, "\n", article.chapter(), "\n");
-    }
-    chapter = &article.chapter();
+    // A chapter (第１章 総則) and its section (第１節 通則) are shown once,
+    // above their first article.
+    const std::vector<std::string_view> above = ChapterLinesAbove(chapter, article.chapter());
+    if (!above.empty()) out.push_back('\n');
+    for (std::string_view line : above) out.append(line).push_back('\n');
+    chapter = article.chapter();
     absl::StrAppend(&out, "\n", ArticleTitle(article.number(), article.heading()), "\n");
     for (absl::string_view line : absl::StrSplit(article.body(), '\n', absl::SkipEmpty())) {
       absl::StrAppend(&out, line, "\n");
@@ -193,6 +196,14 @@ std::string RenderDiff(const v1::DiffRevisionsResponse& diff, const OutputOption
         break;
       case v1::ARTICLE_CHANGE_KIND_CHANGED:
         absl::StrAppend(&out, "~ ", ArticleTitle(article.number(), article.new_heading()), "\n");
+        if (article.old_chapter() != article.new_chapter()) {
+          // A chapter with its section is one line here: "第１章　総則 第２節　適用".
+          auto one_line = [](const std::string& chapter) {
+            return OrDash(absl::StrReplaceAll(chapter, {{"\n", " "}}));
+          };
+          absl::StrAppend(&out, "  章: ", one_line(article.old_chapter()), " → ",
+                          one_line(article.new_chapter()), "\n");
+        }
         if (article.old_heading() != article.new_heading()) {
           absl::StrAppend(&out, "  見出し: ", OrDash(article.old_heading()), " → ",
                           OrDash(article.new_heading()), "\n");

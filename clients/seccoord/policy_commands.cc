@@ -1,12 +1,14 @@
 #include "clients/seccoord/policy_commands.h"
 
 #include <CLI/CLI.hpp>
+#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "clients/seccoord/command.h"
@@ -149,6 +151,11 @@ absl::Status RunImport(CommandContext& ctx, const ImportArgs& a) {
   request.set_base_revision(base);
   SECCOORD_ASSIGN_OR_RETURN(v1::Revision response,
                             Unary(ctx, *stub, &Stub::CreateRevision, request));
+  if (ctx.output().format == OutputFormat::kJson) {
+    SECCOORD_ASSIGN_OR_RETURN(google::protobuf::Struct result,
+                              ImportResultToStruct(response, parsed, encoding));
+    return ctx.Print(result, nullptr);
+  }
   // The number alone on stdout (for scripts); the details and the outline
   // of what was imported on stderr.
   return ctx.PrintCreated(response, absl::StrCat(response.number()), [&] {
@@ -501,28 +508,26 @@ std::string RenderImportOutline(const ParsedPolicy& parsed, std::string_view enc
   std::string out = absl::StrCat("title: ", policy.title.empty() ? "(none)" : policy.title,
                                  "\nencoding: ", std::string(encoding), "\n");
   std::vector<std::vector<std::string>> rows;
-  std::string chapter;
+  std::string_view chapter;
   for (size_t i = 0; i < policy.articles.size(); ++i) {
     const Article& a = policy.articles[i];
-    if (a.chapter != chapter) {
-      chapter = a.chapter;
-      if (!chapter.empty()) rows.push_back({"", chapter});
+    for (std::string_view line : ChapterLinesAbove(chapter, a.chapter)) {
+      rows.push_back({"", std::string(line)});
     }
+    chapter = a.chapter;
     rows.push_back({absl::StrCat(parsed.article_lines[i]),
                     a.label.empty() ? a.number : a.label, a.number, a.heading,
                     absl::StrCat(CountItems(a.body)), BodyStart(a.body)});
   }
   out.append(RenderTable({"LINE", "AS WRITTEN", "NUMBER", "HEADING", "ITEMS", "TEXT"}, rows));
   absl::StrAppend(&out, policy.articles.size(), " provisions\n");
-  if (!parsed.dropped.empty()) {
-    absl::StrAppend(&out, "dropped page furniture (", parsed.dropped.size(), " lines):\n");
-    for (const PolicyTextNote& note : parsed.dropped) {
-      absl::StrAppend(&out, "  line ", note.line, ": ", note.text, "\n");
-    }
-  }
-  if (!parsed.warnings.empty()) {
-    absl::StrAppend(&out, "warnings (", parsed.warnings.size(), "):\n");
-    for (const PolicyTextNote& note : parsed.warnings) {
+  for (const auto& [what, unit, notes] :
+       {std::tuple<const char*, const char*, const std::vector<PolicyTextNote>*>{
+            "dropped page furniture", " lines", &parsed.dropped},
+        {"warnings", "", &parsed.warnings}}) {
+    if (notes->empty()) continue;
+    absl::StrAppend(&out, what, " (", notes->size(), unit, "):\n");
+    for (const PolicyTextNote& note : *notes) {
       absl::StrAppend(&out, "  line ", note.line, ": ", note.text, "\n");
     }
   }
@@ -557,6 +562,22 @@ google::protobuf::Struct ImportOutlineToStruct(const ParsedPolicy& parsed,
       f["text"].set_string_value(note.text);
     }
   }
+  return out;
+}
+
+absl::StatusOr<google::protobuf::Struct> ImportResultToStruct(const v1::Revision& revision,
+                                                              const ParsedPolicy& parsed,
+                                                              std::string_view encoding) {
+  google::protobuf::Struct out;
+  auto& fields = *out.mutable_fields();
+  // The revision as `policy show -o json` prints it, so that scripts read
+  // one form of it.
+  SECCOORD_ASSIGN_OR_RETURN(std::string json, ToJson(revision, /*pretty=*/false));
+  if (!google::protobuf::util::JsonStringToMessage(json, fields["revision"].mutable_struct_value())
+           .ok()) {
+    return absl::InternalError("cannot put the created revision into the JSON result");
+  }
+  *fields["outline"].mutable_struct_value() = ImportOutlineToStruct(parsed, encoding);
   return out;
 }
 

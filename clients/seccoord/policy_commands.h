@@ -68,6 +68,13 @@ std::string RenderImportOutline(const ParsedPolicy& parsed, std::string_view enc
 google::protobuf::Struct ImportOutlineToStruct(const ParsedPolicy& parsed,
                                                std::string_view encoding);
 
+// What `policy import -o json` prints after a real import: one object
+// {"revision": the created revision (its protobuf JSON), "outline":
+// ImportOutlineToStruct}. INTERNAL if the revision cannot be put into JSON.
+absl::StatusOr<google::protobuf::Struct> ImportResultToStruct(const v1::Revision& revision,
+                                                              const ParsedPolicy& parsed,
+                                                              std::string_view encoding);
+
 // `policy submit|approve|withdraw DOC REV`.
 v1::TransitionRevisionRequest BuildTransitionRequest(const std::string& document_id,
                                                      int64_t number,

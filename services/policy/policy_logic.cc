@@ -661,6 +661,8 @@ absl::StatusOr<v1::DiffRevisionsResponse> PolicyLogic::DiffRevisions(
       out->set_number(change.number);
       out->set_old_heading(change.old_heading);
       out->set_new_heading(change.new_heading);
+      out->set_old_chapter(change.old_chapter);
+      out->set_new_chapter(change.new_chapter);
       switch (change.kind) {
         case ArticleChange::Kind::kAdded: out->set_kind(v1::ARTICLE_CHANGE_KIND_ADDED); break;
         case ArticleChange::Kind::kRemoved: out->set_kind(v1::ARTICLE_CHANGE_KIND_REMOVED); break;

@@ -113,6 +113,28 @@ expect_ok "the draft's stored chapters come back" '"chapter": "第３章　対�
   cli --profile union-staff -o json policy show standards --revision 1
 expect_ok "the imported draft's content hash verifies" "OK" \
   cli --profile union-staff policy verify standards
+# A second draft in which 第３条 moved to 第２章, imported with -o json: one
+# JSON object with the created revision and the outline; the diff shows the
+# chapter change.
+moved="$SECCOORD_VAR/reiki-moved.txt"
+sed -e '29d' -e '26i第２章　組織及び体制' "$reiki" > "$moved"
+json="$(cli --profile union-staff -o json policy import standards "$moved" --summary "第３条を第２章へ" \
+          2>"$SECCOORD_VAR/import-json.err")"
+if /usr/bin/python3 - "$json" <<'EOF'
+import json, sys
+result = json.loads(sys.argv[1])
+assert result["revision"]["number"] == "2", result["revision"]
+articles = result["outline"]["articles"]
+assert len(articles) == 13, len(articles)
+assert articles[4]["number"] == "第3条" and articles[4]["chapter"] == "第２章　組織及び体制", articles[4]
+EOF
+then
+  if [[ ! -s "$SECCOORD_VAR/import-json.err" ]]; then ok "import -o json prints the revision and the outline as one object"
+  else fail "import -o json prints the revision and the outline as one object (stderr not empty)"
+    head -n 5 "$SECCOORD_VAR/import-json.err"; fi
+else fail "import -o json prints the revision and the outline as one object"; echo "$json" | head -n 20; fi
+expect_ok "diff shows an article moved to another chapter" "章: 第１章　総則 → 第２章　組織及び体制" \
+  cli --profile union-staff policy diff standards 1 2
 expect_ok "the seed's published revisions still verify" "OK" \
   cli --profile mito-member policy verify basic-policy
 

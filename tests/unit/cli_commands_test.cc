@@ -542,6 +542,29 @@ TEST_F(CliAgainstFakeServerTest, ImportParsesTheFileAndBasesOnTheLatestRevision)
   EXPECT_THAT(r.err, HasSubstr("error: NOT_FOUND: /nonexistent.txt: cannot read"));
 }
 
+// -o json after a real import: one object with the created revision and
+// the outline of what was imported, nothing on stderr.
+TEST_F(CliAgainstFakeServerTest, ImportAsJsonPrintsTheRevisionAndTheOutline) {
+  Result r = Cli({"-o", "json", "policy", "import", "basic-policy",
+                  SourceDir() + "/data/basic-policy-r8.txt", "--summary", "改正"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(r.err, "");
+  google::protobuf::Struct result;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &result).ok()) << r.out;
+  const auto& fields = result.fields();
+  ASSERT_TRUE(fields.contains("revision")) << r.out;
+  ASSERT_TRUE(fields.contains("outline")) << r.out;
+  const auto& revision = fields.at("revision").struct_value().fields();
+  EXPECT_EQ(revision.at("number").string_value(), "5");  // int64 as protobuf JSON writes it
+  EXPECT_EQ(revision.at("documentId").string_value(), "basic-policy");
+  const auto& outline = fields.at("outline").struct_value().fields();
+  EXPECT_EQ(outline.at("encoding").string_value(), "UTF-8");
+  ASSERT_EQ(outline.at("articles").list_value().values_size(), 11);
+  EXPECT_EQ(outline.at("articles").list_value().values(0).struct_value().fields().at("number")
+                .string_value(),
+            "第1");
+}
+
 TEST_F(CliAgainstFakeServerTest, EveryMutationSendsAFreshRequestId) {
   Result a = Cli({"policy", "publish", "basic-policy", "4", "--effective", "令和9年4月1日"});
   Result b = Cli({"policy", "publish", "basic-policy", "4", "--effective", "2027-04-01"});

@@ -244,6 +244,17 @@ TEST(RenderDiffTest, HeadingAndTitleChangesAndNoDifferences) {
   EXPECT_THAT(text, HasSubstr("~ 表題\n  - 旧表題\n  + 新表題\n"));
   EXPECT_THAT(text, HasSubstr("~ 第2 用語の定義\n  見出し: 定義 → 用語の定義\n"));
 
+  // An article moved to another chapter: the chapters on one line each side.
+  v1::ArticleDiff* moved = diff.add_articles();
+  moved->set_number("第3条");
+  moved->set_kind(v1::ARTICLE_CHANGE_KIND_CHANGED);
+  moved->set_old_heading("（組織）");
+  moved->set_new_heading("（組織）");
+  moved->set_old_chapter("第１章　総則");
+  moved->set_new_chapter("第２章　組織\n第１節　体制");
+  EXPECT_THAT(RenderDiff(diff, OutputOptions{}),
+              HasSubstr("~ 第3条 （組織）\n  章: 第１章　総則 → 第２章　組織 第１節　体制\n"));
+
   v1::DiffRevisionsResponse same;
   same.set_document_id("standards");
   same.set_from_number(3);

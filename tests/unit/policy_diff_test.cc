@@ -46,6 +46,32 @@ std::vector<std::string> Summary(const std::vector<ArticleChange>& changes) {
   return summary;
 }
 
+// A chapter is part of the content: an article moved to another chapter, or
+// whose chapter (or section) was renamed, is changed even when its heading
+// and body are the same, and the change names both chapters.
+TEST(PolicyDiffTest, ChapterChangesAreChanges) {
+  PolicyText from;
+  from.title = "T";
+  from.articles = {Article{"第1条", "（目的）", "本文。", "", "第１章　総則"},
+                   Article{"第2条", "（定義）", "本文。", "", "第１章　総則"},
+                   Article{"第3条", "（組織）", "本文。", "", "第２章　組織\n第１節　体制"}};
+  PolicyText to = from;
+  to.articles[1].chapter = "第２章　組織\n第１節　体制";  // moved
+  to.articles[2].chapter = "第２章　組織\n第１節　推進体制";  // section renamed
+  const std::vector<ArticleChange> changes = DiffPolicyTexts(from, to, false);
+  EXPECT_THAT(Summary(changes), ElementsAre("changed 第2条", "changed 第3条"));
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].old_chapter, "第１章　総則");
+  EXPECT_EQ(changes[0].new_chapter, "第２章　組織\n第１節　体制");
+  for (const LineChange& line : changes[0].lines) EXPECT_EQ(line.op, LineChange::kKeep);
+  EXPECT_EQ(changes[1].new_chapter, "第２章　組織\n第１節　推進体制");
+  // Unchanged articles carry their chapter on both sides.
+  const std::vector<ArticleChange> all = DiffPolicyTexts(from, to, true);
+  EXPECT_EQ(all[0].kind, Kind::kUnchanged);
+  EXPECT_EQ(all[0].old_chapter, "第１章　総則");
+  EXPECT_EQ(all[0].new_chapter, "第１章　総則");
+}
+
 TEST(PolicyDiffTest, IdenticalPoliciesHaveNoChanges) {
   const PolicyText policy = ParseReference();
   EXPECT_THAT(DiffPolicyTexts(policy, policy, false), IsEmpty());

@@ -261,6 +261,95 @@ TEST(PolicyTextRuleTest, LinearTimeForTwoMegabytes) {
 
 // --- Encodings -----------------------------------------------------------------
 
+// A bare 附則 whose reference PDF extraction broke over lines ("附則" /
+// "第" / "１項の規定…") reads as that reference, before and after a
+// rendering: body text, not a second supplementary provision.
+TEST(PolicyTextRuleTest, SupplementaryReferenceBrokenOverLinesIsBodyText) {
+  for (const std::string& reference :
+       {std::string("附則\n第\n１項の規定にかかわらず、第２条は公布の日から施行する。\n"),
+        std::string("附則\n第１\n項の規定にかかわらず、第２条は公布の日から施行する。\n"),
+        std::string("附則\n第\n１\n項の規定にかかわらず、第２条は公布の日から施行する。\n")}) {
+    const std::string text = "表題\n\n第１条 目的\n本文。\n附則\nこの方針は、公布の日から施行する。\n" +
+                             reference;
+    const ParsedPolicy parsed = ParseOk(text);
+    EXPECT_THAT(Numbers(parsed), ElementsAre("第1条", "附則")) << text;
+    EXPECT_THAT(Find(parsed, "附則").body, HasSubstr("施行する。\n附則\n第")) << text;
+    EXPECT_EQ(WithoutWhitespace(RenderPolicyText(parsed.policy)), WithoutWhitespace(text));
+  }
+  // A bare 附則 followed by its own text still starts one.
+  const ParsedPolicy own = ParseOk("表題\n\n第１条 目的\n本文。\n附則\n第\n一に、施行する。\n");
+  EXPECT_THAT(Numbers(own), ElementsAre("第1条", "附則"));
+  EXPECT_EQ(Find(own, "附則").body, "第一に、施行する。");
+}
+
+// A section number alone at the top of a page, after a form feed or after
+// page furniture, is the section's heading when it is the next number and a
+// heading follows; a page number otherwise. Every dropped line is reported.
+TEST(PolicyTextRuleTest, NextSectionNumberAtThePageTopIsAHeading) {
+  const std::string text =
+      "表題\n"                                      // 1
+      "\n"                                          // 2
+      "1\n"                                         // 3
+      "目的\n"                                      // 4
+      "この方針は、情報資産を守るために定める。\n"  // 5
+      "- 1 -\n"                                     // 6  page number
+      "\f2\n"                                       // 7  section 2 after furniture and a form feed
+      "適用範囲\n"                                  // 8
+      "この方針は、全ての職員に適用する。\n"        // 9
+      "2\n"                                         // 10 page number at the foot of page 2
+      "\f3\n"                                       // 11 section 3, the number after page 2
+      "見直し\n"                                    // 12
+      "この方針は、毎年度見直す\n"                  // 13
+      "3\n"                                         // 14 page number
+      "\f4\n"                                       // 15 page number: text, not a heading, follows
+      "ものとする。\n";                             // 16
+  const ParsedPolicy parsed = ParseOk(text);
+  EXPECT_THAT(Numbers(parsed), ElementsAre("1", "2", "3"));
+  EXPECT_EQ(Find(parsed, "2").heading, "適用範囲");
+  EXPECT_EQ(Find(parsed, "3").heading, "見直し");
+  EXPECT_EQ(Find(parsed, "3").body, "この方針は、毎年度見直すものとする。");
+  std::vector<int> dropped_lines;
+  for (const PolicyTextNote& note : parsed.dropped) dropped_lines.push_back(note.line);
+  EXPECT_THAT(dropped_lines, ElementsAre(6, 10, 14, 15));
+}
+
+// A "目次" line in a body takes no continuation: "2" / "目次" / "続く" must
+// not render as "2" / "目次続く", which would read as the section 2 headed
+// "目次続く" (a fuzzer's find).
+TEST(PolicyTextRuleTest, ContentsLineInABodyTakesNoContinuation) {
+  const ParsedPolicy parsed = ParseOk("表題\n\n1\n目的\n本文。\n2\n目次\n続く\n");
+  EXPECT_THAT(Numbers(parsed), ElementsAre("1"));
+  EXPECT_THAT(Lines(Find(parsed, "1").body), ElementsAre("本文。", "2", "目次", "続く"));
+}
+
+// 第N節 inside a chapter is kept with the articles, as the second line of
+// their chapter, never as body text of the article before; it round-trips.
+TEST(PolicyTextFormTest, SectionsOfAChapterInTheBody) {
+  const std::string text =
+      "表題\n\n第１章　総則\n第１節　通則\n（目的）\n第１条　この方針は、情報資産を守るために定める。\n"
+      "第２条 定義\n本文。\n第２節　適用\n第３条 範囲\n本文。\n第２章　組織\n第１節　体制\n"
+      "第４条 組織\n本文。\n第５条 役割\n本文。\n附則\n施行する。\n";
+  const ParsedPolicy parsed = ParseOk(text);
+  EXPECT_THAT(Numbers(parsed), ElementsAre("第1条", "第2条", "第3条", "第4条", "第5条", "附則"));
+  EXPECT_EQ(Find(parsed, "第1条").chapter, "第１章　総則\n第１節　通則");
+  EXPECT_EQ(Find(parsed, "第1条").heading, "（目的）");
+  EXPECT_EQ(Find(parsed, "第2条").chapter, "第１章　総則\n第１節　通則");
+  EXPECT_EQ(Find(parsed, "第2条").body, "本文。");
+  EXPECT_EQ(Find(parsed, "第3条").chapter, "第１章　総則\n第２節　適用");
+  EXPECT_EQ(Find(parsed, "第4条").chapter, "第２章　組織\n第１節　体制");
+  EXPECT_EQ(Find(parsed, "第5条").chapter, "第２章　組織\n第１節　体制");
+  EXPECT_EQ(Find(parsed, "附則").chapter, "");
+  EXPECT_THAT(parsed.warnings, IsEmpty());
+  const std::string rendered = RenderPolicyText(parsed.policy);
+  EXPECT_EQ(WithoutWhitespace(rendered), WithoutWhitespace(text));
+  // A section out of sequence is body text, with a warning.
+  const ParsedPolicy gap = ParseOk(
+      "表題\n\n第１章　総則\n第１節　通則\n第１条 目的\n本文。\n第３節　飛び番\n第２条 範囲\n本文。\n");
+  EXPECT_EQ(Find(gap, "第2条").chapter, "第１章　総則\n第１節　通則");
+  EXPECT_THAT(Find(gap, "第1条").body, HasSubstr("第３節　飛び番"));
+  EXPECT_THAT(gap.warnings, SizeIs(1));
+}
+
 TEST(PolicyTextEncodingTest, Cp932AndUtf16WithBom) {
   const std::string utf8 = "○○町情報セキュリティ基本方針\r\n\r\n第１ 目的\r\n本文。\r\n";
   absl::StatusOr<std::string> cp932 = EncodeCp932(utf8);

@@ -1,7 +1,9 @@
 // Property tests of the policy text importer: documents of every form are
 // generated (seed form, 例規 form with headings above or inline, chapters
-// and 目次, branch articles, numbered sections with the heading on the
-// number's line or the next, declarations with ⑴ items, several 附則), with
+// with or without sections (節) and 目次, branch articles, numbered sections
+// with the heading on the number's line or the next, also at the top of a
+// page, declarations with ⑴ items, several 附則 with references to them
+// broken over lines), with
 // mid-sentence breaks, page furniture, zero-width characters and every line
 // ending, and for each:
 //   - the parse has exactly the generated provisions;
@@ -118,10 +120,15 @@ class Generator {
     }
     const int digits = Int(3);  // full-width, half-width, kanji
     int chapter = 0;
+    int section = 0;  // sections (節) of the chapter, when it has them
     for (int n = 1; n <= articles; ++n) {
       if (chapters > 0 && chapter < chapters && (n - 1) * chapters / articles >= chapter) {
         ++chapter;
         Line(absl::StrCat("第", FullWidth(chapter), "章　", kHeadings[chapter]));
+        section = 0;
+        if (Chance(2)) Line(absl::StrCat("第", FullWidth(++section), "節　", kHeadings[chapter + 5]));
+      } else if (section > 0 && Chance(3)) {
+        Line(absl::StrCat("第", FullWidth(++section), "節　", kHeadings[(section + 7) % kHeadings.size()]));
       }
       const std::string number =
           digits == 0 ? FullWidth(n) : digits == 1 ? absl::StrCat(n) : Kanji(n);
@@ -133,7 +140,17 @@ class Generator {
       doc_.numbers.push_back(s == 1 ? "附則" : absl::StrCat("附則", s));
       Line(s == 1 ? "附　則" : absl::StrCat("附　則（令和", FullWidth(6 + s), "年告示第", FullWidth(s), "号）"));
       Sentence(absl::StrCat("この方針は、令和", FullWidth(6 + s), "年４月１日から施行する。"));
-      if (s > 1 && Chance(2)) Sentence("附則第１項の規定にかかわらず、第２条の規定は公布の日から施行する。");
+      if (s > 1 && Chance(2)) {
+        // A reference to 附則, as written or broken over lines by PDF
+        // extraction ("附則" / "第" / "１項…", "附則" / "第１" / "項…"):
+        // body text of this 附則 either way.
+        const std::string reference = "附則第１項の規定にかかわらず、第２条の規定は公布の日から施行する。";
+        switch (Int(3)) {
+          case 0: Sentence(reference); break;
+          case 1: Line("附則"); Line("第"); Line(reference.substr(std::string("附則第").size())); break;
+          default: Line("附則"); Line("第１"); Line(reference.substr(std::string("附則第１").size())); break;
+        }
+      }
     }
     return Finish();
   }
@@ -224,6 +241,8 @@ class Generator {
       case Form::kSectionSplit:
         doc_.numbers.push_back(absl::StrCat(n));
         if (form == Form::kSectionSplit) {
+          // Sometimes at the top of a page, where a page number could stand.
+          if (n > 1 && Chance(4)) doc_.lines.push_back("\f");
           Line(zwnbsp + FullWidth(n));
           Line(heading);
         } else {
@@ -306,7 +325,8 @@ TEST(PolicyTextPropertyTest, HeadingLikeFragmentSoups) {
       "第", "十 見", "第２", "第十", "附則", "附　則（令和９年告示第２号）", "（目的）",
       "第１条", "第2条の2", "1", "目的", "⑴ 項目", "。", "目次", "第1章 総則", "第２章 組織",
       "（１）ネットワーク", "ア 本文", "本文が続く", "途中で切れた文", "をいう。", "２　段落",
-      "\u200B", "\uFEFF第３ 見出し", "第 9 条第 1 項に規定する", "- 3 -", "\f", ""};
+      "\u200B", "\uFEFF第３ 見出し", "第 9 条第 1 項に規定する", "- 3 -", "\f", "",
+      "第1節 通則", "\f2", "１項の規定にかかわらず、", "続く"};
   std::mt19937 rng(20260401);
   int parsed_count = 0;
   for (int round = 0; round < 3000; ++round) {
