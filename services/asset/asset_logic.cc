@@ -351,6 +351,37 @@ void Normalize(v1::Asset& a) {
   if (a.has_disposal() && a.disposal().ByteSizeLong() == 0) a.clear_disposal();
 }
 
+// What an update (UpdateAsset, and a row of an import with update) makes of
+// `stored`: the incoming fields, with the stored organisation, lifecycle,
+// times and etag. The disposal record is RetireAsset's alone, so an update
+// carries none (an updated asset is never a retired one).
+v1::Asset MergeUpdate(const v1::Asset& stored, const v1::Asset& incoming) {
+  v1::Asset next = incoming;
+  next.set_organization(stored.organization());
+  next.set_lifecycle(stored.lifecycle());
+  next.clear_disposal();
+  next.set_create_time_us(stored.create_time_us());
+  next.set_update_time_us(stored.update_time_us());
+  next.set_etag(stored.etag());
+  Normalize(next);
+  return next;
+}
+
+// Stores `next` (MergeUpdate of `stored`, whose `changed` fields are not
+// empty) as the next version of the asset, guarded by the stored etag, with
+// its history entry; returns it as stored. The caller refreshes findings.
+absl::StatusOr<v1::Asset> WriteUpdate(AssetStore::Tx& tx, const Caller& caller,
+                                      const v1::Asset& stored, v1::Asset next,
+                                      std::vector<std::string> changed, int64_t now) {
+  const int64_t version = VersionOf(stored.etag()) + 1;
+  next.set_update_time_us(now);
+  next.set_etag(absl::StrCat(version));
+  SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(next, version, stored.etag()));
+  SECCOORD_RETURN_IF_ERROR(
+      tx.AppendHistory(MakeChange(next, version, kUpdated, caller, now, std::move(changed))));
+  return next;
+}
+
 // The one visibility rule of every read path (DESIGN.md: get, list, export,
 // findings, summary and history see the same assets). The permission table
 // lets only callers holding read_assets (union staff, union admin, advisor)
@@ -652,23 +683,12 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
         SECCOORD_RETURN_IF_ERROR(lookup_error);
         if (!problems.empty()) return problems.front().status;
 
-        v1::Asset next = asset;
-        next.set_organization(stored.organization());
-        next.set_lifecycle(stored.lifecycle());
-        next.clear_disposal();
-        next.set_create_time_us(stored.create_time_us());
-        next.set_update_time_us(stored.update_time_us());
-        next.set_etag(stored.etag());
-        Normalize(next);
+        v1::Asset next = MergeUpdate(stored, asset);
         std::vector<std::string> changed = ChangedFields(stored, next);
         if (changed.empty()) return stored;  // nothing to change: no new version
-        const int64_t now = clock_.now_us();
-        const int64_t version = VersionOf(stored.etag()) + 1;
-        next.set_update_time_us(now);
-        next.set_etag(absl::StrCat(version));
-        SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(next, version, stored.etag()));
-        SECCOORD_RETURN_IF_ERROR(tx.AppendHistory(
-            MakeChange(next, version, kUpdated, caller, now, std::move(changed))));
+        SECCOORD_ASSIGN_OR_RETURN(
+            next, WriteUpdate(tx, caller, stored, std::move(next), std::move(changed),
+                              clock_.now_us()));
         SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh({next}, /*lock=*/true));
         return next;
       });
@@ -962,21 +982,27 @@ absl::Status AssetLogic::ValidateImport(AssetStore::Tx& tx, const Caller& caller
     if (errors.size() != errors_before) continue;
     PlannedRow plan;
     plan.line = row.line;
-    if (stored.has_value()) {
-      // The row as the asset would be after the update (UpdateAsset's rule:
-      // organisation, etag and times are the stored ones).
+    if (stored.has_value() && stored->lifecycle() == v1::LIFECYCLE_RETIRED) {
+      // A retired asset's row must stay as it was exported (with its
+      // lifecycle and disposal record); nothing of it is written.
       asset.set_organization(stored->organization());
       asset.set_create_time_us(stored->create_time_us());
       asset.set_update_time_us(stored->update_time_us());
       asset.set_etag(stored->etag());
       Normalize(asset);
       plan.changed = ChangedFields(*stored, asset);
-      if (stored->lifecycle() == v1::LIFECYCLE_RETIRED && !plan.changed.empty()) {
+      if (!plan.changed.empty()) {
         report(row.line, "",
                absl::StrCat(stored->id(), " is RETIRED; retired assets cannot be updated (row "
                             "changes ", absl::StrJoin(plan.changed, ", "), ")"));
         continue;
       }
+      asset = *stored;
+    } else if (stored.has_value()) {
+      // The row as the asset would be after the update, by UpdateAsset's
+      // own rule.
+      asset = MergeUpdate(*stored, asset);
+      plan.changed = ChangedFields(*stored, asset);
     } else if (!asset.id().empty() && !asset.etag().empty()) {
       // A row with its id from another inventory keeps its version, so the
       // export of the new inventory reads as the file did.
@@ -1079,12 +1105,8 @@ absl::StatusOr<v1::ImportAssetsResponse> AssetLogic::ImportAssets(
           v1::Asset& a = plan.asset;
           if (plan.stored) {
             if (plan.changed.empty()) continue;  // UNCHANGED: no new version
-            const int64_t version = VersionOf(plan.stored->etag()) + 1;
-            a.set_update_time_us(now);
-            a.set_etag(absl::StrCat(version));
-            SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(a, version, plan.stored->etag()));
-            SECCOORD_RETURN_IF_ERROR(
-                tx.AppendHistory(MakeChange(a, version, kUpdated, caller, now, plan.changed)));
+            SECCOORD_ASSIGN_OR_RETURN(
+                a, WriteUpdate(tx, caller, *plan.stored, std::move(a), plan.changed, now));
             written.push_back(a);
             continue;
           }

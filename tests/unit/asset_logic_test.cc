@@ -1348,6 +1348,68 @@ TEST_P(AssetLogicTest, ExportEditImportWithUpdateIsTheSpreadsheetRoundTrip) {
   EXPECT_EQ(Get(folder->id())->lifecycle(), v1::LIFECYCLE_ACTIVE);
 }
 
+// An import with update writes a row as UpdateAsset writes the same edit
+// (one MergeUpdate and WriteUpdate): lifecycle from the stored asset, no
+// disposal record, the same new version and history entry.
+TEST_P(AssetLogicTest, ImportWithUpdateWritesARowAsUpdateAssetWritesTheEdit) {
+  v1::Asset base = MakeAsset("庁内サーバ", v1::ASSET_CATEGORY_EQUIPMENT);
+  auto by_rpc = Create(base);
+  auto by_sheet = Create(base);
+  ASSERT_TRUE(by_rpc.ok() && by_sheet.ok());
+
+  // UpdateAsset: the asset as read with a new location, sent without a
+  // lifecycle and with a disposal record; both are the server's to keep.
+  v1::Asset edit = *by_rpc;
+  edit.set_location("別館サーバ室");
+  edit.clear_lifecycle();
+  *edit.mutable_disposal() = Disposal(2026, 5, 1, "物理破壊", "佐藤");
+  auto updated = Update(edit);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+
+  // The same edit through the spreadsheet round trip.
+  v1::ExportAssetsRequest er;
+  auto exported = logic_->ExportAssets(kStaff, er);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  std::string sheet = exported->csv();
+  const std::string row = WriteAssetCsvRecords({*by_sheet});
+  ASSERT_NE(sheet.find(row), std::string::npos);
+  v1::Asset sheet_edit = *by_sheet;
+  sheet_edit.set_location("別館サーバ室");
+  sheet.replace(sheet.find(row), row.size(), WriteAssetCsvRecords({sheet_edit}));
+  auto imported = Import(*logic_, sheet, /*dry_run=*/false, /*update=*/true);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->errors_size(), 0) << imported->errors(0).reason();
+  EXPECT_EQ(imported->imported(), 1);
+
+  auto rpc_now = Get(by_rpc->id());
+  auto sheet_now = Get(by_sheet->id());
+  ASSERT_TRUE(rpc_now.ok() && sheet_now.ok());
+  for (const v1::Asset* a : {&*rpc_now, &*sheet_now}) {
+    EXPECT_EQ(a->lifecycle(), v1::LIFECYCLE_ACTIVE) << a->id();
+    EXPECT_FALSE(a->has_disposal()) << a->id();
+    EXPECT_EQ(a->etag(), "2") << a->id();
+    EXPECT_EQ(a->location(), "別館サーバ室") << a->id();
+  }
+  v1::Asset rpc_cmp = Comparable(*rpc_now);
+  v1::Asset sheet_cmp = Comparable(*sheet_now);
+  rpc_cmp.clear_id();
+  sheet_cmp.clear_id();
+  EXPECT_EQ(rpc_cmp.SerializeAsString(), sheet_cmp.SerializeAsString())
+      << rpc_cmp.DebugString() << "\n" << sheet_cmp.DebugString();
+  const auto rpc_history = History(by_rpc->id());
+  const auto sheet_history = History(by_sheet->id());
+  ASSERT_EQ(rpc_history.size(), 2u);
+  ASSERT_EQ(sheet_history.size(), 2u);
+  EXPECT_EQ(rpc_history.back().action(), sheet_history.back().action());
+  EXPECT_EQ(std::vector<std::string>(rpc_history.back().changed_fields().begin(),
+                                     rpc_history.back().changed_fields().end()),
+            std::vector<std::string>{"location"});
+  EXPECT_EQ(std::vector<std::string>(sheet_history.back().changed_fields().begin(),
+                                     sheet_history.back().changed_fields().end()),
+            std::vector<std::string>{"location"});
+  ExpectStoredFindingsMatchARecount("update and import with update");
+}
+
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssetLogicTest);
 
 }  // namespace
