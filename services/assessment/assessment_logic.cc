@@ -368,23 +368,6 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
   if (request.round() < 0 || request.round() > 99) {
     return InvalidField("round", "must be between 0 and 99 (0 = the next round)");
   }
-  if (request.round() != 0) {
-    // A round that exists is the caller's mistake, told as such (inside the
-    // mutation a unique-key conflict means a concurrent writer: ABORTED).
-    const std::string id = FormatAssessmentId(organization, request.fiscal_year(),
-                                              request.round());
-    std::optional<v1::Assessment> existing;
-    SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
-      SECCOORD_ASSIGN_OR_RETURN(existing, tx.GetAssessment(id));
-      return absl::OkStatus();
-    }));
-    if (existing) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "round: ", id, " already exists (", std::string(AssessmentStateName(existing->state())),
-          "); ", organization, " ", FormatFiscalYearOrNumber(request.fiscal_year()), " round ",
-          request.round(), " is taken"));
-    }
-  }
   // The policy service is asked before the write transaction opens.
   auto binding = BindPolicy(request.fiscal_year());
   if (!binding.ok() && !PeerUnreachable(binding.status())) {
@@ -392,7 +375,13 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
     return absl::FailedPreconditionError(PeerProblem(
         "policy binding: the policy service refused the revision in force", binding.status()));
   }
-  return Idempotent<v1::Assessment>(
+  // An explicit round that exists is the caller's mistake, told as
+  // ALREADY_EXISTS. It is checked inside the mutation, after the request log
+  // (a retry gets its first answer, round taken by itself or not); there
+  // RunMutation reads ALREADY_EXISTS as a concurrent writer's unique-key
+  // conflict (ABORTED), so the body keeps its own verdict here.
+  absl::Status round_taken;
+  auto created = Idempotent<v1::Assessment>(
       caller, request.request_id(), kCreate,
       [&](AssessmentStore::Tx& tx) -> absl::StatusOr<v1::Assessment> {
         SECCOORD_ASSIGN_OR_RETURN(auto checklist,
@@ -401,6 +390,18 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
                                   tx.MaxRound(organization, request.fiscal_year()));
         int round = request.round() == 0 ? max_round + 1 : request.round();
         const std::string id = FormatAssessmentId(organization, request.fiscal_year(), round);
+        if (request.round() != 0) {
+          SECCOORD_ASSIGN_OR_RETURN(std::optional<v1::Assessment> existing,
+                                    tx.GetAssessment(id));
+          if (existing) {
+            round_taken = absl::AlreadyExistsError(absl::StrCat(
+                "round: ", id, " already exists (",
+                std::string(AssessmentStateName(existing->state())), "); ", organization, " ",
+                FormatFiscalYearOrNumber(request.fiscal_year()), " round ", request.round(),
+                " is taken"));
+            return round_taken;
+          }
+        }
         SECCOORD_ASSIGN_OR_RETURN(auto open, tx.OpenAssessments(organization,
                                                                 request.fiscal_year()));
         if (!open.empty()) {
@@ -448,6 +449,8 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
         return a;
       },
       /*appends_events=*/false);
+  if (!round_taken.ok()) return round_taken;
+  return created;
 }
 
 absl::StatusOr<v1::Assessment> AssessmentLogic::GetAssessment(
