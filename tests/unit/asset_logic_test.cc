@@ -640,6 +640,32 @@ const char kHeader[] =
     "id,name,category,segment,confidentiality,integrity,availability,location,connections,"
     "lifecycle,disposal_date,erasure_method,witness\n";
 
+// A file Notepad saved as 「Unicode」 (UTF-16 LE with its BOM) is imported
+// and reported as UTF-16, not as UTF-8.
+TEST_P(AssetLogicTest, Utf16ImportIsReportedAsUtf16) {
+  const std::u16string text =
+      u"name,category,segment,confidentiality,integrity,availability,location\r\n"
+      u"予約システム,INFORMATION_SYSTEM,NONE,2,1,1,事務室\r\n"
+      u"庁内LAN,NETWORK,NONE,1,1,1,サーバ室\r\n";
+  std::string utf16 = "\xFF\xFE";  // LE, as Notepad writes it
+  for (char16_t unit : text) {
+    utf16.push_back(static_cast<char>(unit & 0xFF));
+    utf16.push_back(static_cast<char>(unit >> 8));
+  }
+  auto dry = Import(*logic_, utf16, /*dry_run=*/true);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_EQ(dry->detected_encoding(), v1::CSV_ENCODING_UTF16);
+  auto done = Import(*logic_, utf16);
+  ASSERT_TRUE(done.ok()) << done.status();
+  ASSERT_EQ(done->errors_size(), 0) << done->errors(0).reason();
+  EXPECT_EQ(done->detected_encoding(), v1::CSV_ENCODING_UTF16);
+  EXPECT_EQ(done->imported(), 2);
+  const std::vector<v1::Asset> stored = All();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].name(), "予約システム");
+  EXPECT_EQ(stored[1].location(), "サーバ室");
+}
+
 TEST_P(AssetLogicTest, ImportIsAtomicAndFailsOnItsLastRowWithoutStoringAnything) {
   ASSERT_TRUE(Create(MakeAsset("既存のサーバ", v1::ASSET_CATEGORY_EQUIPMENT)).ok());  // A-000001
   const std::string good_rows = std::string(kHeader) +
