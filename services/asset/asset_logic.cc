@@ -816,18 +816,14 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
                             DecodePageToken("findings", request, request.page_token()));
-  // The cursor "ORG|ASSET|after_asset_id|after_rule_order" repeats the query,
-  // so a token is only good for the listing that issued it.
-  const std::string query = absl::StrCat(request.organization(), "|", request.asset_id(), "|");
+  // The cursor "after_asset_id|after_rule_order" is the position; the token
+  // is bound to the listing's organization and asset_id (runtime/paging.h).
   std::string after_asset;
   int after_order = -1;
   if (!cursor.empty()) {
-    std::vector<std::string> parts;
-    if (cursor.rfind(query, 0) == 0) parts = absl::StrSplit(cursor.substr(query.size()), '|');
+    std::vector<std::string> parts = absl::StrSplit(cursor, '|');
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &after_order)) {
-      return InvalidField("page_token",
-                          "malformed or of another listing; pass next_page_token of a previous "
-                          "response");
+      return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
     }
     after_asset = parts[0];
   }
@@ -852,7 +848,7 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
       const v1::Finding& last = response.findings(response.findings_size() - 1);
       response.set_next_page_token(EncodePageToken(
           "findings", request,
-          absl::StrCat(query, last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
+          absl::StrCat(last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
     }
     return absl::OkStatus();
   }));
@@ -1137,21 +1133,10 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
       ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
   SECCOORD_ASSIGN_OR_RETURN(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kMaxPageSize));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
+  // The cursor is the last asset id exported; the token is bound to this
+  // export's organization and include_retired (runtime/paging.h).
+  SECCOORD_ASSIGN_OR_RETURN(std::string after,
                             DecodePageToken("export", request, request.page_token()));
-  // The cursor "ORG|RETIRED|after_id" repeats the query, so a token is only
-  // good for the export that issued it.
-  const std::string query =
-      absl::StrCat(request.organization(), "|", request.include_retired() ? 1 : 0, "|");
-  std::string after;
-  if (!cursor.empty()) {
-    if (cursor.rfind(query, 0) != 0) {
-      return InvalidField("page_token",
-                          "of another export (organization or include_retired differ); pass "
-                          "next_page_token of the previous page");
-    }
-    after = cursor.substr(query.size());
-  }
   AssetFilter filter = VisibleAssets(caller, request.organization());
   if (!request.include_retired()) filter.lifecycle = v1::LIFECYCLE_ACTIVE;
   std::vector<v1::Asset> assets;
@@ -1167,7 +1152,7 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
   response.set_csv(std::move(csv));
   response.set_rows(static_cast<int32_t>(assets.size()));
   if (more) {
-    response.set_next_page_token(EncodePageToken("export", request, query + assets.back().id()));
+    response.set_next_page_token(EncodePageToken("export", request, assets.back().id()));
   }
   return response;
 }
