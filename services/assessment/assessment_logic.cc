@@ -493,8 +493,8 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentLogic::ListAssessments(
     return InvalidField("state", absl::StrCat("unknown value ", static_cast<int>(request.state())));
   }
   SECCOORD_RETURN_IF_ERROR(ValidateText("organization", request.organization(), 64, true));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            runtime::DecodePageToken("assessments", request, request.page_token()));
+  const runtime::PageTokenCodec tokens("assessments", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   AssessmentKey after;
   if (!cursor.empty()) {
     std::vector<std::string> parts = absl::StrSplit(cursor, '\x1f');
@@ -526,8 +526,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentLogic::ListAssessments(
     }
     if (more) {
       const auto& last = response.assessments(response.assessments_size() - 1);
-      response.set_next_page_token(runtime::EncodePageToken(
-          "assessments", request,
+      response.set_next_page_token(tokens.Encode(
           absl::StrCat(last.organization(), "\x1f", last.fiscal_year(), "\x1f", last.round())));
     }
     return absl::OkStatus();
@@ -889,8 +888,8 @@ absl::StatusOr<v1::ListAdviceResponse> AssessmentLogic::ListAdvice(
   if (!v1::AdviceState_IsValid(static_cast<int>(request.state()))) {
     return InvalidField("state", absl::StrCat("unknown value ", static_cast<int>(request.state())));
   }
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            runtime::DecodePageToken("advice", request, request.page_token()));
+  const runtime::PageTokenCodec tokens("advice", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   int64_t after = 0;
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
@@ -911,8 +910,7 @@ absl::StatusOr<v1::ListAdviceResponse> AssessmentLogic::ListAdvice(
     for (auto& a : list) *response.add_advice() = std::move(a);
     if (more) {
       auto number = ParseAdviceId(response.advice(response.advice_size() - 1).id());
-      response.set_next_page_token(
-          runtime::EncodePageToken("advice", request, absl::StrCat(*number)));
+      response.set_next_page_token(tokens.Encode(absl::StrCat(*number)));
     }
     return absl::OkStatus();
   }));

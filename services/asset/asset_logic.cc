@@ -239,8 +239,7 @@ absl::StatusOr<int> PageSize(int32_t requested) {
   return runtime::PageSize(requested, kMaxPageSize, kDefaultPageSize);
 }
 
-using runtime::DecodePageToken;
-using runtime::EncodePageToken;
+using runtime::PageTokenCodec;
 
 // Appends the field names that differ between a and b (same message type).
 void DiffMessages(const google::protobuf::Message& a, const google::protobuf::Message& b,
@@ -697,8 +696,8 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
 absl::StatusOr<v1::ListAssetsResponse> AssetLogic::ListAssets(
     const Caller& caller, const v1::ListAssetsRequest& request) {
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  SECCOORD_ASSIGN_OR_RETURN(std::string after,
-                            DecodePageToken("assets", request, request.page_token()));
+  const PageTokenCodec tokens("assets", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string after, tokens.Decode(request.page_token()));
   SECCOORD_RETURN_IF_ERROR(
       ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
   SECCOORD_RETURN_IF_ERROR(
@@ -723,7 +722,7 @@ absl::StatusOr<v1::ListAssetsResponse> AssetLogic::ListAssets(
     for (auto& a : assets) *response.add_assets() = std::move(a);
     if (more) {
       response.set_next_page_token(
-          EncodePageToken("assets", request, response.assets(response.assets_size() - 1).id()));
+          tokens.Encode(response.assets(response.assets_size() - 1).id()));
     }
     return absl::OkStatus();
   }));
@@ -781,8 +780,8 @@ absl::StatusOr<v1::ListAssetHistoryResponse> AssetLogic::ListAssetHistory(
     const Caller& caller, const v1::ListAssetHistoryRequest& request) {
   SECCOORD_RETURN_IF_ERROR(ValidateAssetId("asset_id", request.asset_id()));
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            DecodePageToken("history", request, request.page_token()));
+  const PageTokenCodec tokens("history", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   // The token is bound to the asset it listed (runtime/paging.h).
   int64_t after = 0;
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &after) || after < 0)) {
@@ -797,9 +796,8 @@ absl::StatusOr<v1::ListAssetHistoryResponse> AssetLogic::ListAssetHistory(
     if (more) changes.resize(page_size);
     for (auto& c : changes) *response.add_changes() = std::move(c);
     if (more) {
-      response.set_next_page_token(EncodePageToken(
-          "history", request,
-          absl::StrCat(response.changes(response.changes_size() - 1).version())));
+      response.set_next_page_token(
+          tokens.Encode(absl::StrCat(response.changes(response.changes_size() - 1).version())));
     }
     return absl::OkStatus();
   }));
@@ -814,8 +812,8 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
     SECCOORD_RETURN_IF_ERROR(ValidateAssetId("asset_id", request.asset_id()));
   }
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            DecodePageToken("findings", request, request.page_token()));
+  const PageTokenCodec tokens("findings", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   // The cursor "after_asset_id|after_rule_order" is the position; the token
   // is bound to the listing's organization and asset_id (runtime/paging.h).
   std::string after_asset;
@@ -846,9 +844,8 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
     for (auto& f : findings) *response.add_findings() = std::move(f);
     if (more) {
       const v1::Finding& last = response.findings(response.findings_size() - 1);
-      response.set_next_page_token(EncodePageToken(
-          "findings", request,
-          absl::StrCat(last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
+      response.set_next_page_token(
+          tokens.Encode(absl::StrCat(last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
     }
     return absl::OkStatus();
   }));
@@ -1135,8 +1132,8 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kMaxPageSize));
   // The cursor is the last asset id exported; the token is bound to this
   // export's organization and include_retired (runtime/paging.h).
-  SECCOORD_ASSIGN_OR_RETURN(std::string after,
-                            DecodePageToken("export", request, request.page_token()));
+  const PageTokenCodec tokens("export", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string after, tokens.Decode(request.page_token()));
   AssetFilter filter = VisibleAssets(caller, request.organization());
   if (!request.include_retired()) filter.lifecycle = v1::LIFECYCLE_ACTIVE;
   std::vector<v1::Asset> assets;
@@ -1152,7 +1149,7 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
   response.set_csv(std::move(csv));
   response.set_rows(static_cast<int32_t>(assets.size()));
   if (more) {
-    response.set_next_page_token(EncodePageToken("export", request, assets.back().id()));
+    response.set_next_page_token(tokens.Encode(assets.back().id()));
   }
   return response;
 }
