@@ -534,9 +534,9 @@ absl::StatusOr<v1::Revision> PolicyLogic::Transition(
         SECCOORD_RETURN_IF_ERROR(CheckEtag(revision, request.etag()));
         const int64_t now = clock_.now_us();
         if (to == v1::REVISION_STATE_APPROVED) {
-          SECCOORD_ASSIGN_OR_RETURN(auto editors, tx.Editors(document.id(), revision.number()));
-          if (revision.author() == caller.Uri() ||
-              std::find(editors.begin(), editors.end(), caller.Uri()) != editors.end()) {
+          SECCOORD_ASSIGN_OR_RETURN(bool edited,
+                                    tx.IsEditor(document.id(), revision.number(), caller.Uri()));
+          if (revision.author() == caller.Uri() || edited) {
             return absl::PermissionDeniedError(absl::StrCat(
                 caller.Uri(), " wrote or edited revision ", revision.number(),
                 " and may not approve it: the approver must differ from its author and "
