@@ -57,7 +57,8 @@
 // empty and whose confirm is false is not answered yet and is skipped (its item
 // id is still checked); a row whose cells are all empty is skipped.
 //
-// File: common/csv.h (RFC 4180; UTF-8 with or without BOM, or CP932). A
+// File: common/csv.h (RFC 4180; read as UTF-8 with or without BOM, CP932, or
+// UTF-16 with its BOM; written as UTF-8 or CP932). A
 // header row is required on line 1. Written with CRLF line ends, the header
 // first, then one row per checklist item in checklist order.
 //
@@ -125,7 +126,7 @@ struct SheetParseResult {
 };
 
 // Parses a sheet against the checklist it was written for. `encoding`:
-// kUtf8, kCp932 or kAuto (common/csv.h). `max_rows` bounds the data rows
+// kUtf8, kCp932 or kAuto (common/csv.h; kAuto also reads UTF-16 by its BOM). `max_rows` bounds the data rows
 // (0 or below: no bound). See above for the errors.
 absl::StatusOr<SheetParseResult> ParseAnswerSheet(std::string_view bytes, CsvEncoding encoding,
                                                   const v1::Checklist& checklist,

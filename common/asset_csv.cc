@@ -32,9 +32,23 @@ absl::StatusOr<CsvEncoding> EncodingOf(v1::CsvEncoding requested) {
     case v1::CSV_ENCODING_CP932: return CsvEncoding::kCp932;
     case v1::CSV_ENCODING_UNSPECIFIED:
     case v1::CSV_ENCODING_AUTO: return CsvEncoding::kAuto;
+    case v1::CSV_ENCODING_UTF16:
+      return InvalidField("encoding",
+                          "UTF-16 is read when detected by its byte order mark; ask for AUTO");
     default:
       return InvalidField("encoding", absl::StrCat("unknown value ", static_cast<int>(requested)));
   }
+}
+
+// The encoding a file was read in, as the API names it.
+v1::CsvEncoding ApiEncodingOf(CsvEncoding read) {
+  switch (read) {
+    case CsvEncoding::kCp932: return v1::CSV_ENCODING_CP932;
+    case CsvEncoding::kUtf16: return v1::CSV_ENCODING_UTF16;
+    case CsvEncoding::kUtf8:
+    case CsvEncoding::kAuto: break;  // kAuto is never the result of decoding
+  }
+  return v1::CSV_ENCODING_UTF8;
 }
 
 // ---------------------------------------------------------------------------
@@ -415,7 +429,7 @@ absl::StatusOr<CsvParseResult> ParseAssetCsv(std::string_view bytes, v1::CsvEnco
                         result.rows.push_back(ParsedRow{record.line, std::move(*asset)});
                       }
                     }));
-  result.encoding = read == CsvEncoding::kCp932 ? v1::CSV_ENCODING_CP932 : v1::CSV_ENCODING_UTF8;
+  result.encoding = ApiEncodingOf(read);
   return result;
 }
 

@@ -2,7 +2,8 @@
 //
 // Japanese offices keep the inventory in Excel, which saves CSV as
 // Shift_JIS/CP932 (「CSV (コンマ区切り)」) or UTF-8 with a BOM (「CSV UTF-8」).
-// ParseAssetCsv reads both (and plain UTF-8), with English or Japanese
+// ParseAssetCsv reads both (and plain UTF-8, and UTF-16 with its BOM as
+// Notepad's 「Unicode」 writes), with English or Japanese
 // headers and Japanese or English values; WriteAssetCsv writes the canonical
 // form (English headers and values), which ParseAssetCsv reads back field for
 // field. docs/asset-csv.md is the user-facing description of the same layout.
@@ -127,12 +128,14 @@ struct CsvParseResult {
   std::vector<ParsedRow> rows;
   // Every problem of every rejected row, in file order.
   std::vector<v1::RowError> errors;
-  // The encoding that was read: CSV_ENCODING_UTF8 or CSV_ENCODING_CP932.
+  // The encoding that was read: CSV_ENCODING_UTF8, CSV_ENCODING_CP932 or
+  // CSV_ENCODING_UTF16.
   v1::CsvEncoding encoding = v1::CSV_ENCODING_UNSPECIFIED;
 };
 
-// Parses a CSV inventory. `encoding`: UTF8, CP932, or AUTO/UNSPECIFIED (a BOM
-// or valid UTF-8 means UTF-8, anything else CP932; a file with both valid
+// Parses a CSV inventory. `encoding`: UTF8, CP932, or AUTO/UNSPECIFIED (a
+// UTF-16 BOM means UTF-16, a UTF-8 BOM or valid UTF-8 means UTF-8, anything
+// else CP932; UTF16 as a request is refused; a file with both valid
 // non-ASCII UTF-8 lines and invalid ones is refused as mixed). `max_rows`
 // bounds the data rows (> 0; 0 or below means no bound). See above for the
 // errors.

@@ -47,6 +47,8 @@ const std::vector<EncodingEntry>& CsvEncodings() {
       {v1::CSV_ENCODING_UTF8, "UTF8", {"UTF8", "UTF_8", "CSV_ENCODING_UTF8"}},
       {v1::CSV_ENCODING_CP932, "CP932",
        {"CP932", "SHIFT_JIS", "SJIS", "WINDOWS_31J", "MS932", "CSV_ENCODING_CP932"}},
+      // Only detected (auto reads a file with a UTF-16 BOM), never asked for.
+      {v1::CSV_ENCODING_UTF16, "UTF16", {}},
   };
   return *table;
 }

@@ -369,23 +369,6 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
   if (request.round() < 0 || request.round() > 99) {
     return InvalidField("round", "must be between 0 and 99 (0 = the next round)");
   }
-  if (request.round() != 0) {
-    // A round that exists is the caller's mistake, told as such (inside the
-    // mutation a unique-key conflict means a concurrent writer: ABORTED).
-    const std::string id = FormatAssessmentId(organization, request.fiscal_year(),
-                                              request.round());
-    std::optional<v1::Assessment> existing;
-    SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
-      SECCOORD_ASSIGN_OR_RETURN(existing, tx.GetAssessment(id));
-      return absl::OkStatus();
-    }));
-    if (existing) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "round: ", id, " already exists (", std::string(AssessmentStateName(existing->state())),
-          "); ", organization, " ", FormatFiscalYearOrNumber(request.fiscal_year()), " round ",
-          request.round(), " is taken"));
-    }
-  }
   // The policy service is asked before the write transaction opens.
   auto binding = BindPolicy(request.fiscal_year());
   if (!binding.ok() && !PeerUnreachable(binding.status())) {
@@ -393,7 +376,13 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
     return absl::FailedPreconditionError(PeerProblem(
         "policy binding: the policy service refused the revision in force", binding.status()));
   }
-  return Idempotent<v1::Assessment>(
+  // An explicit round that exists is the caller's mistake, told as
+  // ALREADY_EXISTS. It is checked inside the mutation, after the request log
+  // (a retry gets its first answer, round taken by itself or not); there
+  // RunMutation reads ALREADY_EXISTS as a concurrent writer's unique-key
+  // conflict (ABORTED), so the body keeps its own verdict here.
+  absl::Status round_taken;
+  auto created = Idempotent<v1::Assessment>(
       caller, request.request_id(), kCreate,
       [&](AssessmentStore::Tx& tx) -> absl::StatusOr<v1::Assessment> {
         SECCOORD_ASSIGN_OR_RETURN(auto checklist,
@@ -402,6 +391,18 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
                                   tx.MaxRound(organization, request.fiscal_year()));
         int round = request.round() == 0 ? max_round + 1 : request.round();
         const std::string id = FormatAssessmentId(organization, request.fiscal_year(), round);
+        if (request.round() != 0) {
+          SECCOORD_ASSIGN_OR_RETURN(std::optional<v1::Assessment> existing,
+                                    tx.GetAssessment(id));
+          if (existing) {
+            round_taken = absl::AlreadyExistsError(absl::StrCat(
+                "round: ", id, " already exists (",
+                std::string(AssessmentStateName(existing->state())), "); ", organization, " ",
+                FormatFiscalYearOrNumber(request.fiscal_year()), " round ", request.round(),
+                " is taken"));
+            return round_taken;
+          }
+        }
         SECCOORD_ASSIGN_OR_RETURN(auto open, tx.OpenAssessments(organization,
                                                                 request.fiscal_year()));
         if (!open.empty()) {
@@ -449,6 +450,8 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
         return a;
       },
       /*appends_events=*/false);
+  if (!round_taken.ok()) return round_taken;
+  return created;
 }
 
 absl::StatusOr<v1::Assessment> AssessmentLogic::GetAssessment(
@@ -491,8 +494,8 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentLogic::ListAssessments(
     return InvalidField("state", absl::StrCat("unknown value ", static_cast<int>(request.state())));
   }
   SECCOORD_RETURN_IF_ERROR(ValidateText("organization", request.organization(), 64, true));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            runtime::DecodePageToken("assessments", request, request.page_token()));
+  const runtime::PageTokenCodec tokens("assessments", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   AssessmentKey after;
   if (!cursor.empty()) {
     std::vector<std::string> parts = absl::StrSplit(cursor, '\x1f');
@@ -524,8 +527,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentLogic::ListAssessments(
     }
     if (more) {
       const auto& last = response.assessments(response.assessments_size() - 1);
-      response.set_next_page_token(runtime::EncodePageToken(
-          "assessments", request,
+      response.set_next_page_token(tokens.Encode(
           absl::StrCat(last.organization(), "\x1f", last.fiscal_year(), "\x1f", last.round())));
     }
     return absl::OkStatus();
@@ -887,8 +889,8 @@ absl::StatusOr<v1::ListAdviceResponse> AssessmentLogic::ListAdvice(
   if (!v1::AdviceState_IsValid(static_cast<int>(request.state()))) {
     return InvalidField("state", absl::StrCat("unknown value ", static_cast<int>(request.state())));
   }
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            runtime::DecodePageToken("advice", request, request.page_token()));
+  const runtime::PageTokenCodec tokens("advice", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   int64_t after = 0;
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
@@ -909,8 +911,7 @@ absl::StatusOr<v1::ListAdviceResponse> AssessmentLogic::ListAdvice(
     for (auto& a : list) *response.add_advice() = std::move(a);
     if (more) {
       auto number = ParseAdviceId(response.advice(response.advice_size() - 1).id());
-      response.set_next_page_token(
-          runtime::EncodePageToken("advice", request, absl::StrCat(*number)));
+      response.set_next_page_token(tokens.Encode(absl::StrCat(*number)));
     }
     return absl::OkStatus();
   }));

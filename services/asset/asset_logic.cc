@@ -239,8 +239,7 @@ absl::StatusOr<int> PageSize(int32_t requested) {
   return runtime::PageSize(requested, kMaxPageSize, kDefaultPageSize);
 }
 
-using runtime::DecodePageToken;
-using runtime::EncodePageToken;
+using runtime::PageTokenCodec;
 
 // Appends the field names that differ between a and b (same message type).
 void DiffMessages(const google::protobuf::Message& a, const google::protobuf::Message& b,
@@ -349,6 +348,37 @@ std::string ColumnOf(const std::string& field) {
 void Normalize(v1::Asset& a) {
   if (a.has_controls() && a.controls().ByteSizeLong() == 0) a.clear_controls();
   if (a.has_disposal() && a.disposal().ByteSizeLong() == 0) a.clear_disposal();
+}
+
+// What an update (UpdateAsset, and a row of an import with update) makes of
+// `stored`: the incoming fields, with the stored organisation, lifecycle,
+// times and etag. The disposal record is RetireAsset's alone, so an update
+// carries none (an updated asset is never a retired one).
+v1::Asset MergeUpdate(const v1::Asset& stored, const v1::Asset& incoming) {
+  v1::Asset next = incoming;
+  next.set_organization(stored.organization());
+  next.set_lifecycle(stored.lifecycle());
+  next.clear_disposal();
+  next.set_create_time_us(stored.create_time_us());
+  next.set_update_time_us(stored.update_time_us());
+  next.set_etag(stored.etag());
+  Normalize(next);
+  return next;
+}
+
+// Stores `next` (MergeUpdate of `stored`, whose `changed` fields are not
+// empty) as the next version of the asset, guarded by the stored etag, with
+// its history entry; returns it as stored. The caller refreshes findings.
+absl::StatusOr<v1::Asset> WriteUpdate(AssetStore::Tx& tx, const Caller& caller,
+                                      const v1::Asset& stored, v1::Asset next,
+                                      std::vector<std::string> changed, int64_t now) {
+  const int64_t version = VersionOf(stored.etag()) + 1;
+  next.set_update_time_us(now);
+  next.set_etag(absl::StrCat(version));
+  SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(next, version, stored.etag()));
+  SECCOORD_RETURN_IF_ERROR(
+      tx.AppendHistory(MakeChange(next, version, kUpdated, caller, now, std::move(changed))));
+  return next;
 }
 
 // The one visibility rule of every read path (DESIGN.md: get, list, export,
@@ -652,23 +682,12 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
         SECCOORD_RETURN_IF_ERROR(lookup_error);
         if (!problems.empty()) return problems.front().status;
 
-        v1::Asset next = asset;
-        next.set_organization(stored.organization());
-        next.set_lifecycle(stored.lifecycle());
-        next.clear_disposal();
-        next.set_create_time_us(stored.create_time_us());
-        next.set_update_time_us(stored.update_time_us());
-        next.set_etag(stored.etag());
-        Normalize(next);
+        v1::Asset next = MergeUpdate(stored, asset);
         std::vector<std::string> changed = ChangedFields(stored, next);
         if (changed.empty()) return stored;  // nothing to change: no new version
-        const int64_t now = clock_.now_us();
-        const int64_t version = VersionOf(stored.etag()) + 1;
-        next.set_update_time_us(now);
-        next.set_etag(absl::StrCat(version));
-        SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(next, version, stored.etag()));
-        SECCOORD_RETURN_IF_ERROR(tx.AppendHistory(
-            MakeChange(next, version, kUpdated, caller, now, std::move(changed))));
+        SECCOORD_ASSIGN_OR_RETURN(
+            next, WriteUpdate(tx, caller, stored, std::move(next), std::move(changed),
+                              clock_.now_us()));
         SECCOORD_RETURN_IF_ERROR(FindingsKeeper(tx).Refresh({next}, /*lock=*/true));
         return next;
       });
@@ -677,8 +696,8 @@ absl::StatusOr<v1::Asset> AssetLogic::UpdateAsset(const Caller& caller,
 absl::StatusOr<v1::ListAssetsResponse> AssetLogic::ListAssets(
     const Caller& caller, const v1::ListAssetsRequest& request) {
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  SECCOORD_ASSIGN_OR_RETURN(std::string after,
-                            DecodePageToken("assets", request, request.page_token()));
+  const PageTokenCodec tokens("assets", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string after, tokens.Decode(request.page_token()));
   SECCOORD_RETURN_IF_ERROR(
       ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
   SECCOORD_RETURN_IF_ERROR(
@@ -703,7 +722,7 @@ absl::StatusOr<v1::ListAssetsResponse> AssetLogic::ListAssets(
     for (auto& a : assets) *response.add_assets() = std::move(a);
     if (more) {
       response.set_next_page_token(
-          EncodePageToken("assets", request, response.assets(response.assets_size() - 1).id()));
+          tokens.Encode(response.assets(response.assets_size() - 1).id()));
     }
     return absl::OkStatus();
   }));
@@ -761,8 +780,8 @@ absl::StatusOr<v1::ListAssetHistoryResponse> AssetLogic::ListAssetHistory(
     const Caller& caller, const v1::ListAssetHistoryRequest& request) {
   SECCOORD_RETURN_IF_ERROR(ValidateAssetId("asset_id", request.asset_id()));
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            DecodePageToken("history", request, request.page_token()));
+  const PageTokenCodec tokens("history", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   // The token is bound to the asset it listed (runtime/paging.h).
   int64_t after = 0;
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &after) || after < 0)) {
@@ -777,9 +796,8 @@ absl::StatusOr<v1::ListAssetHistoryResponse> AssetLogic::ListAssetHistory(
     if (more) changes.resize(page_size);
     for (auto& c : changes) *response.add_changes() = std::move(c);
     if (more) {
-      response.set_next_page_token(EncodePageToken(
-          "history", request,
-          absl::StrCat(response.changes(response.changes_size() - 1).version())));
+      response.set_next_page_token(
+          tokens.Encode(absl::StrCat(response.changes(response.changes_size() - 1).version())));
     }
     return absl::OkStatus();
   }));
@@ -794,20 +812,16 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
     SECCOORD_RETURN_IF_ERROR(ValidateAssetId("asset_id", request.asset_id()));
   }
   SECCOORD_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            DecodePageToken("findings", request, request.page_token()));
-  // The cursor "ORG|ASSET|after_asset_id|after_rule_order" repeats the query,
-  // so a token is only good for the listing that issued it.
-  const std::string query = absl::StrCat(request.organization(), "|", request.asset_id(), "|");
+  const PageTokenCodec tokens("findings", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
+  // The cursor "after_asset_id|after_rule_order" is the position; the token
+  // is bound to the listing's organization and asset_id (runtime/paging.h).
   std::string after_asset;
   int after_order = -1;
   if (!cursor.empty()) {
-    std::vector<std::string> parts;
-    if (cursor.rfind(query, 0) == 0) parts = absl::StrSplit(cursor.substr(query.size()), '|');
+    std::vector<std::string> parts = absl::StrSplit(cursor, '|');
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &after_order)) {
-      return InvalidField("page_token",
-                          "malformed or of another listing; pass next_page_token of a previous "
-                          "response");
+      return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
     }
     after_asset = parts[0];
   }
@@ -830,9 +844,8 @@ absl::StatusOr<v1::ListFindingsResponse> AssetLogic::ListFindings(
     for (auto& f : findings) *response.add_findings() = std::move(f);
     if (more) {
       const v1::Finding& last = response.findings(response.findings_size() - 1);
-      response.set_next_page_token(EncodePageToken(
-          "findings", request,
-          absl::StrCat(query, last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
+      response.set_next_page_token(
+          tokens.Encode(absl::StrCat(last.asset_id(), "|", ComplianceRuleIndex(last.rule_id()))));
     }
     return absl::OkStatus();
   }));
@@ -962,21 +975,27 @@ absl::Status AssetLogic::ValidateImport(AssetStore::Tx& tx, const Caller& caller
     if (errors.size() != errors_before) continue;
     PlannedRow plan;
     plan.line = row.line;
-    if (stored.has_value()) {
-      // The row as the asset would be after the update (UpdateAsset's rule:
-      // organisation, etag and times are the stored ones).
+    if (stored.has_value() && stored->lifecycle() == v1::LIFECYCLE_RETIRED) {
+      // A retired asset's row must stay as it was exported (with its
+      // lifecycle and disposal record); nothing of it is written.
       asset.set_organization(stored->organization());
       asset.set_create_time_us(stored->create_time_us());
       asset.set_update_time_us(stored->update_time_us());
       asset.set_etag(stored->etag());
       Normalize(asset);
       plan.changed = ChangedFields(*stored, asset);
-      if (stored->lifecycle() == v1::LIFECYCLE_RETIRED && !plan.changed.empty()) {
+      if (!plan.changed.empty()) {
         report(row.line, "",
                absl::StrCat(stored->id(), " is RETIRED; retired assets cannot be updated (row "
                             "changes ", absl::StrJoin(plan.changed, ", "), ")"));
         continue;
       }
+      asset = *stored;
+    } else if (stored.has_value()) {
+      // The row as the asset would be after the update, by UpdateAsset's
+      // own rule.
+      asset = MergeUpdate(*stored, asset);
+      plan.changed = ChangedFields(*stored, asset);
     } else if (!asset.id().empty() && !asset.etag().empty()) {
       // A row with its id from another inventory keeps its version, so the
       // export of the new inventory reads as the file did.
@@ -1079,12 +1098,8 @@ absl::StatusOr<v1::ImportAssetsResponse> AssetLogic::ImportAssets(
           v1::Asset& a = plan.asset;
           if (plan.stored) {
             if (plan.changed.empty()) continue;  // UNCHANGED: no new version
-            const int64_t version = VersionOf(plan.stored->etag()) + 1;
-            a.set_update_time_us(now);
-            a.set_etag(absl::StrCat(version));
-            SECCOORD_RETURN_IF_ERROR(tx.UpdateAsset(a, version, plan.stored->etag()));
-            SECCOORD_RETURN_IF_ERROR(
-                tx.AppendHistory(MakeChange(a, version, kUpdated, caller, now, plan.changed)));
+            SECCOORD_ASSIGN_OR_RETURN(
+                a, WriteUpdate(tx, caller, *plan.stored, std::move(a), plan.changed, now));
             written.push_back(a);
             continue;
           }
@@ -1115,21 +1130,10 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
       ValidateText("organization", request.organization(), kMaxOrganizationBytes, true));
   SECCOORD_ASSIGN_OR_RETURN(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kMaxPageSize));
-  SECCOORD_ASSIGN_OR_RETURN(std::string cursor,
-                            DecodePageToken("export", request, request.page_token()));
-  // The cursor "ORG|RETIRED|after_id" repeats the query, so a token is only
-  // good for the export that issued it.
-  const std::string query =
-      absl::StrCat(request.organization(), "|", request.include_retired() ? 1 : 0, "|");
-  std::string after;
-  if (!cursor.empty()) {
-    if (cursor.rfind(query, 0) != 0) {
-      return InvalidField("page_token",
-                          "of another export (organization or include_retired differ); pass "
-                          "next_page_token of the previous page");
-    }
-    after = cursor.substr(query.size());
-  }
+  // The cursor is the last asset id exported; the token is bound to this
+  // export's organization and include_retired (runtime/paging.h).
+  const PageTokenCodec tokens("export", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string after, tokens.Decode(request.page_token()));
   AssetFilter filter = VisibleAssets(caller, request.organization());
   if (!request.include_retired()) filter.lifecycle = v1::LIFECYCLE_ACTIVE;
   std::vector<v1::Asset> assets;
@@ -1145,7 +1149,7 @@ absl::StatusOr<v1::ExportAssetsResponse> AssetLogic::ExportAssets(
   response.set_csv(std::move(csv));
   response.set_rows(static_cast<int32_t>(assets.size()));
   if (more) {
-    response.set_next_page_token(EncodePageToken("export", request, query + assets.back().id()));
+    response.set_next_page_token(tokens.Encode(assets.back().id()));
   }
   return response;
 }

@@ -248,18 +248,6 @@ std::vector<v1::Finding> EvaluateInventory(const std::vector<v1::Asset>& assets)
   return findings;
 }
 
-v1::FindingsSummary SummarizeFindings(const std::string& organization,
-                                      const std::vector<v1::Finding>& findings,
-                                      int assets_evaluated) {
-  std::vector<std::pair<std::string, int64_t>> by_rule;
-  for (const ComplianceRule& rule : ComplianceRules()) by_rule.emplace_back(S(rule.id), 0);
-  for (const v1::Finding& f : findings) {
-    const int index = ComplianceRuleIndex(f.rule_id());
-    if (index >= 0) ++by_rule[index].second;
-  }
-  return SummarizeFindingCounts(organization, by_rule, assets_evaluated);
-}
-
 v1::FindingsSummary SummarizeFindingCounts(
     const std::string& organization, const std::vector<std::pair<std::string, int64_t>>& by_rule,
     int assets_evaluated) {

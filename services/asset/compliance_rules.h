@@ -6,7 +6,7 @@
 // a severity, a Japanese message that says what to fix, a predicate and an
 // optional message builder that names the exact gap (which control is
 // missing, which connection is not approved). Adding a rule is adding a row;
-// EvaluateAsset and SummarizeFindings pick it up, and the summary lists every
+// EvaluateAsset and SummarizeFindingCounts pick it up, and the summary lists every
 // row even when it has no finding, so a reader can tell "0" from "not checked".
 //
 // Rules (the asset is "in use" unless its lifecycle is RETIRED; rules apply to
@@ -95,15 +95,10 @@ std::vector<v1::Finding> EvaluateAsset(const v1::Asset& asset, const AssetLookup
 // among `assets`).
 std::vector<v1::Finding> EvaluateInventory(const std::vector<v1::Asset>& assets);
 
-// Counts `findings` (the caller passes that organisation's findings; they are
-// not filtered here): total, by severity, and by rule — one RuleCount for
-// EVERY rule of the table, in table order, count possibly 0.
-v1::FindingsSummary SummarizeFindings(const std::string& organization,
-                                      const std::vector<v1::Finding>& findings,
-                                      int assets_evaluated);
-
-// The same summary from counts already kept per rule (rule id → findings;
-// ids not in the table are ignored, rules not named count 0).
+// The summary of an organisation from counts kept per rule (rule id →
+// findings; a rule named twice adds up, ids not in the table are ignored):
+// total, by severity, and by rule — one RuleCount for EVERY rule of the
+// table, in table order, count possibly 0.
 v1::FindingsSummary SummarizeFindingCounts(
     const std::string& organization, const std::vector<std::pair<std::string, int64_t>>& by_rule,
     int assets_evaluated);

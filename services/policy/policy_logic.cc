@@ -144,10 +144,9 @@ absl::Status NoSuchRevision(const std::string& document_id, int64_t number) {
 // to the request's document and filters (runtime/paging.h).
 constexpr char kRevisionsPageKind[] = "revisions";
 
-absl::StatusOr<int64_t> RevisionsAfter(const v1::ListRevisionsRequest& request) {
-  SECCOORD_ASSIGN_OR_RETURN(
-      std::string cursor,
-      runtime::DecodePageToken(kRevisionsPageKind, request, request.page_token()));
+absl::StatusOr<int64_t> RevisionsAfter(const runtime::PageTokenCodec& tokens,
+                                       const v1::ListRevisionsRequest& request) {
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
   int64_t n = 0;
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &n) || n < 0)) {
     return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
@@ -329,7 +328,8 @@ absl::StatusOr<v1::ListRevisionsResponse> PolicyLogic::ListRevisions(
     const Caller& caller, const v1::ListRevisionsRequest& request, ArticleForm form) {
   SECCOORD_ASSIGN_OR_RETURN(
       const int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kDefaultPageSize));
-  SECCOORD_ASSIGN_OR_RETURN(const int64_t after, RevisionsAfter(request));
+  const runtime::PageTokenCodec tokens(kRevisionsPageKind, request);
+  SECCOORD_ASSIGN_OR_RETURN(const int64_t after, RevisionsAfter(tokens, request));
   const CivilDate today = clock_.today();
   v1::ListRevisionsResponse response;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](PolicyStore::Tx& tx) -> absl::Status {
@@ -362,8 +362,7 @@ absl::StatusOr<v1::ListRevisionsResponse> PolicyLogic::ListRevisions(
       SECCOORD_ASSIGN_OR_RETURN(int64_t max,
                                 tx.MaxRevisionNumber(document.id(), /*published_only=*/!drafts));
       if (cursor < max) {
-        response.set_next_page_token(
-            runtime::EncodePageToken(kRevisionsPageKind, request, absl::StrCat(cursor)));
+        response.set_next_page_token(tokens.Encode(absl::StrCat(cursor)));
       }
     }
     return absl::OkStatus();
@@ -535,9 +534,9 @@ absl::StatusOr<v1::Revision> PolicyLogic::Transition(
         SECCOORD_RETURN_IF_ERROR(CheckEtag(revision, request.etag()));
         const int64_t now = clock_.now_us();
         if (to == v1::REVISION_STATE_APPROVED) {
-          SECCOORD_ASSIGN_OR_RETURN(auto editors, tx.Editors(document.id(), revision.number()));
-          if (revision.author() == caller.Uri() ||
-              std::find(editors.begin(), editors.end(), caller.Uri()) != editors.end()) {
+          SECCOORD_ASSIGN_OR_RETURN(bool edited,
+                                    tx.IsEditor(document.id(), revision.number(), caller.Uri()));
+          if (revision.author() == caller.Uri() || edited) {
             return absl::PermissionDeniedError(absl::StrCat(
                 caller.Uri(), " wrote or edited revision ", revision.number(),
                 " and may not approve it: the approver must differ from its author and "

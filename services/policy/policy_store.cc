@@ -414,16 +414,14 @@ absl::Status PolicyStore::Tx::AddEditor(const std::string& document_id, int64_t 
       .status();
 }
 
-absl::StatusOr<std::vector<std::string>> PolicyStore::Tx::Editors(const std::string& document_id,
-                                                                  int64_t number) {
+absl::StatusOr<bool> PolicyStore::Tx::IsEditor(const std::string& document_id, int64_t number,
+                                                const std::string& principal) {
   SECCOORD_ASSIGN_OR_RETURN(
-      auto rows, tx_.Query("SELECT editor FROM revision_editors"
-                           " WHERE document_id = $1 AND revision_number = $2 ORDER BY editor",
-                           {document_id, number}));
-  std::vector<std::string> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(row.Text(0));
-  return out;
+      auto rows,
+      tx_.Query("SELECT EXISTS (SELECT 1 FROM revision_editors"
+                " WHERE document_id = $1 AND revision_number = $2 AND editor = $3)",
+                {document_id, number, principal}));
+  return !rows.empty() && rows[0].Int(0) != 0;
 }
 
 absl::StatusOr<std::optional<v1::Revision>> PolicyStore::Tx::PublishedInForce(

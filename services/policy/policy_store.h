@@ -107,9 +107,10 @@ class PolicyStore {
     // of a revision; once per editor.
     absl::Status AddEditor(const std::string& document_id, int64_t number,
                            const std::string& editor);
-    // Everyone who wrote or changed the content of a revision, sorted.
-    absl::StatusOr<std::vector<std::string>> Editors(const std::string& document_id,
-                                                     int64_t number);
+    // Whether `principal` (a principal URI) wrote or changed the content of
+    // a revision: one indexed EXISTS, whatever the number of editors.
+    absl::StatusOr<bool> IsEditor(const std::string& document_id, int64_t number,
+                                  const std::string& principal);
     // The published revision with the latest effective date <= on_iso (ties:
     // the higher number), or nullopt.
     absl::StatusOr<std::optional<v1::Revision>> PublishedInForce(

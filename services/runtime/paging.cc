@@ -56,31 +56,40 @@ std::string QueryFingerprint(const google::protobuf::Message& request) {
                                                   kFingerprintHexDigits / 2));
 }
 
+PageTokenCodec::PageTokenCodec(std::string_view kind, const google::protobuf::Message& request)
+    : kind_prefix_(absl::StrCat(absl::string_view(kind.data(), kind.size()), ":")),
+      query_prefix_(absl::StrCat(kind_prefix_, QueryFingerprint(request), ":")) {}
+
+std::string PageTokenCodec::Encode(std::string_view cursor) const {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(query_prefix_, absl::string_view(cursor.data(), cursor.size())));
+}
+
+absl::StatusOr<std::string> PageTokenCodec::Decode(std::string_view token) const {
+  if (token.empty()) return std::string();
+  std::string decoded;
+  if (token.size() > kMaxTokenBytes ||
+      !absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &decoded) ||
+      decoded.rfind(kind_prefix_, 0) != 0) {
+    return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
+  }
+  if (decoded.rfind(query_prefix_, 0) != 0) {
+    return InvalidField("page_token",
+                        "was issued for a different query; pass it with the same fields as "
+                        "the request that returned it (only page_size may change)");
+  }
+  return decoded.substr(query_prefix_.size());
+}
+
 std::string EncodePageToken(std::string_view kind, const google::protobuf::Message& request,
                             std::string_view cursor) {
-  return absl::WebSafeBase64Escape(absl::StrCat(absl::string_view(kind.data(), kind.size()), ":",
-                                                QueryFingerprint(request), ":",
-                                                absl::string_view(cursor.data(), cursor.size())));
+  return PageTokenCodec(kind, request).Encode(cursor);
 }
 
 absl::StatusOr<std::string> DecodePageToken(std::string_view kind,
                                             const google::protobuf::Message& request,
                                             std::string_view token) {
-  if (token.empty()) return std::string();
-  std::string decoded;
-  const std::string kind_prefix = absl::StrCat(absl::string_view(kind.data(), kind.size()), ":");
-  if (token.size() > kMaxTokenBytes ||
-      !absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &decoded) ||
-      decoded.rfind(kind_prefix, 0) != 0) {
-    return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
-  }
-  const std::string query_prefix = absl::StrCat(kind_prefix, QueryFingerprint(request), ":");
-  if (decoded.rfind(query_prefix, 0) != 0) {
-    return InvalidField("page_token",
-                        "was issued for a different query; pass it with the same fields as "
-                        "the request that returned it (only page_size may change)");
-  }
-  return decoded.substr(query_prefix.size());
+  return PageTokenCodec(kind, request).Decode(token);
 }
 
 }  // namespace seccoord::runtime

@@ -5,9 +5,16 @@
 // being passed to another, and the query (a fingerprint of the request
 // without its paging fields) keeps a token issued for one query (say, one
 // document's revisions, or assets of one segment) from being passed with
-// another. Either mismatch is INVALID_ARGUMENT naming page_token.
+// another. Either mismatch is INVALID_ARGUMENT naming page_token. So a
+// cursor needs to hold only the position (the last key listed), never the
+// query again.
 //
-// Thread-safety: stateless functions; safe from any thread.
+// A list call makes one PageTokenCodec for its kind and request and uses it
+// for both the token it reads and the one it issues: the request's
+// fingerprint is computed once per call.
+//
+// Thread-safety: stateless functions; safe from any thread. A
+// PageTokenCodec is immutable after construction and safe to share.
 #ifndef SECCOORD_SERVICES_RUNTIME_PAGING_H_
 #define SECCOORD_SERVICES_RUNTIME_PAGING_H_
 
@@ -29,13 +36,29 @@ absl::StatusOr<int> PageSize(int32_t requested, int max_size, int default_size);
 // pages, nothing else).
 std::string QueryFingerprint(const google::protobuf::Message& request);
 
-// The token of the page after `cursor` of the listing `request` asked for.
+// The page tokens of one list call: those of kind `kind` for the query of
+// `request` (QueryFingerprint, computed once, here).
+class PageTokenCodec {
+ public:
+  PageTokenCodec(std::string_view kind, const google::protobuf::Message& request);
+
+  // The cursor of `token` ("" for the first page); INVALID_ARGUMENT naming
+  // page_token when it is not a token of this kind of list, or was issued
+  // for a request whose other fields differ from this one's.
+  absl::StatusOr<std::string> Decode(std::string_view token) const;
+
+  // The token of the page after `cursor`.
+  std::string Encode(std::string_view cursor) const;
+
+ private:
+  std::string kind_prefix_;   // "<kind>:"
+  std::string query_prefix_;  // "<kind>:<fingerprint>:"
+};
+
+// One-off forms of PageTokenCodec(kind, request).Encode / .Decode, for a
+// caller that needs only one of them.
 std::string EncodePageToken(std::string_view kind, const google::protobuf::Message& request,
                             std::string_view cursor);
-
-// The cursor of `token` ("" for the first page); INVALID_ARGUMENT naming
-// page_token when it is not a token of this kind of list, or was issued for
-// a request whose other fields differ from `request`'s.
 absl::StatusOr<std::string> DecodePageToken(std::string_view kind,
                                             const google::protobuf::Message& request,
                                             std::string_view token);

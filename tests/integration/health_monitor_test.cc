@@ -19,6 +19,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/runtime/db/database.h"
 #include "services/runtime/server/server_main.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"
 
 namespace seccoord::runtime {
@@ -66,21 +67,7 @@ ServerSpec Spec() {
   return spec;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "seccoord-health-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using seccoord::testing::TempDir;
 
 // The immutable flag makes a file unwritable even for root (tests run as
 // root in CI, where file modes do not stop a write).

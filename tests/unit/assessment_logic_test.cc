@@ -412,6 +412,31 @@ TEST_P(AssessmentLogicTest, RetriedCreateReturnsTheFirstResult) {
   EXPECT_EQ(logic_->ListAssessments(kAdvisor, all)->assessments_size(), 1);
 }
 
+// A retry of a create that named its round gets its first answer too, not
+// ALREADY_EXISTS for the round it took itself; another request for that
+// round still gets ALREADY_EXISTS, and nothing is created twice.
+TEST_P(AssessmentLogicTest, RetriedCreateWithAnExplicitRoundReturnsTheFirstResult) {
+  v1::CreateAssessmentRequest r;
+  r.set_request_id("retry-round-3");
+  r.set_fiscal_year(2026);
+  r.set_round(3);
+  auto first = logic_->CreateAssessment(kStaff, r);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->id(), "kasama-union-2026-3");
+  auto second = logic_->CreateAssessment(kStaff, r);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->id(), first->id());
+  EXPECT_EQ(second->etag(), first->etag());
+  EXPECT_EQ(second->create_time_us(), first->create_time_us());
+  r.set_request_id("another-request");
+  auto other = logic_->CreateAssessment(kStaff, r);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists) << other.status();
+  EXPECT_EQ(other.status().message().rfind("round: kasama-union-2026-3 already exists", 0), 0u)
+      << other.status();
+  v1::ListAssessmentsRequest all;
+  EXPECT_EQ(logic_->ListAssessments(kAdvisor, all)->assessments_size(), 1);
+}
+
 // ------------------------------------------------------------------- answers
 
 TEST_P(AssessmentLogicTest, AnswersNeedTheCurrentEtag) {

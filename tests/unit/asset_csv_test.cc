@@ -35,20 +35,30 @@ const char kJapaneseRow[] =
     "斎場 事務室,はい,いいえ,×,○,有,外部委託,保守業者,A-000002;A-000003:approved,使用中,,,,"
     "備考です,はい";
 
-// UTF-8 → CP932 with glibc iconv, as Excel's 「CSV (コンマ区切り)」 would write it.
-std::string ToCp932(const std::string& utf8) {
-  iconv_t cd = iconv_open("CP932", "UTF-8");
+// UTF-8 → `to` with glibc iconv.
+std::string Convert(const char* to, const std::string& utf8) {
+  iconv_t cd = iconv_open(to, "UTF-8");
   EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1));
-  std::string out(utf8.size() * 2 + 4, '\0');
+  std::string out(utf8.size() * 4 + 4, '\0');
   char* in_ptr = const_cast<char*>(utf8.data());
   size_t in_left = utf8.size();
   char* out_ptr = out.data();
   size_t out_left = out.size();
   const size_t rc = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
-  EXPECT_NE(rc, static_cast<size_t>(-1)) << "cannot encode as CP932: " << utf8;
+  EXPECT_NE(rc, static_cast<size_t>(-1)) << "cannot encode as " << to << ": " << utf8;
   iconv_close(cd);
   out.resize(out.size() - out_left);
   return out;
+}
+
+// As Excel's 「CSV (コンマ区切り)」 would write it.
+std::string ToCp932(const std::string& utf8) { return Convert("CP932", utf8); }
+
+// With its byte order mark, as Notepad's 「Unicode」 (LE) or 「Unicode big
+// endian」 writes it.
+std::string ToUtf16(const std::string& utf8, bool little_endian) {
+  return little_endian ? "\xFF\xFE" + Convert("UTF-16LE", utf8)
+                       : "\xFE\xFF" + Convert("UTF-16BE", utf8);
 }
 
 CsvParseResult ParseOk(std::string_view csv, v1::CsvEncoding encoding = v1::CSV_ENCODING_AUTO,
@@ -127,6 +137,22 @@ TEST(AssetCsvEncodingTest, Cp932IsDetectedAndDecoded) {
     EXPECT_TRUE(Same(r.rows[0].asset, expected.rows[0].asset)) << r.rows[0].asset.DebugString();
     EXPECT_EQ(r.rows[0].asset.name(), "斎場予約管理システム");
   }
+}
+
+TEST(AssetCsvEncodingTest, Utf16WithBomIsDetectedAndReportedAsUtf16) {
+  const std::string utf8 = std::string(kJapaneseHeader) + "\r\n" + kJapaneseRow + "\r\n";
+  const CsvParseResult expected = ParseOk(utf8);
+  for (bool little_endian : {true, false}) {
+    const CsvParseResult r = ParseOk(ToUtf16(utf8, little_endian));
+    EXPECT_EQ(r.encoding, v1::CSV_ENCODING_UTF16) << (little_endian ? "LE" : "BE");
+    ASSERT_THAT(r.rows, SizeIs(1));
+    EXPECT_TRUE(Same(r.rows[0].asset, expected.rows[0].asset)) << r.rows[0].asset.DebugString();
+    EXPECT_EQ(r.rows[0].line, 2);
+  }
+  // UTF-16 is read by its BOM; it is not an encoding to ask for.
+  const absl::Status asked = ParseError(ToUtf16(utf8, true), v1::CSV_ENCODING_UTF16);
+  EXPECT_EQ(asked.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Message(asked), HasSubstr("encoding: UTF-16 is read when detected"));
 }
 
 TEST(AssetCsvEncodingTest, Cp932FromLiteralBytes) {

@@ -29,6 +29,13 @@
 namespace seccoord::asset {
 namespace {
 
+// The per-rule counts SummarizeFindingCounts takes, one entry per finding.
+std::vector<std::pair<std::string, int64_t>> OnePerFinding(const std::vector<v1::Finding>& f) {
+  std::vector<std::pair<std::string, int64_t>> counts;
+  for (const v1::Finding& finding : f) counts.emplace_back(finding.rule_id(), 1);
+  return counts;
+}
+
 using runtime::Caller;
 using seccoord::testing::kAdmin;
 using seccoord::testing::kAdvisor;
@@ -221,7 +228,7 @@ class AssetLogicTest : public seccoord::testing::DatabaseTest {
       auto summary = logic_->GetFindingsSummary(kAdvisor, r);
       ASSERT_TRUE(summary.ok()) << summary.status();
       EXPECT_EQ(summary->SerializeAsString(),
-                SummarizeFindings(org, of_org, in_use).SerializeAsString())
+                SummarizeFindingCounts(org, OnePerFinding(of_org), in_use).SerializeAsString())
           << org << ": stored total " << summary->total() << ", recount " << of_org.size()
           << "; in use " << summary->assets_evaluated() << " vs " << in_use;
       EXPECT_EQ(StoredFindings(org, 3).size(), of_org.size()) << org;
@@ -639,6 +646,32 @@ TEST_P(AssetLogicTest, RetriedRequestIdsDoNothingTwice) {
 const char kHeader[] =
     "id,name,category,segment,confidentiality,integrity,availability,location,connections,"
     "lifecycle,disposal_date,erasure_method,witness\n";
+
+// A file Notepad saved as 「Unicode」 (UTF-16 LE with its BOM) is imported
+// and reported as UTF-16, not as UTF-8.
+TEST_P(AssetLogicTest, Utf16ImportIsReportedAsUtf16) {
+  const std::u16string text =
+      u"name,category,segment,confidentiality,integrity,availability,location\r\n"
+      u"予約システム,INFORMATION_SYSTEM,NONE,2,1,1,事務室\r\n"
+      u"庁内LAN,NETWORK,NONE,1,1,1,サーバ室\r\n";
+  std::string utf16 = "\xFF\xFE";  // LE, as Notepad writes it
+  for (char16_t unit : text) {
+    utf16.push_back(static_cast<char>(unit & 0xFF));
+    utf16.push_back(static_cast<char>(unit >> 8));
+  }
+  auto dry = Import(*logic_, utf16, /*dry_run=*/true);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_EQ(dry->detected_encoding(), v1::CSV_ENCODING_UTF16);
+  auto done = Import(*logic_, utf16);
+  ASSERT_TRUE(done.ok()) << done.status();
+  ASSERT_EQ(done->errors_size(), 0) << done->errors(0).reason();
+  EXPECT_EQ(done->detected_encoding(), v1::CSV_ENCODING_UTF16);
+  EXPECT_EQ(done->imported(), 2);
+  const std::vector<v1::Asset> stored = All();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].name(), "予約システム");
+  EXPECT_EQ(stored[1].location(), "サーバ室");
+}
 
 TEST_P(AssetLogicTest, ImportIsAtomicAndFailsOnItsLastRowWithoutStoringAnything) {
   ASSERT_TRUE(Create(MakeAsset("既存のサーバ", v1::ASSET_CATEGORY_EQUIPMENT)).ok());  // A-000001
@@ -1137,7 +1170,16 @@ TEST_P(AssetLogicTest, FindingsAndExportComeInPagesBoundToTheirQuery) {
   other.set_page_token(page->next_page_token());
   auto refused = logic_->ListFindings(kStaff, other);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(refused.status().message(), "page_token")) << refused.status();
+  EXPECT_TRUE(Contains(refused.status().message(), "page_token: was issued for a different query"))
+      << refused.status();
+  // The token holds only the position; the query it binds to is the whole
+  // request but its page size.
+  other = first;
+  other.set_page_size(5);
+  other.set_page_token(page->next_page_token());
+  auto resized = logic_->ListFindings(kStaff, other);
+  ASSERT_TRUE(resized.ok()) << resized.status();
+  EXPECT_EQ(resized->findings(0).SerializeAsString(), whole[3].SerializeAsString());
 
   // The export in pages of 2 concatenates to the export in one page.
   v1::ExportAssetsRequest er;
@@ -1170,7 +1212,8 @@ TEST_P(AssetLogicTest, FindingsAndExportComeInPagesBoundToTheirQuery) {
   er.set_include_retired(true);
   auto wrong = logic_->ExportAssets(kStaff, er);
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(wrong.status().message(), "page_token")) << wrong.status();
+  EXPECT_TRUE(Contains(wrong.status().message(), "page_token: was issued for a different query"))
+      << wrong.status();
 }
 
 TEST_P(AssetLogicTest, UpgradingFromStoredAssetsWithoutFindingsComputesThemOnce) {
@@ -1346,6 +1389,68 @@ TEST_P(AssetLogicTest, ExportEditImportWithUpdateIsTheSpreadsheetRoundTrip) {
   EXPECT_EQ(All().size(), 4u);
   EXPECT_EQ(Get(usb->id())->notes(), "");
   EXPECT_EQ(Get(folder->id())->lifecycle(), v1::LIFECYCLE_ACTIVE);
+}
+
+// An import with update writes a row as UpdateAsset writes the same edit
+// (one MergeUpdate and WriteUpdate): lifecycle from the stored asset, no
+// disposal record, the same new version and history entry.
+TEST_P(AssetLogicTest, ImportWithUpdateWritesARowAsUpdateAssetWritesTheEdit) {
+  v1::Asset base = MakeAsset("庁内サーバ", v1::ASSET_CATEGORY_EQUIPMENT);
+  auto by_rpc = Create(base);
+  auto by_sheet = Create(base);
+  ASSERT_TRUE(by_rpc.ok() && by_sheet.ok());
+
+  // UpdateAsset: the asset as read with a new location, sent without a
+  // lifecycle and with a disposal record; both are the server's to keep.
+  v1::Asset edit = *by_rpc;
+  edit.set_location("別館サーバ室");
+  edit.clear_lifecycle();
+  *edit.mutable_disposal() = Disposal(2026, 5, 1, "物理破壊", "佐藤");
+  auto updated = Update(edit);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+
+  // The same edit through the spreadsheet round trip.
+  v1::ExportAssetsRequest er;
+  auto exported = logic_->ExportAssets(kStaff, er);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  std::string sheet = exported->csv();
+  const std::string row = WriteAssetCsvRecords({*by_sheet});
+  ASSERT_NE(sheet.find(row), std::string::npos);
+  v1::Asset sheet_edit = *by_sheet;
+  sheet_edit.set_location("別館サーバ室");
+  sheet.replace(sheet.find(row), row.size(), WriteAssetCsvRecords({sheet_edit}));
+  auto imported = Import(*logic_, sheet, /*dry_run=*/false, /*update=*/true);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->errors_size(), 0) << imported->errors(0).reason();
+  EXPECT_EQ(imported->imported(), 1);
+
+  auto rpc_now = Get(by_rpc->id());
+  auto sheet_now = Get(by_sheet->id());
+  ASSERT_TRUE(rpc_now.ok() && sheet_now.ok());
+  for (const v1::Asset* a : {&*rpc_now, &*sheet_now}) {
+    EXPECT_EQ(a->lifecycle(), v1::LIFECYCLE_ACTIVE) << a->id();
+    EXPECT_FALSE(a->has_disposal()) << a->id();
+    EXPECT_EQ(a->etag(), "2") << a->id();
+    EXPECT_EQ(a->location(), "別館サーバ室") << a->id();
+  }
+  v1::Asset rpc_cmp = Comparable(*rpc_now);
+  v1::Asset sheet_cmp = Comparable(*sheet_now);
+  rpc_cmp.clear_id();
+  sheet_cmp.clear_id();
+  EXPECT_EQ(rpc_cmp.SerializeAsString(), sheet_cmp.SerializeAsString())
+      << rpc_cmp.DebugString() << "\n" << sheet_cmp.DebugString();
+  const auto rpc_history = History(by_rpc->id());
+  const auto sheet_history = History(by_sheet->id());
+  ASSERT_EQ(rpc_history.size(), 2u);
+  ASSERT_EQ(sheet_history.size(), 2u);
+  EXPECT_EQ(rpc_history.back().action(), sheet_history.back().action());
+  EXPECT_EQ(std::vector<std::string>(rpc_history.back().changed_fields().begin(),
+                                     rpc_history.back().changed_fields().end()),
+            std::vector<std::string>{"location"});
+  EXPECT_EQ(std::vector<std::string>(sheet_history.back().changed_fields().begin(),
+                                     sheet_history.back().changed_fields().end()),
+            std::vector<std::string>{"location"});
+  ExpectStoredFindingsMatchARecount("update and import with update");
 }
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(AssetLogicTest);

@@ -521,6 +521,10 @@ TEST(RenderImportResultTest, CountOrEveryRejectedRow) {
   ok.set_imported(12);
   ok.set_detected_encoding(v1::CSV_ENCODING_CP932);
   EXPECT_EQ(RenderImportResult(ok, OutputOptions()), "imported 12 assets (encoding CP932)\n");
+  ok.set_detected_encoding(v1::CSV_ENCODING_UTF16);
+  EXPECT_EQ(RenderImportResult(ok, OutputOptions()), "imported 12 assets (encoding UTF16)\n");
+  // UTF-16 is detected, never asked for.
+  EXPECT_FALSE(ParseCsvEncoding("--encoding", "UTF16").ok());
   ok.set_dry_run(true);
   EXPECT_THAT(RenderImportResult(ok, OutputOptions()), HasSubstr("dry run: 12 rows would be"));
 

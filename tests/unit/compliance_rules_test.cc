@@ -20,6 +20,13 @@
 namespace seccoord::asset {
 namespace {
 
+// The per-rule counts SummarizeFindingCounts takes, one entry per finding.
+std::vector<std::pair<std::string, int64_t>> OnePerFinding(const std::vector<v1::Finding>& f) {
+  std::vector<std::pair<std::string, int64_t>> counts;
+  for (const v1::Finding& finding : f) counts.emplace_back(finding.rule_id(), 1);
+  return counts;
+}
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -561,7 +568,7 @@ TEST(SummaryTest, CountsPerRuleAndSeverityListingEveryRule) {
   add("AVAILABILITY_BACKUP", v1::SEVERITY_WARNING);
   add("RETIRED_MEDIA_ERASURE", v1::SEVERITY_CRITICAL);
 
-  const v1::FindingsSummary s = SummarizeFindings("kasama-union", findings, 12);
+  const v1::FindingsSummary s = SummarizeFindingCounts("kasama-union", OnePerFinding(findings), 12);
   EXPECT_EQ(s.organization(), "kasama-union");
   EXPECT_EQ(s.total(), 5);
   EXPECT_EQ(s.critical(), 3);
@@ -587,7 +594,7 @@ TEST(SummaryTest, CountsPerRuleAndSeverityListingEveryRule) {
 }
 
 TEST(SummaryTest, NoFindingsStillListsEveryRuleWithZero) {
-  const v1::FindingsSummary s = SummarizeFindings("kasama-union", {}, 0);
+  const v1::FindingsSummary s = SummarizeFindingCounts("kasama-union", {}, 0);
   EXPECT_EQ(s.total(), 0);
   EXPECT_EQ(s.by_rule_size(), static_cast<int>(ComplianceRules().size()));
   for (const auto& rc : s.by_rule()) EXPECT_EQ(rc.count(), 0) << rc.rule_id();
@@ -603,7 +610,7 @@ TEST(SummaryTest, SummaryOfEvaluatedInventory) {
   const auto findings = EvaluateInventory({a, b});
   EXPECT_THAT(RuleIds(findings), ElementsAre("SENSITIVE_MFA_EXPORT", "SENSITIVE_CROSS_SEGMENT"));
   EXPECT_EQ(findings[1].asset_id(), "A-000002");
-  const auto s = SummarizeFindings("kasama-union", findings, 2);
+  const auto s = SummarizeFindingCounts("kasama-union", OnePerFinding(findings), 2);
   EXPECT_EQ(s.total(), 2);
   EXPECT_EQ(s.critical(), 2);
 }
@@ -676,7 +683,7 @@ TEST(SampleInventoryTest, ParsesAndYieldsAFindingOfEveryRule) {
 
   const int in_use = static_cast<int>(std::count_if(
       assets.begin(), assets.end(), [](const v1::Asset& a) { return IsInUse(a); }));
-  const auto summary = SummarizeFindings("kasama-union", findings, in_use);
+  const auto summary = SummarizeFindingCounts("kasama-union", OnePerFinding(findings), in_use);
   EXPECT_EQ(summary.total(), static_cast<int>(findings.size()));
   for (const auto& rc : summary.by_rule()) EXPECT_GE(rc.count(), 1) << rc.rule_id();
 }

@@ -64,6 +64,27 @@ TEST(PageTokenTest, ATokenOfAnotherQueryIsRefusedNamingPageToken) {
                    .ok());
 }
 
+// One codec per list call reads the request's token and issues the next
+// one; its tokens are the one-off functions' tokens.
+TEST(PageTokenCodecTest, DecodesAndEncodesForOneRequest) {
+  v1::ListRevisionsRequest request = Revisions("standards");
+  request.set_page_size(2);
+  request.set_page_token(EncodePageToken("revisions", Revisions("standards"), "4"));
+  const PageTokenCodec tokens("revisions", request);
+  auto cursor = tokens.Decode(request.page_token());
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  EXPECT_EQ(*cursor, "4");
+  EXPECT_EQ(*tokens.Decode(""), "");
+  EXPECT_EQ(tokens.Encode("6"), EncodePageToken("revisions", Revisions("standards"), "6"));
+  // Bound to its kind and query like the one-off forms.
+  EXPECT_EQ(tokens.Decode(EncodePageToken("revisions", Revisions("basic-policy"), "6"))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PageTokenCodec("history", request).Decode(tokens.Encode("6")).status().message(),
+            "page_token: malformed; pass next_page_token of a previous response");
+}
+
 TEST(PageTokenTest, ATokenOfAnotherKindOrNotATokenIsMalformed) {
   const v1::ListRevisionsRequest request = Revisions("standards");
   for (const std::string token :

@@ -27,6 +27,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "seccoord/v1/audit.grpc.pb.h"
 #include "seccoord/v1/policy.grpc.pb.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 #include "services/runtime/event_notifier.h"
@@ -39,26 +40,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "seccoord-rt-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::string file = path_ + "/" + name;
-    std::ofstream(file) << text;
-    return file;
-  }
-
- private:
-  std::string path_;
-};
+using seccoord::testing::TempDir;
 
 TEST(ConfigFileTest, SetsFlagsByNameAndTheSpecFillsDefaults) {
   absl::FlagSaver restore_flags_afterwards;
