@@ -179,8 +179,8 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   const int first = fiscal_year - years + 1;
   SECCOORD_ASSIGN_OR_RETURN(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kDefaultPageSize));
-  SECCOORD_ASSIGN_OR_RETURN(std::string after,
-                            runtime::DecodePageToken("federation", request, request.page_token()));
+  const runtime::PageTokenCodec tokens("federation", request);
+  SECCOORD_ASSIGN_OR_RETURN(std::string after, tokens.Decode(request.page_token()));
   // The page's organisations first (names only), then their rows: the
   // year's decoded, the trend from columns only, so a page costs one row
   // per organisation and year and decodes no answer; the peer facts come
@@ -236,7 +236,7 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   for (const auto& review : documents_fact.review_due) *out.add_documents_review_due() = review;
   out.set_documents_time_us(documents_fact.as_of_us);
   out.set_documents_stale(documents_fact.stale);
-  if (more) out.set_next_page_token(runtime::EncodePageToken("federation", request, page.back()));
+  if (more) out.set_next_page_token(tokens.Encode(page.back()));
   out.mutable_organizations()->Reserve(static_cast<int>(page.size()));
   out.mutable_trends()->Reserve(static_cast<int>(page.size()));
   for (const std::string& org : page) {

@@ -81,15 +81,4 @@ absl::StatusOr<std::string> PageTokenCodec::Decode(std::string_view token) const
   return decoded.substr(query_prefix_.size());
 }
 
-std::string EncodePageToken(std::string_view kind, const google::protobuf::Message& request,
-                            std::string_view cursor) {
-  return PageTokenCodec(kind, request).Encode(cursor);
-}
-
-absl::StatusOr<std::string> DecodePageToken(std::string_view kind,
-                                            const google::protobuf::Message& request,
-                                            std::string_view token) {
-  return PageTokenCodec(kind, request).Decode(token);
-}
-
 }  // namespace seccoord::runtime

@@ -55,14 +55,6 @@ class PageTokenCodec {
   std::string query_prefix_;  // "<kind>:<fingerprint>:"
 };
 
-// One-off forms of PageTokenCodec(kind, request).Encode / .Decode, for a
-// caller that needs only one of them.
-std::string EncodePageToken(std::string_view kind, const google::protobuf::Message& request,
-                            std::string_view cursor);
-absl::StatusOr<std::string> DecodePageToken(std::string_view kind,
-                                            const google::protobuf::Message& request,
-                                            std::string_view token);
-
 }  // namespace seccoord::runtime
 
 #endif  // SECCOORD_SERVICES_RUNTIME_PAGING_H_

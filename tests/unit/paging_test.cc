@@ -16,6 +16,17 @@ v1::ListRevisionsRequest Revisions(const std::string& document_id) {
   return r;
 }
 
+// One-off tokens: a codec made for one request, as a list call makes it.
+std::string EncodePageToken(std::string_view kind, const google::protobuf::Message& request,
+                            std::string_view cursor) {
+  return PageTokenCodec(kind, request).Encode(cursor);
+}
+absl::StatusOr<std::string> DecodePageToken(std::string_view kind,
+                                            const google::protobuf::Message& request,
+                                            std::string_view token) {
+  return PageTokenCodec(kind, request).Decode(token);
+}
+
 TEST(PageSizeTest, ZeroIsTheDefaultAndOutOfRangeNamesTheField) {
   EXPECT_EQ(*PageSize(0, 100, 50), 50);
   EXPECT_EQ(*PageSize(7, 100, 50), 7);
@@ -65,7 +76,7 @@ TEST(PageTokenTest, ATokenOfAnotherQueryIsRefusedNamingPageToken) {
 }
 
 // One codec per list call reads the request's token and issues the next
-// one; its tokens are the one-off functions' tokens.
+// one; its tokens are those of a codec made for an equal request.
 TEST(PageTokenCodecTest, DecodesAndEncodesForOneRequest) {
   v1::ListRevisionsRequest request = Revisions("standards");
   request.set_page_size(2);
