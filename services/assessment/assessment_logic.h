@@ -154,9 +154,13 @@ class AssessmentLogic {
   absl::StatusOr<std::vector<std::string>> FederationOrganizations();
   // Reads the findings summary of each organisation and the policy
   // documents from the peers and records them (or that the read failed) as
-  // peer facts. Called by the background refresher; errors of one peer do
-  // not stop the other.
-  absl::Status RefreshFindings(const std::vector<std::string>& organizations);
+  // peer facts, a batch of organisations per transaction. Called by the
+  // background refresher; errors of one peer do not stop the other.
+  // `stopping` (may be empty) is asked before each organisation: a server
+  // shutting down does not wait for a national round to end (CANCELLED,
+  // what was read so far recorded).
+  absl::Status RefreshFindings(const std::vector<std::string>& organizations,
+                               const std::function<bool()>& stopping = nullptr);
   absl::Status RefreshDocuments();
   const StatusConfig& status_config() const { return status_config_; }
 

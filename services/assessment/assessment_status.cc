@@ -309,24 +309,51 @@ absl::StatusOr<v1::AssessmentComparison> AssessmentLogic::CompareAssessments(
   return out;
 }
 
-absl::Status AssessmentLogic::RefreshFindings(const std::vector<std::string>& organizations) {
+absl::Status AssessmentLogic::RefreshFindings(const std::vector<std::string>& organizations,
+                                              const std::function<bool()>& stopping) {
+  // Facts per commit: a round over every organisation of the country holds
+  // the write lock for a batch at a time, and costs a commit per batch.
+  constexpr size_t kBatch = 100;
   absl::Status first_error;
+  std::vector<PeerFactCache::FindingsRead> batch;
+  auto flush = [&] {
+    first_error.Update(peer_facts_.RecordFindings(batch));
+    batch.clear();
+  };
   for (size_t i = 0; i < organizations.size(); ++i) {
+    if (stopping && stopping()) {
+      flush();
+      first_error.Update(absl::CancelledError("findings refresh stopped: the server is stopping"));
+      return first_error;
+    }
     const std::string& org = organizations[i];
     auto summary = assets_.FindingsSummary(org);
     const int64_t now = clock_.now_us();
-    if (!summary.ok()) first_error.Update(summary.status());
-    first_error.Update(peer_facts_.RecordFindings(org, now, summary.ok() ? &*summary : nullptr));
+    PeerFactCache::FindingsRead read;
+    read.organization = org;
+    read.time_us = now;
+    if (summary.ok()) {
+      read.summary = *std::move(summary);
+    } else {
+      first_error.Update(summary.status());
+    }
+    batch.push_back(std::move(read));
     // A peer that is down fails every organisation the same way: one try
     // per period is enough to say so.
     if (!summary.ok() && (summary.status().code() == absl::StatusCode::kUnavailable ||
                           summary.status().code() == absl::StatusCode::kDeadlineExceeded)) {
       for (size_t rest = i + 1; rest < organizations.size(); ++rest) {
-        first_error.Update(peer_facts_.RecordFindings(organizations[rest], now, nullptr));
+        PeerFactCache::FindingsRead failed;
+        failed.organization = organizations[rest];
+        failed.time_us = now;
+        batch.push_back(std::move(failed));
+        if (batch.size() >= kBatch) flush();
       }
       break;
     }
+    if (batch.size() >= kBatch) flush();
   }
+  flush();
   return first_error;
 }
 

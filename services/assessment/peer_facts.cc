@@ -84,31 +84,37 @@ absl::StatusOr<std::shared_ptr<const DocumentsFactRead>> PeerFactCache::Document
   return documents_;
 }
 
-absl::Status PeerFactCache::RecordFindings(const std::string& organization, int64_t time_us,
-                                           const v1::FindingsSummary* summary) {
-  const std::string body = summary != nullptr ? db::EncodeProtoColumn(*summary) : "";
-  SECCOORD_RETURN_IF_ERROR(store_.Write([&](AssessmentStore::Tx& tx) {
-    return tx.RecordPeerFact(kFindingsKind, organization, summary != nullptr, time_us, body);
+absl::Status PeerFactCache::RecordFindings(const std::vector<FindingsRead>& reads) {
+  if (reads.empty()) return absl::OkStatus();
+  SECCOORD_RETURN_IF_ERROR(store_.Write([&](AssessmentStore::Tx& tx) -> absl::Status {
+    for (const FindingsRead& read : reads) {
+      SECCOORD_RETURN_IF_ERROR(tx.RecordPeerFact(
+          kFindingsKind, read.organization, read.summary.has_value(), read.time_us,
+          read.summary ? db::EncodeProtoColumn(*read.summary) : ""));
+    }
+    return absl::OkStatus();
   }));
   std::lock_guard<std::mutex> lock(mu_);
-  // Not loaded yet: the first read loads the row just written.
+  // Not loaded yet: the first read loads the rows just written.
   if (!loaded_) return absl::OkStatus();
-  std::shared_ptr<FindingsFact> fact;
-  if (summary != nullptr) {
-    fact = std::make_shared<FindingsFact>();
-    fact->ok = true;
-    fact->as_of_us = time_us;
-    fact->has_summary = true;
-    fact->summary = *summary;
-    fact->totals = *summary;
-    fact->totals.clear_by_rule();
-  } else {
-    auto it = findings_.find(organization);
-    fact = it == findings_.end() ? std::make_shared<FindingsFact>()
-                                 : std::make_shared<FindingsFact>(*it->second);
-    fact->ok = false;
+  for (const FindingsRead& read : reads) {
+    std::shared_ptr<FindingsFact> fact;
+    if (read.summary) {
+      fact = std::make_shared<FindingsFact>();
+      fact->ok = true;
+      fact->as_of_us = read.time_us;
+      fact->has_summary = true;
+      fact->summary = *read.summary;
+      fact->totals = *read.summary;
+      fact->totals.clear_by_rule();
+    } else {
+      auto it = findings_.find(read.organization);
+      fact = it == findings_.end() ? std::make_shared<FindingsFact>()
+                                   : std::make_shared<FindingsFact>(*it->second);
+      fact->ok = false;
+    }
+    findings_[read.organization] = std::move(fact);
   }
-  findings_[organization] = std::move(fact);
   return absl::OkStatus();
 }
 

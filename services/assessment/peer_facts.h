@@ -25,7 +25,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "seccoord/v1/asset.pb.h"
@@ -67,10 +69,16 @@ class PeerFactCache {
   // The documents fact, nullptr when never recorded.
   absl::StatusOr<std::shared_ptr<const DocumentsFactRead>> Documents();
 
-  // Records a read of `organization`'s findings at `time_us`: `summary`
-  // when it succeeded, nullptr when it failed.
-  absl::Status RecordFindings(const std::string& organization, int64_t time_us,
-                              const v1::FindingsSummary* summary);
+  // One read of an organisation's findings: its summary, or none when the
+  // read failed.
+  struct FindingsRead {
+    std::string organization;
+    int64_t time_us = 0;
+    std::optional<v1::FindingsSummary> summary;
+  };
+  // Records `reads` in one transaction (a refresh of many organisations
+  // costs one commit per batch, not one per organisation).
+  absl::Status RecordFindings(const std::vector<FindingsRead>& reads);
   // Records a read of the documents: `documents`, or nullptr when it failed.
   absl::Status RecordDocuments(int64_t time_us, const v1::ListDocumentsResponse* documents);
 

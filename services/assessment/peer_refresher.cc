@@ -31,7 +31,15 @@ void PeerFactsRefresher::PeriodicLoop() {
   do {
     // Failures are recorded as stale facts; there is nobody to return them to.
     auto orgs = logic_.FederationOrganizations();
-    if (orgs.ok()) logic_.RefreshFindings(*orgs).IgnoreError();
+    if (orgs.ok()) {
+      logic_
+          .RefreshFindings(*orgs,
+                           [this] {
+                             std::lock_guard<std::mutex> lock(mu_);
+                             return stopping_;
+                           })
+          .IgnoreError();
+    }
     logic_.RefreshDocuments().IgnoreError();
   } while (!WaitOrStop(logic_.status_config().refresh_period));
 }

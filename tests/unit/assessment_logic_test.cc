@@ -1053,6 +1053,25 @@ TEST_P(AssessmentLogicTest, PeerFactsAreShownWithTheirTimeAndGoStaleWhenAPeerIsD
   EXPECT_EQ(s->asset_findings_time_us(), 0);
 }
 
+TEST_P(AssessmentLogicTest, AStoppingServerEndsAFindingsRefreshBetweenOrganisations) {
+  assets_.SetCritical("SENSITIVE_MFA_EXPORT", 1);
+  int asked = 0;
+  const absl::Status stopped = logic_->RefreshFindings(
+      {"kasama-city", "kasama-union", "mito-city"}, [&] { return ++asked > 1; });
+  EXPECT_EQ(stopped.code(), absl::StatusCode::kCancelled) << stopped;
+  v1::GetOrganizationStatusRequest r;
+  r.set_organization("kasama-city");  // read before the stop: recorded
+  auto s = logic_->GetOrganizationStatus(kMember, r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_FALSE(s->asset_findings_stale());
+  EXPECT_GT(s->asset_findings_time_us(), 0);
+  r.set_organization("kasama-union");  // never read
+  s = logic_->GetOrganizationStatus(kMember, r);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->asset_findings_stale());
+  EXPECT_EQ(s->asset_findings_time_us(), 0);
+}
+
 TEST_P(AssessmentLogicTest, CompareTwoAssessmentsOfOneOrganisation) {
   auto first = Submit(Complete(kStaff, 2025));
   ASSERT_TRUE(first.ok());

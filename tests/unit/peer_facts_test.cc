@@ -26,6 +26,15 @@ v1::FindingsSummary Summary(int critical, int rules) {
   return s;
 }
 
+absl::Status Record(PeerFactCache& cache, const std::string& organization, int64_t time_us,
+                    const v1::FindingsSummary* summary) {
+  PeerFactCache::FindingsRead read;
+  read.organization = organization;
+  read.time_us = time_us;
+  if (summary != nullptr) read.summary = *summary;
+  return cache.RecordFindings({read});
+}
+
 class PeerFactCacheTest : public seccoord::testing::DatabaseTest {
  protected:
   void SetUp() override {
@@ -67,7 +76,7 @@ TEST_P(PeerFactCacheTest, ARecordIsStoredAndShownWithItsTimeAndTotals) {
   PeerFactCache cache(*store_);
   ASSERT_TRUE(cache.Findings("kasama-union").ok());  // loaded (empty) before the record
   const v1::FindingsSummary summary = Summary(3, 2);
-  ASSERT_TRUE(cache.RecordFindings("kasama-union", 1000, &summary).ok());
+  ASSERT_TRUE(Record(cache, "kasama-union", 1000, &summary).ok());
   auto row = Row("findings", "kasama-union");
   ASSERT_TRUE(row.has_value());
   EXPECT_TRUE(row->ok);
@@ -87,10 +96,10 @@ TEST_P(PeerFactCacheTest, ARecordIsStoredAndShownWithItsTimeAndTotals) {
 TEST_P(PeerFactCacheTest, AFailedReadKeepsTheLastSummaryButIsNotOk) {
   PeerFactCache cache(*store_);
   const v1::FindingsSummary summary = Summary(2, 1);
-  ASSERT_TRUE(cache.RecordFindings("mito-city", 500, &summary).ok());
+  ASSERT_TRUE(Record(cache, "mito-city", 500, &summary).ok());
   ASSERT_TRUE(cache.Findings("mito-city").ok());
-  ASSERT_TRUE(cache.RecordFindings("mito-city", 900, nullptr).ok());
-  ASSERT_TRUE(cache.RecordFindings("shirosato-town", 900, nullptr).ok());
+  ASSERT_TRUE(Record(cache, "mito-city", 900, nullptr).ok());
+  ASSERT_TRUE(Record(cache, "shirosato-town", 900, nullptr).ok());
   auto fact = cache.Findings("mito-city");
   ASSERT_TRUE(fact.ok());
   ASSERT_NE(*fact, nullptr);
@@ -114,7 +123,7 @@ TEST_P(PeerFactCacheTest, ANewCacheOverTheStoreShowsWhatWasRecordedBefore) {
   {
     PeerFactCache before(*store_);
     const v1::FindingsSummary summary = Summary(1, 1);
-    ASSERT_TRUE(before.RecordFindings("kasama-city", 700, &summary).ok());
+    ASSERT_TRUE(Record(before, "kasama-city", 700, &summary).ok());
     v1::ListDocumentsResponse documents;
     documents.add_documents()->set_id("basic-policy");
     ASSERT_TRUE(before.RecordDocuments(800, &documents).ok());
@@ -137,11 +146,39 @@ TEST_P(PeerFactCacheTest, ANewCacheOverTheStoreShowsWhatWasRecordedBefore) {
   EXPECT_EQ((*documents)->documents.documents(0).id(), "basic-policy");
 }
 
+TEST_P(PeerFactCacheTest, ABatchIsRecordedInOneGoEachWithItsOutcome) {
+  PeerFactCache cache(*store_);
+  ASSERT_TRUE(cache.Documents().ok());  // loaded before the batch
+  std::vector<PeerFactCache::FindingsRead> reads(3);
+  reads[0].organization = "a-town";
+  reads[0].time_us = 10;
+  reads[0].summary = Summary(4, 1);
+  reads[1].organization = "b-city";
+  reads[1].time_us = 11;  // failed: no summary
+  reads[2].organization = "c-union";
+  reads[2].time_us = 12;
+  reads[2].summary = Summary(0, 0);
+  ASSERT_TRUE(cache.RecordFindings(reads).ok());
+  auto all = cache.FindingsBetween("", "");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_TRUE(all->at("a-town")->ok);
+  EXPECT_EQ(all->at("a-town")->summary.total(), 4);
+  EXPECT_FALSE(all->at("b-city")->ok);
+  EXPECT_FALSE(all->at("b-city")->has_summary);
+  EXPECT_TRUE(all->at("c-union")->ok);
+  EXPECT_EQ(all->at("c-union")->as_of_us, 12);
+  // The rows say the same.
+  EXPECT_TRUE(Row("findings", "a-town")->ok);
+  EXPECT_FALSE(Row("findings", "b-city")->ok);
+  EXPECT_EQ(Row("findings", "c-union")->as_of_us, 12);
+}
+
 TEST_P(PeerFactCacheTest, FindingsBetweenIsAnInclusiveRangeOfOrganisations) {
   PeerFactCache cache(*store_);
   const v1::FindingsSummary summary = Summary(1, 0);
   for (const char* org : {"a-town", "b-city", "c-union", "d-village"}) {
-    ASSERT_TRUE(cache.RecordFindings(org, 100, &summary).ok());
+    ASSERT_TRUE(Record(cache, org, 100, &summary).ok());
   }
   auto range = cache.FindingsBetween("b-city", "c-union");
   ASSERT_TRUE(range.ok());
