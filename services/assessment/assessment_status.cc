@@ -116,7 +116,8 @@ void AssessmentLogic::ApplyPeerFacts(const FindingsFact* findings, bool totals_o
   status->set_asset_findings_stale(findings == nullptr ||
                                    IsStale(findings->ok, findings->as_of_us));
   if (findings != nullptr && findings->has_summary) {
-    *status->mutable_asset_findings() = totals_only ? findings->totals : findings->summary;
+    *status->mutable_asset_findings() = findings->summary;
+    if (totals_only) status->mutable_asset_findings()->clear_by_rule();
     status->set_asset_findings_time_us(findings->as_of_us);
   }
   status->set_documents_stale(documents.stale);

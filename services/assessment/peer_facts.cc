@@ -22,8 +22,6 @@ std::shared_ptr<const FindingsFact> FindingsOf(const AssessmentStore::Tx::PeerFa
   if (!row.body.empty() &&
       db::DecodeProtoColumn(row.body, &fact->summary, "findings summary").ok()) {
     fact->has_summary = true;
-    fact->totals = fact->summary;
-    fact->totals.clear_by_rule();
   }
   return fact;
 }
@@ -105,8 +103,6 @@ absl::Status PeerFactCache::RecordFindings(const std::vector<FindingsRead>& read
       fact->as_of_us = read.time_us;
       fact->has_summary = true;
       fact->summary = *read.summary;
-      fact->totals = *read.summary;
-      fact->totals.clear_by_rule();
     } else {
       auto it = findings_.find(read.organization);
       fact = it == findings_.end() ? std::make_shared<FindingsFact>()

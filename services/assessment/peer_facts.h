@@ -42,7 +42,6 @@ struct FindingsFact {
   int64_t as_of_us = 0;  // the last successful read (0 = never)
   bool has_summary = false;
   v1::FindingsSummary summary;  // with its counts per rule
-  v1::FindingsSummary totals;   // the same without by_rule (a federation row)
 };
 
 // The policy documents as last read from the policy service.

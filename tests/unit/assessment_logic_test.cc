@@ -1038,6 +1038,20 @@ TEST_P(AssessmentLogicTest, PeerFactsAreShownWithTheirTimeAndGoStaleWhenAPeerIsD
   EXPECT_TRUE(s->checklist_outdated());  // derived from revision 1, 2 in force
   EXPECT_EQ(s->revision_in_force(), 2);
   const int64_t as_of = s->asset_findings_time_us();
+  // A federation row shows the same findings without their counts per rule.
+  auto federation = logic_->GetFederationStatus(kMember, v1::GetFederationStatusRequest());
+  ASSERT_TRUE(federation.ok()) << federation.status();
+  bool union_listed = false;
+  for (const auto& row : federation->organizations()) {
+    if (row.organization() != "kasama-union") continue;
+    union_listed = true;
+    EXPECT_EQ(row.asset_findings().total(), s->asset_findings().total());
+    EXPECT_EQ(row.asset_findings().by_rule_size(), 0);
+    EXPECT_EQ(row.asset_findings_time_us(), as_of);
+    EXPECT_EQ(row.documents_review_due_size(), 0);
+  }
+  EXPECT_TRUE(union_listed);
+  ASSERT_EQ(federation->documents_review_due_size(), 1);
   // The asset service goes down: the last summary stays, marked stale.
   assets_.status = absl::UnavailableError("down");
   EXPECT_FALSE(logic_->RefreshFindings({"kasama-union", "mito-city"}).ok());

@@ -2,7 +2,7 @@
 // a record is written to the store before the cache shows it; a failed read
 // keeps the last summary and its time but is no longer ok; a new cache over
 // the same store (a restarted server) shows what was recorded before; a
-// federation row's totals carry no counts per rule; ranges of organisations.
+// batch; ranges of organisations.
 #include "services/assessment/peer_facts.h"
 
 #include <gtest/gtest.h>
@@ -72,7 +72,7 @@ TEST_P(PeerFactCacheTest, NothingRecordedIsNull) {
   EXPECT_EQ(*documents, nullptr);
 }
 
-TEST_P(PeerFactCacheTest, ARecordIsStoredAndShownWithItsTimeAndTotals) {
+TEST_P(PeerFactCacheTest, ARecordIsStoredAndShownWithItsTime) {
   PeerFactCache cache(*store_);
   ASSERT_TRUE(cache.Findings("kasama-union").ok());  // loaded (empty) before the record
   const v1::FindingsSummary summary = Summary(3, 2);
@@ -89,8 +89,6 @@ TEST_P(PeerFactCacheTest, ARecordIsStoredAndShownWithItsTimeAndTotals) {
   ASSERT_TRUE((*fact)->has_summary);
   EXPECT_EQ((*fact)->summary.total(), 3);
   EXPECT_EQ((*fact)->summary.by_rule_size(), 2);
-  EXPECT_EQ((*fact)->totals.total(), 3);
-  EXPECT_EQ((*fact)->totals.by_rule_size(), 0);
 }
 
 TEST_P(PeerFactCacheTest, AFailedReadKeepsTheLastSummaryButIsNotOk) {
@@ -135,7 +133,6 @@ TEST_P(PeerFactCacheTest, ANewCacheOverTheStoreShowsWhatWasRecordedBefore) {
   ASSERT_NE(*fact, nullptr);
   EXPECT_TRUE((*fact)->ok);
   EXPECT_EQ((*fact)->as_of_us, 700);
-  EXPECT_EQ((*fact)->totals.by_rule_size(), 0);
   EXPECT_EQ((*fact)->summary.by_rule_size(), 1);
   auto documents = after.Documents();
   ASSERT_TRUE(documents.ok());
