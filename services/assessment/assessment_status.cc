@@ -90,10 +90,10 @@ AssessmentLogic::DocumentsFact AssessmentLogic::DocumentsFactOf(
     const DocumentsFactRead* documents) {
   DocumentsFact out;
   out.stale = documents == nullptr || IsStale(documents->ok, documents->as_of_us);
-  if (documents == nullptr || !documents->has_documents) return out;
+  if (documents == nullptr || !documents->has_value) return out;
   out.as_of_us = documents->as_of_us;
   const CivilDate today = clock_.today();
-  for (const auto& d : documents->documents.documents()) {
+  for (const auto& d : documents->value.documents()) {
     if (d.id() == kBasicPolicyDocument) out.revision_in_force = d.revision_in_force();
     if (d.review_due().year() == 0 ||
         !IsValidCivilDate(d.review_due().year(), d.review_due().month(), d.review_due().day()) ||
@@ -115,8 +115,8 @@ void AssessmentLogic::ApplyPeerFacts(const FindingsFact* findings, bool totals_o
                                      v1::OrganizationStatus* status) {
   status->set_asset_findings_stale(findings == nullptr ||
                                    IsStale(findings->ok, findings->as_of_us));
-  if (findings != nullptr && findings->has_summary) {
-    *status->mutable_asset_findings() = findings->summary;
+  if (findings != nullptr && findings->has_value) {
+    *status->mutable_asset_findings() = findings->value;
     if (totals_only) status->mutable_asset_findings()->clear_by_rule();
     status->set_asset_findings_time_us(findings->as_of_us);
   }

@@ -13,27 +13,36 @@ constexpr char kFindingsKind[] = "findings";
 constexpr char kDocumentsKind[] = "documents";
 constexpr char kDocumentsKey[] = "";
 
-std::shared_ptr<const FindingsFact> FindingsOf(const AssessmentStore::Tx::PeerFact& row) {
-  auto fact = std::make_shared<FindingsFact>();
+// The fact of a stored row. A row whose body does not decode shows as never
+// read (stale), as a missing one does: a status read is no place to fail
+// over a peer fact.
+template <typename Proto>
+std::shared_ptr<const PeerFactOf<Proto>> FactOfRow(const AssessmentStore::Tx::PeerFact& row,
+                                                   const char* what) {
+  auto fact = std::make_shared<PeerFactOf<Proto>>();
   fact->ok = row.ok;
   fact->as_of_us = row.as_of_us;
-  // A row whose body does not decode shows as never read (stale), as a
-  // missing one does: a status read is no place to fail over a peer fact.
-  if (!row.body.empty() &&
-      db::DecodeProtoColumn(row.body, &fact->summary, "findings summary").ok()) {
-    fact->has_summary = true;
-  }
+  fact->has_value = !row.body.empty() && db::DecodeProtoColumn(row.body, &fact->value, what).ok();
   return fact;
 }
 
-std::shared_ptr<const DocumentsFactRead> DocumentsOf(const AssessmentStore::Tx::PeerFact& row) {
-  auto fact = std::make_shared<DocumentsFactRead>();
-  fact->ok = row.ok;
-  fact->as_of_us = row.as_of_us;
-  if (!row.body.empty() &&
-      db::DecodeProtoColumn(row.body, &fact->documents, "policy documents").ok()) {
-    fact->has_documents = true;
+// The fact after a read at `time_us` that returned `value`, or failed
+// (nullptr): the last value and its time are kept, no longer ok.
+template <typename Proto>
+std::shared_ptr<const PeerFactOf<Proto>> FactAfterRead(
+    const std::shared_ptr<const PeerFactOf<Proto>>& previous, int64_t time_us,
+    const Proto* value) {
+  if (value == nullptr) {
+    auto fact = previous == nullptr ? std::make_shared<PeerFactOf<Proto>>()
+                                    : std::make_shared<PeerFactOf<Proto>>(*previous);
+    fact->ok = false;
+    return fact;
   }
+  auto fact = std::make_shared<PeerFactOf<Proto>>();
+  fact->ok = true;
+  fact->as_of_us = time_us;
+  fact->has_value = true;
+  fact->value = *value;
   return fact;
 }
 
@@ -49,8 +58,11 @@ absl::Status PeerFactCache::LoadLocked() {
     return absl::OkStatus();
   }));
   findings_.clear();
-  for (const auto& [organization, row] : findings) findings_[organization] = FindingsOf(row);
-  documents_ = documents ? DocumentsOf(*documents) : nullptr;
+  for (const auto& [organization, row] : findings) {
+    findings_[organization] = FactOfRow<v1::FindingsSummary>(row, "findings summary");
+  }
+  documents_ =
+      documents ? FactOfRow<v1::ListDocumentsResponse>(*documents, "policy documents") : nullptr;
   loaded_ = true;
   return absl::OkStatus();
 }
@@ -96,20 +108,8 @@ absl::Status PeerFactCache::RecordFindings(const std::vector<FindingsRead>& read
   // Not loaded yet: the first read loads the rows just written.
   if (!loaded_) return absl::OkStatus();
   for (const FindingsRead& read : reads) {
-    std::shared_ptr<FindingsFact> fact;
-    if (read.summary) {
-      fact = std::make_shared<FindingsFact>();
-      fact->ok = true;
-      fact->as_of_us = read.time_us;
-      fact->has_summary = true;
-      fact->summary = *read.summary;
-    } else {
-      auto it = findings_.find(read.organization);
-      fact = it == findings_.end() ? std::make_shared<FindingsFact>()
-                                   : std::make_shared<FindingsFact>(*it->second);
-      fact->ok = false;
-    }
-    findings_[read.organization] = std::move(fact);
+    std::shared_ptr<const FindingsFact>& fact = findings_[read.organization];
+    fact = FactAfterRead(fact, read.time_us, read.summary ? &*read.summary : nullptr);
   }
   return absl::OkStatus();
 }
@@ -122,19 +122,7 @@ absl::Status PeerFactCache::RecordDocuments(int64_t time_us,
   }));
   std::lock_guard<std::mutex> lock(mu_);
   if (!loaded_) return absl::OkStatus();
-  std::shared_ptr<DocumentsFactRead> fact;
-  if (documents != nullptr) {
-    fact = std::make_shared<DocumentsFactRead>();
-    fact->ok = true;
-    fact->as_of_us = time_us;
-    fact->has_documents = true;
-    fact->documents = *documents;
-  } else {
-    fact = documents_ == nullptr ? std::make_shared<DocumentsFactRead>()
-                                 : std::make_shared<DocumentsFactRead>(*documents_);
-    fact->ok = false;
-  }
-  documents_ = std::move(fact);
+  documents_ = FactAfterRead(documents_, time_us, documents);
   return absl::OkStatus();
 }
 

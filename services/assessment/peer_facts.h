@@ -36,21 +36,20 @@
 
 namespace seccoord::assessment {
 
-// One organisation's findings summary as last read from the asset service.
-struct FindingsFact {
+// A fact as last read from a peer: `value` is what the last successful
+// read returned (has_value false: never read, or its row did not decode).
+template <typename Proto>
+struct PeerFactOf {
   bool ok = false;       // the last try succeeded
   int64_t as_of_us = 0;  // the last successful read (0 = never)
-  bool has_summary = false;
-  v1::FindingsSummary summary;  // with its counts per rule
+  bool has_value = false;
+  Proto value;
 };
-
-// The policy documents as last read from the policy service.
-struct DocumentsFactRead {
-  bool ok = false;
-  int64_t as_of_us = 0;
-  bool has_documents = false;
-  v1::ListDocumentsResponse documents;
-};
+// One organisation's findings summary (asset service), with its counts per
+// rule.
+using FindingsFact = PeerFactOf<v1::FindingsSummary>;
+// The policy documents (policy service).
+using DocumentsFactRead = PeerFactOf<v1::ListDocumentsResponse>;
 
 class PeerFactCache {
  public:

@@ -86,9 +86,9 @@ TEST_P(PeerFactCacheTest, ARecordIsStoredAndShownWithItsTime) {
   ASSERT_NE(*fact, nullptr);
   EXPECT_TRUE((*fact)->ok);
   EXPECT_EQ((*fact)->as_of_us, 1000);
-  ASSERT_TRUE((*fact)->has_summary);
-  EXPECT_EQ((*fact)->summary.total(), 3);
-  EXPECT_EQ((*fact)->summary.by_rule_size(), 2);
+  ASSERT_TRUE((*fact)->has_value);
+  EXPECT_EQ((*fact)->value.total(), 3);
+  EXPECT_EQ((*fact)->value.by_rule_size(), 2);
 }
 
 TEST_P(PeerFactCacheTest, AFailedReadKeepsTheLastSummaryButIsNotOk) {
@@ -103,13 +103,13 @@ TEST_P(PeerFactCacheTest, AFailedReadKeepsTheLastSummaryButIsNotOk) {
   ASSERT_NE(*fact, nullptr);
   EXPECT_FALSE((*fact)->ok);
   EXPECT_EQ((*fact)->as_of_us, 500);
-  EXPECT_EQ((*fact)->summary.total(), 2);
+  EXPECT_EQ((*fact)->value.total(), 2);
   auto never = cache.Findings("shirosato-town");
   ASSERT_TRUE(never.ok());
   ASSERT_NE(*never, nullptr);
   EXPECT_FALSE((*never)->ok);
   EXPECT_EQ((*never)->as_of_us, 0);
-  EXPECT_FALSE((*never)->has_summary);
+  EXPECT_FALSE((*never)->has_value);
   // The store says the same.
   auto row = Row("findings", "mito-city");
   ASSERT_TRUE(row.has_value());
@@ -133,14 +133,14 @@ TEST_P(PeerFactCacheTest, ANewCacheOverTheStoreShowsWhatWasRecordedBefore) {
   ASSERT_NE(*fact, nullptr);
   EXPECT_TRUE((*fact)->ok);
   EXPECT_EQ((*fact)->as_of_us, 700);
-  EXPECT_EQ((*fact)->summary.by_rule_size(), 1);
+  EXPECT_EQ((*fact)->value.by_rule_size(), 1);
   auto documents = after.Documents();
   ASSERT_TRUE(documents.ok());
   ASSERT_NE(*documents, nullptr);
   EXPECT_FALSE((*documents)->ok);  // the last try failed
   EXPECT_EQ((*documents)->as_of_us, 800);
-  ASSERT_TRUE((*documents)->has_documents);
-  EXPECT_EQ((*documents)->documents.documents(0).id(), "basic-policy");
+  ASSERT_TRUE((*documents)->has_value);
+  EXPECT_EQ((*documents)->value.documents(0).id(), "basic-policy");
 }
 
 TEST_P(PeerFactCacheTest, ABatchIsRecordedInOneGoEachWithItsOutcome) {
@@ -160,9 +160,9 @@ TEST_P(PeerFactCacheTest, ABatchIsRecordedInOneGoEachWithItsOutcome) {
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 3u);
   EXPECT_TRUE(all->at("a-town")->ok);
-  EXPECT_EQ(all->at("a-town")->summary.total(), 4);
+  EXPECT_EQ(all->at("a-town")->value.total(), 4);
   EXPECT_FALSE(all->at("b-city")->ok);
-  EXPECT_FALSE(all->at("b-city")->has_summary);
+  EXPECT_FALSE(all->at("b-city")->has_value);
   EXPECT_TRUE(all->at("c-union")->ok);
   EXPECT_EQ(all->at("c-union")->as_of_us, 12);
   // The rows say the same.
