@@ -13,6 +13,12 @@ seccoord_add_test(db_test
   LIBS seccoord_db seccoord_test_support
   LABELS unit store)
 
+# The clean-close stamp that lets an unchanged SQLite file skip its check.
+seccoord_add_test(sqlite_close_stamp_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/sqlite_close_stamp_test.cc
+  LIBS seccoord_db
+  LABELS unit store)
+
 # Change signals between replicas (LISTEN/NOTIFY) and the notifier that
 # follows them.
 seccoord_add_test(change_listener_test

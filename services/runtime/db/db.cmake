@@ -3,6 +3,7 @@
 add_library(seccoord_db STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/db/database.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/db/sqlite_database.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/db/sqlite_close_stamp.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/db/postgres_database.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/db/migrations.cc)
 target_link_libraries(seccoord_db

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "services/runtime/db/sql_util.h"
+#include "services/runtime/db/sqlite_close_stamp.h"
 
 namespace seccoord::db {
 namespace {
@@ -498,6 +499,20 @@ class SqliteDatabase : public Database {
     open_ = 1;
   }
 
+  // Closes the pooled connections; when that was the file's last close and
+  // no statement met damage, stamps the file (sqlite_close_stamp.h) so the
+  // next open may skip the integrity check.
+  ~SqliteDatabase() override {
+    bool clean = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      clean = !memory_ && damage_.empty() && open_ == static_cast<int>(idle_.size());
+      for (const auto& conn : idle_) clean = clean && conn->damage.empty();
+      idle_.clear();
+    }
+    if (clean) RecordCleanClose(path_);
+  }
+
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
     std::shared_ptr<WriteGate> held;
     if (mode == TxMode::kReadWrite) {
@@ -660,6 +675,9 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
       }
     }
   }
+  // Decided before SQLite opens the file: an unchanged file, closed cleanly
+  // after its check, needs no second one (sqlite_close_stamp.h).
+  const bool unchanged_since_clean_close = existed && TakeCloseStamp(file);
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> first, OpenConn(file, memory));
   std::shared_ptr<WriteGate> gate;
   if (memory) {
@@ -681,7 +699,9 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
     }
     gate = GateForFile(real);
     ::free(real);
-    if (existed) SECCOORD_RETURN_IF_ERROR(CheckIntegrity(*first, file));
+    if (existed && !unchanged_since_clean_close) {
+      SECCOORD_RETURN_IF_ERROR(CheckIntegrity(*first, file));
+    }
   }
   return std::unique_ptr<Database>(
       new SqliteDatabase(std::move(file), memory, std::move(gate), std::move(first)));
