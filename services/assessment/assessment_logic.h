@@ -51,6 +51,7 @@
 #include "absl/time/time.h"
 #include "seccoord/v1/assessment.pb.h"
 #include "services/assessment/assessment_store.h"
+#include "services/assessment/federation_page_cache.h"
 #include "services/assessment/peer_facts.h"
 #include "services/assessment/peers.h"
 #include "services/assessment/workflow.h"
@@ -58,6 +59,7 @@
 #include "services/runtime/clock.h"
 #include "services/runtime/event_notifier.h"
 #include "services/runtime/mutation.h"
+#include "services/runtime/paging.h"
 
 namespace seccoord::assessment {
 
@@ -144,6 +146,11 @@ class AssessmentLogic {
       const runtime::Caller& caller, const v1::GetOrganizationStatusRequest& request);
   // Every organisation's status for a fiscal year and the trends.
   absl::StatusOr<v1::FederationStatus> GetFederationStatus(
+      const runtime::Caller& caller, const v1::GetFederationStatusRequest& request);
+  // The same page encoded (the wire form of v1::FederationStatus), shared
+  // with every caller asking for it until a summary row or a peer fact
+  // changes (federation_page_cache.h): what the service sends.
+  absl::StatusOr<std::shared_ptr<const std::string>> EncodedFederationStatus(
       const runtime::Caller& caller, const v1::GetFederationStatusRequest& request);
   // The items whose result changed between two assessments of one
   // organisation and checklist version.
@@ -243,6 +250,13 @@ class AssessmentLogic {
   // their counts per rule (a federation row).
   void ApplyPeerFacts(const FindingsFact* findings, bool totals_only,
                       const DocumentsFact& documents, v1::OrganizationStatus* status);
+  // Builds a federation page from one snapshot of the store; sets
+  // *status_version to the snapshot's StatusVersion.
+  absl::StatusOr<v1::FederationStatus> BuildFederationPage(int fiscal_year, int years,
+                                                           int page_size,
+                                                           const std::string& after,
+                                                           const runtime::PageTokenCodec& tokens,
+                                                           int64_t* status_version);
   // Validates a status request's fiscal year (0 = the current one).
   absl::StatusOr<int> StatusFiscalYear(int requested);
 
@@ -264,6 +278,8 @@ class AssessmentLogic {
   // The facts read from the peers, decoded once (written by the refresher
   // through RefreshFindings / RefreshDocuments, read by every status read).
   PeerFactCache peer_facts_;
+  // Federation pages as built, checked against the store and peer_facts_.
+  FederationPageCache federation_pages_;
 
   std::mutex checklists_mu_;
   std::map<std::string, std::shared_ptr<const v1::Checklist>> checklists_;  // by version

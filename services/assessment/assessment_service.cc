@@ -35,6 +35,11 @@ AssessmentServiceImpl::AssessmentServiceImpl(db::Database& db, runtime::RpcGuard
       guard_(guard) {
   // Replicas on one PostgreSQL database wake each other's watchers.
   notifier_.FollowDatabase(db, kAssessmentEventsChannel);
+  MarkMethodStreamed(runtime::MethodIndex(Method("GetFederationStatus")),
+                     runtime::EncodedReadHandler(
+                         [this](grpc::ServerContext* context, runtime::EncodedReadStream* stream) {
+                           return ServeFederationStatus(context, stream);
+                         }));
 }
 
 grpc::Status AssessmentServiceImpl::GetChecklist(grpc::ServerContext* context,
@@ -163,13 +168,13 @@ grpc::Status AssessmentServiceImpl::GetOrganizationStatus(
       response);
 }
 
-grpc::Status AssessmentServiceImpl::GetFederationStatus(
-    grpc::ServerContext* context, const v1::GetFederationStatusRequest* request,
-    v1::FederationStatus* response) {
-  return ServeRead<v1::FederationStatus>(
-      guard_, context, Method("GetFederationStatus"), "status", *request,
-      [&](const Caller& caller) { return logic_.GetFederationStatus(caller, *request); },
-      response);
+grpc::Status AssessmentServiceImpl::ServeFederationStatus(grpc::ServerContext* context,
+                                                          runtime::EncodedReadStream* stream) {
+  return runtime::ServeEncodedRead<v1::GetFederationStatusRequest>(
+      guard_, context, stream, Method("GetFederationStatus"), "status",
+      [&](const Caller& caller, const v1::GetFederationStatusRequest& request) {
+        return logic_.EncodedFederationStatus(caller, request);
+      });
 }
 
 grpc::Status AssessmentServiceImpl::CompareAssessments(

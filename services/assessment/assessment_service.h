@@ -19,6 +19,7 @@
 #include "services/assessment/assessment_store.h"
 #include "services/runtime/event_notifier.h"
 #include "services/runtime/server/rpc_guard.h"
+#include "services/runtime/server/serve.h"
 
 namespace seccoord::assessment {
 
@@ -72,9 +73,6 @@ class AssessmentServiceImpl final : public v1::AssessmentService::Service {
   grpc::Status GetOrganizationStatus(grpc::ServerContext* context,
                                      const v1::GetOrganizationStatusRequest* request,
                                      v1::OrganizationStatus* response) override;
-  grpc::Status GetFederationStatus(grpc::ServerContext* context,
-                                   const v1::GetFederationStatusRequest* request,
-                                   v1::FederationStatus* response) override;
   grpc::Status CompareAssessments(grpc::ServerContext* context,
                                   const v1::CompareAssessmentsRequest* request,
                                   v1::AssessmentComparison* response) override;
@@ -83,6 +81,12 @@ class AssessmentServiceImpl final : public v1::AssessmentService::Service {
                                      grpc::ServerWriter<v1::AssessmentEvent>* writer) override;
 
  private:
+  // GetFederationStatus: its pages go out as encoded and cached
+  // (AssessmentLogic::EncodedFederationStatus, runtime::ServeEncodedRead),
+  // installed in place of the generated handler.
+  grpc::Status ServeFederationStatus(grpc::ServerContext* context,
+                                     runtime::EncodedReadStream* stream);
+
   AssessmentStore store_;
   runtime::EventNotifier notifier_;
   AssessmentLogic logic_;

@@ -171,17 +171,54 @@ absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
 
 absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
     const Caller& caller, const v1::GetFederationStatusRequest& request) {
+  SECCOORD_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> page,
+                            EncodedFederationStatus(caller, request));
+  v1::FederationStatus out;
+  if (!out.ParseFromString(*page)) return absl::InternalError("federation page does not decode");
+  return out;
+}
+
+absl::StatusOr<std::shared_ptr<const std::string>> AssessmentLogic::EncodedFederationStatus(
+    const Caller& caller, const v1::GetFederationStatusRequest& request) {
   SECCOORD_ASSIGN_OR_RETURN(int fiscal_year, StatusFiscalYear(request.fiscal_year()));
   if (request.years() < 0 || request.years() > kMaxTrendYears) {
     return InvalidField("years", absl::StrCat("must be between 0 and ", kMaxTrendYears, " (0 = ",
                                               kDefaultTrendYears, ")"));
   }
   const int years = request.years() == 0 ? kDefaultTrendYears : request.years();
-  const int first = fiscal_year - years + 1;
   SECCOORD_ASSIGN_OR_RETURN(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kDefaultPageSize));
   const runtime::PageTokenCodec tokens("federation", request);
   SECCOORD_ASSIGN_OR_RETURN(std::string after, tokens.Decode(request.page_token()));
+  // The page as resolved (fiscal year 0 = the current one: a new fiscal
+  // year is a new page) and as asked (the next page's token is issued for
+  // the fields as the caller gave them).
+  const std::string key = absl::StrCat(fiscal_year, "/", request.fiscal_year(), "/",
+                                       request.years(), "/", page_size, "/", after);
+  // The peer facts' generation before the facts are read (see
+  // federation_page_cache.h), the status version by one point read.
+  FederationPageCache::Version version;
+  SECCOORD_ASSIGN_OR_RETURN(version.peer_facts, peer_facts_.Generation());
+  SECCOORD_RETURN_IF_ERROR(store_.Read(
+      [&](AssessmentStore::Tx& tx) -> absl::Status {
+        SECCOORD_ASSIGN_OR_RETURN(version.status, tx.StatusVersion());
+        return absl::OkStatus();
+      },
+      db::TxMode::kReadOnlyPerStatement));
+  const int64_t now_us = clock_.now_us();
+  if (auto page = federation_pages_.Find(key, version, now_us)) return page;
+  SECCOORD_ASSIGN_OR_RETURN(
+      v1::FederationStatus built,
+      BuildFederationPage(fiscal_year, years, page_size, after, tokens, &version.status));
+  auto page = std::make_shared<const std::string>(built.SerializeAsString());
+  federation_pages_.Store(key, version, now_us, page);
+  return page;
+}
+
+absl::StatusOr<v1::FederationStatus> AssessmentLogic::BuildFederationPage(
+    int fiscal_year, int years, int page_size, const std::string& after,
+    const runtime::PageTokenCodec& tokens, int64_t* status_version) {
+  const int first = fiscal_year - years + 1;
   // The page's organisations first (names only), then their rows: the
   // year's decoded, the trend from columns only, so a page costs one row
   // per organisation and year and decodes no answer; the peer facts come
@@ -191,6 +228,8 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
   std::vector<v1::OrganizationStatus> rows;
   std::vector<TrendRow> trend_rows;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+    // The version of the rows this snapshot shows.
+    SECCOORD_ASSIGN_OR_RETURN(*status_version, tx.StatusVersion());
     // The configured organisations and the next page_size + 1 with rows
     // after the cursor: enough to fill the page and know whether more follow.
     std::set<std::string> orgs;

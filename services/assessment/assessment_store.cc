@@ -178,6 +178,13 @@ std::vector<db::Migration> AssessmentMigrations() {
            "INSERT INTO assessment_status_organizations (organization)"
            " SELECT DISTINCT organization FROM assessment_status",
        }},
+      {4,
+       "status version",
+       {
+           // Advanced by every UpsertStatus (StatusVersion): what a cached
+           // federation page is checked against.
+           "INSERT INTO assessment_counters (name, value) VALUES ('status', 0)",
+       }},
   };
 }
 
@@ -473,11 +480,19 @@ absl::Status AssessmentStore::Tx::UpsertStatus(const v1::OrganizationStatus& sta
                    static_cast<int64_t>(std::llround(status.counts().implementation_rate() * 1e6)),
                    status.update_time_us(), EncodeProtoColumn(status), EncodeProtoColumn(row)})
           .status());
-  return tx_
-      .Execute("INSERT INTO assessment_status_organizations (organization) VALUES ($1)"
-               " ON CONFLICT (organization) DO NOTHING",
-               {status.organization()})
-      .status();
+  SECCOORD_RETURN_IF_ERROR(
+      tx_.Execute("INSERT INTO assessment_status_organizations (organization) VALUES ($1)"
+                  " ON CONFLICT (organization) DO NOTHING",
+                  {status.organization()})
+          .status());
+  return NextCounter("status").status();
+}
+
+absl::StatusOr<int64_t> AssessmentStore::Tx::StatusVersion() {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT value FROM assessment_counters WHERE name = 'status'"));
+  if (rows.empty()) return absl::InternalError("counter status missing");
+  return rows[0].Int(0);
 }
 
 absl::StatusOr<std::optional<v1::OrganizationStatus>> AssessmentStore::Tx::GetStatus(

@@ -174,7 +174,13 @@ class AssessmentStore {
                                                                  int limit, int64_t* scanned_to);
 
     // ---- status (summary rows)
+    // Writes the row and advances the status version (StatusVersion).
     absl::Status UpsertStatus(const v1::OrganizationStatus& status);
+    // A number that every committed UpsertStatus has advanced: equal
+    // versions, read in two snapshots, mean the same summary rows. One row
+    // (assessment_counters), so a cached federation page is validated by
+    // one point read.
+    absl::StatusOr<int64_t> StatusVersion();
     absl::StatusOr<std::optional<v1::OrganizationStatus>> GetStatus(const std::string& organization,
                                                                     int fiscal_year);
     // The rows of `fiscal_year` of the organisations in [from_org, to_org]

@@ -67,6 +67,14 @@ absl::Status PeerFactCache::LoadLocked() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<uint64_t> PeerFactCache::Generation() {
+  if (!loaded_.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    SECCOORD_RETURN_IF_ERROR(LoadLocked());
+  }
+  return generation_.load(std::memory_order_acquire);
+}
+
 absl::StatusOr<std::shared_ptr<const FindingsFact>> PeerFactCache::Findings(
     const std::string& organization) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -111,6 +119,7 @@ absl::Status PeerFactCache::RecordFindings(const std::vector<FindingsRead>& read
     std::shared_ptr<const FindingsFact>& fact = findings_[read.organization];
     fact = FactAfterRead(fact, read.time_us, read.summary ? &*read.summary : nullptr);
   }
+  generation_.fetch_add(1, std::memory_order_acq_rel);
   return absl::OkStatus();
 }
 
@@ -123,6 +132,7 @@ absl::Status PeerFactCache::RecordDocuments(int64_t time_us,
   std::lock_guard<std::mutex> lock(mu_);
   if (!loaded_) return absl::OkStatus();
   documents_ = FactAfterRead(documents_, time_us, documents);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
   return absl::OkStatus();
 }
 

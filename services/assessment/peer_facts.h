@@ -21,6 +21,7 @@
 #ifndef SECCOORD_SERVICES_ASSESSMENT_PEER_FACTS_H_
 #define SECCOORD_SERVICES_ASSESSMENT_PEER_FACTS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -80,15 +81,22 @@ class PeerFactCache {
   // Records a read of the documents: `documents`, or nullptr when it failed.
   absl::Status RecordDocuments(int64_t time_us, const v1::ListDocumentsResponse* documents);
 
+  // Advanced whenever a fact handed out may differ from before (every
+  // record after the first load, which it does if not yet done). Read it
+  // BEFORE reading the facts: what was built from them is then never newer
+  // than the generation it is filed under.
+  absl::StatusOr<uint64_t> Generation();
+
  private:
   // Loads every row once; mu_ held.
   absl::Status LoadLocked();
 
   AssessmentStore& store_;
   std::mutex mu_;
-  bool loaded_ = false;                                                 // guarded by mu_
+  std::atomic<bool> loaded_{false};  // set with mu_ held, once the rows are in
   std::map<std::string, std::shared_ptr<const FindingsFact>> findings_;  // guarded by mu_
   std::shared_ptr<const DocumentsFactRead> documents_;                  // guarded by mu_
+  std::atomic<uint64_t> generation_{0};  // advanced with mu_ held, after the change
 };
 
 }  // namespace seccoord::assessment

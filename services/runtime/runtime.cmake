@@ -12,6 +12,7 @@ add_library(seccoord_runtime STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/server/enum_fields.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/rpc_guard.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/rpc_log.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/server/serve.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/server_main.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/health_monitor.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/event_notifier.cc

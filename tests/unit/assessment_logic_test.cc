@@ -1011,6 +1011,62 @@ TEST_P(AssessmentLogicTest, FederationListsEveryOrganisationWithItsTrend) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Federation pages are built once and shared (federation_page_cache.h):
+// the same page again is the same bytes, and every change — a summary row,
+// a peer fact, the clock's figures — shows in the very next read.
+TEST_P(AssessmentLogicTest, FederationPageIsSharedUntilSomethingUnderItChanges) {
+  v1::GetFederationStatusRequest r;
+  r.set_fiscal_year(2026);
+  auto union_row = [](const v1::FederationStatus& f) {
+    for (const auto& row : f.organizations()) {
+      if (row.organization() == "kasama-union") return row;
+    }
+    return v1::OrganizationStatus();
+  };
+  auto page = [&]() {
+    auto encoded = logic_->EncodedFederationStatus(kMember, r);
+    EXPECT_TRUE(encoded.ok()) << encoded.status();
+    v1::FederationStatus f;
+    EXPECT_TRUE(encoded.ok() && f.ParseFromString(**encoded));
+    return std::make_pair(encoded.ok() ? *encoded : nullptr, f);
+  };
+  auto [first, before] = page();
+  auto [again, same] = page();
+  EXPECT_EQ(first.get(), again.get()) << "nothing changed: the page built first is shared";
+  EXPECT_FALSE(union_row(before).has_assessment());
+
+  // A new assessment's summary row: the next read shows it.
+  auto a = Create(2026);
+  ASSERT_TRUE(a.ok()) << a.status();
+  auto [after_create, created] = page();
+  EXPECT_NE(after_create.get(), first.get());
+  EXPECT_TRUE(union_row(created).has_assessment());
+  EXPECT_EQ(union_row(created).counts().implemented(), 0);
+
+  // Answers change the counts (a write that appends no event).
+  ASSERT_TRUE(Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED)}).ok());
+  EXPECT_EQ(union_row(page().second).counts().implemented(), 1);
+
+  // A refreshed peer fact: the findings show at once.
+  assets_.summary.set_total(3);
+  assets_.summary.set_critical(3);
+  ASSERT_TRUE(logic_->RefreshFindings({"kasama-union"}).ok());
+  const v1::OrganizationStatus refreshed = union_row(page().second);
+  EXPECT_EQ(refreshed.asset_findings().total(), 3);
+  EXPECT_EQ(refreshed.asset_findings().critical(), 3);
+  EXPECT_FALSE(refreshed.asset_findings_stale());
+
+  // With no write at all, the clock alone: three refresh periods later the
+  // findings are stale in the next read, not in a cached page's.
+  now_us_ += 3 * 60 * 1'000'000 + 1;
+  EXPECT_TRUE(union_row(page().second).asset_findings_stale());
+
+  // Another page (other fields) is a page of its own.
+  r.set_years(2);
+  auto [two_years, other] = page();
+  EXPECT_EQ(other.trends(0).points_size(), 2);
+}
+
 TEST_P(AssessmentLogicTest, PeerFactsAreShownWithTheirTimeAndGoStaleWhenAPeerIsDown) {
   ASSERT_TRUE(Create().ok());
   assets_.SetCritical("SENSITIVE_MFA_EXPORT", 2);

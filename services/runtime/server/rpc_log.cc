@@ -11,7 +11,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
+#include "google/protobuf/descriptor.h"
 #include "services/runtime/server/rpc_guard.h"
+#include "services/runtime/server/serve.h"
 
 namespace seccoord::runtime {
 namespace {
@@ -37,6 +39,16 @@ std::string_view LastValue(const std::multimap<std::string, std::string>* metada
   return last->second;
 }
 
+// True for a stream of the .proto. A unary method served through
+// ServeEncodedRead runs as a stream inside gRPC, but is unary to its
+// clients: its outcome is judged as a unary call's.
+bool IsStream(grpc::experimental::ServerRpcInfo* info) {
+  if (info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY) return false;
+  const google::protobuf::MethodDescriptor* method =
+      info->method() == nullptr ? nullptr : MethodDescriptorOf(info->method());
+  return method == nullptr || method->client_streaming() || method->server_streaming();
+}
+
 class RpcLogInterceptor : public grpc::experimental::Interceptor {
  public:
   RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info,
@@ -44,7 +56,7 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
       // The ServerRpcInfo owns this interceptor and keeps pointing at the
       // method name for the whole call: no copy needed.
       : method_(info->method() == nullptr ? "" : info->method()),
-        streaming_(info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY),
+        streaming_(IsStream(info)),
         context_(info->server_context()),
         sink_(std::move(sink)),
         start_(absl::Now()),

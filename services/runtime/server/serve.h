@@ -18,11 +18,14 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/method_handler.h>
 #include <grpcpp/support/sync_stream.h>
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "services/runtime/event_notifier.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "services/runtime/mutation.h"
 #include "services/runtime/server/enum_fields.h"
@@ -80,6 +84,59 @@ grpc::Status ServeRead(RpcGuard& guard, grpc::ServerContext* context,
   if (result.ok()) *response = std::move(*result);
   return guard.Finish(*caller, target, result.status());
 }
+
+// A read whose reply comes already encoded (the wire form of the method's
+// response message), e.g. a page shared by many callers from a cache: sent
+// as it is, without a message to copy and encode per call. The method is
+// installed with EncodedReadHandler, as the generated code installs its
+// own handlers; clients see an ordinary unary method.
+using EncodedReply = std::shared_ptr<const std::string>;
+using EncodedReadStream = grpc::ServerUnaryStreamer<grpc::ByteBuffer, grpc::ByteBuffer>;
+
+// The reply's bytes as one slice that holds `reply` (no copy).
+grpc::ByteBuffer EncodedReplyBuffer(EncodedReply reply);
+
+template <typename Request>
+grpc::Status ServeEncodedRead(
+    RpcGuard& guard, grpc::ServerContext* context, EncodedReadStream* stream,
+    std::string_view full_method, std::string_view target,
+    const std::function<absl::StatusOr<EncodedReply>(const Caller&, const Request&)>& call) {
+  grpc::ByteBuffer received;
+  Request request;
+  if (!stream->Read(&received) ||
+      !grpc::SerializationTraits<Request>::Deserialize(&received, &request).ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "request: not a valid encoded request message");
+  }
+  EncodedReply reply;
+  grpc::Status status = ServeRead<EncodedReply>(
+      guard, context, full_method, target, request,
+      [&](const Caller& caller) { return call(caller, request); }, &reply);
+  if (status.ok() && !stream->Write(EncodedReplyBuffer(std::move(reply)))) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the reply could not be sent");
+  }
+  return status;
+}
+
+// The handler that serves one unary method of a generated service through
+// ServeEncodedRead (`serve` calls it); install it with the service's
+// MarkMethodStreamed(MethodIndex(full_method), handler). gRPC runs it on
+// the sync server's threads as any handler.
+inline grpc::internal::MethodHandler* EncodedReadHandler(
+    std::function<grpc::Status(grpc::ServerContext*, EncodedReadStream*)> serve) {
+  return new grpc::internal::StreamedUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+      std::move(serve));
+}
+
+// The index of `full_method` (/package.Service/Method) in its service, as
+// the generated Service numbers its methods (the order of the .proto);
+// aborts for a method the compiled-in protos do not have (a typo is a
+// programming error, found at the first start).
+int MethodIndex(std::string_view full_method);
+
+// The descriptor of `full_method` (/package.Service/Method) in the
+// compiled-in protos, nullptr when there is none.
+const google::protobuf::MethodDescriptor* MethodDescriptorOf(std::string_view full_method);
 
 template <typename Response>
 grpc::Status ServeMutation(RpcGuard& guard, grpc::ServerContext* context,
