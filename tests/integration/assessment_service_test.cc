@@ -623,6 +623,19 @@ TEST_P(AssessmentServiceTest, EveryRoleReadsTheFiguresAndPeersDownMakeThemStale)
     EXPECT_EQ(StatusAs(*Stub(""), "kasama-union", &s).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(StatusAs(*Stub("assessmentd"), "kasama-union", &s).error_code(),
               StatusCode::PERMISSION_DENIED);
+    // The federation page (sent as encoded bytes from its cache) is refused
+    // alike, and a bad field is named as for any other read.
+    v1::GetFederationStatusRequest fr;
+    EXPECT_EQ(Call("", &v1::AssessmentService::Stub::GetFederationStatus, fr).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(
+        Call("assessmentd", &v1::AssessmentService::Stub::GetFederationStatus, fr).error_code(),
+        StatusCode::PERMISSION_DENIED);
+    fr.set_years(11);
+    const grpc::Status bad =
+        Call("mito-member1", &v1::AssessmentService::Stub::GetFederationStatus, fr);
+    EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(bad.error_message().rfind("years", 0), 0u) << bad.error_message();
     v1::CompareAssessmentsRequest cr;
     cr.set_base_assessment_id(a.id());
     cr.set_other_assessment_id(a.id());
