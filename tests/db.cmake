@@ -25,3 +25,10 @@ seccoord_add_test(change_listener_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/change_listener_test.cc
   LIBS seccoord_runtime seccoord_test_support
   LABELS unit store)
+
+# Group commit of the SQLite driver on real files (batches, failures within
+# a batch, a writing process that dies).
+seccoord_add_test(sqlite_group_commit_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/sqlite_group_commit_test.cc
+  LIBS seccoord_db
+  LABELS unit store)

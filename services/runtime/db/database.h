@@ -33,7 +33,9 @@
 // Isolation: kReadOnly sees one snapshot (SQLite read transaction under WAL;
 // PostgreSQL REPEATABLE READ READ ONLY). kReadOnlyPerStatement gives each
 // statement a read-only snapshot of its own. kReadWrite on SQLite is serialised
-// (one writer); on PostgreSQL it is READ COMMITTED, so read-modify-write must
+// (one writer at a time; a file database commits concurrent writers in groups,
+// each writer seeing the work of those before it, see sqlite_database.h);
+// on PostgreSQL it is READ COMMITTED, so read-modify-write must
 // be written as one statement (UPDATE t SET n = n + 1 ...), use
 // SELECT ... FOR UPDATE, or rely on unique constraints.
 //
@@ -41,8 +43,12 @@
 // connection pool). A Transaction belongs to the thread that began it and must
 // be destroyed before its Database. Do not begin a second kReadWrite
 // transaction on a thread that still holds one (SQLite would wait for
-// itself until the busy timeout and return UNAVAILABLE). A write is
-// acknowledged (Commit returns OK) only after it is durably committed.
+// itself until the busy timeout and return UNAVAILABLE), and do not wait,
+// while holding one, for another thread's Commit: on SQLite that Commit may
+// be waiting for the COMMIT of a group that this transaction must end first.
+// A write is acknowledged (Commit returns OK) only after it is durably
+// committed; on SQLite its Commit returns the status of the COMMIT that
+// covered it, possibly one shared with concurrent writers.
 #ifndef SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
 #define SECCOORD_SERVICES_RUNTIME_DB_DATABASE_H_
 
@@ -100,8 +106,9 @@ class Transaction {
   // Runs a statement; returns the number of rows it changed.
   virtual absl::StatusOr<int64_t> Execute(std::string_view sql,
                                           const Params& params = {}) = 0;
-  // Durably commits. After an error the transaction is rolled back. Commit
-  // is called at most once; nothing may be run after it.
+  // Durably commits: returns OK only once the work is on disk (SQLite: the
+  // COMMIT of the group this writer joined). After an error the transaction
+  // is rolled back. Commit is called at most once; nothing may be run after it.
   virtual absl::Status Commit() = 0;
   // Signals `channel` to listeners in other processes (replicas sharing a
   // PostgreSQL database) when — and only when — this transaction commits.

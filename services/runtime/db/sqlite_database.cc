@@ -123,8 +123,9 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what,
   return absl::Status(code, message);
 }
 
-// A binary semaphore: unlike std::mutex it may be released by a thread other
-// than the one that took it, and waiting for it can time out.
+// The write gate of the in-memory database (file databases have their
+// GroupWriter): a binary semaphore that, unlike std::mutex, may be released
+// by a thread other than the one that took it, and whose wait can time out.
 class WriteGate {
  public:
   bool Acquire(std::chrono::milliseconds timeout) {
@@ -146,25 +147,6 @@ class WriteGate {
   std::condition_variable cv_;
   bool held_ = false;
 };
-
-// The process-wide write gate of the database file at `real_path`, shared by
-// every Database open on it.
-std::shared_ptr<WriteGate> GateForFile(const std::string& real_path) {
-  static std::mutex* const mu = new std::mutex;
-  static auto* const gates =
-      new std::map<std::string, std::weak_ptr<WriteGate>>;
-  std::lock_guard<std::mutex> lock(*mu);
-  for (auto it = gates->begin(); it != gates->end();) {
-    it = it->second.expired() ? gates->erase(it) : std::next(it);
-  }
-  std::weak_ptr<WriteGate>& slot = (*gates)[real_path];
-  std::shared_ptr<WriteGate> gate = slot.lock();
-  if (gate == nullptr) {
-    gate = std::make_shared<WriteGate>();
-    slot = gate;
-  }
-  return gate;
-}
 
 // A prepared statement with what its placeholders are, worked out once.
 struct Statement {
@@ -425,60 +407,377 @@ absl::StatusOr<std::unique_ptr<Conn>> OpenConn(const std::string& path,
   return conn;
 }
 
-class SqliteDatabase;
+// ---------------------------------------------------------------------------
+// Group commit of a file database.
 
-class SqliteTransaction : public Transaction {
+// The savepoint each writer of a batch runs in. Writers run one at a time
+// and each releases or undoes its savepoint before the next one starts, so
+// the one name never nests.
+constexpr char kWriterSavepoint[] = "SAVEPOINT seccoord_writer";
+constexpr char kReleaseWriter[] = "RELEASE seccoord_writer";
+constexpr char kUndoWriter[] = "ROLLBACK TO seccoord_writer";
+// Bounds of one batch. A writer leaving the gate hands it on to a waiting
+// writer (the batch grows) only while the batch has fewer writers than
+// kMaxBatchWriters and its first writer released its work less than
+// kMaxBatchDelay ago; otherwise it commits. So grouping delays the first
+// writer of a batch by a few milliseconds of its successors' work at most,
+// and a steady stream of writers still commits.
+constexpr int kMaxBatchWriters = 64;
+constexpr std::chrono::milliseconds kMaxBatchDelay(5);
+
+// The outcome of one batch, which every writer that joined it waits for.
+struct Batch {
+  bool done = false;    // guarded by GroupWriter::mu_
+  absl::Status status;  // guarded by GroupWriter::mu_; valid once done
+};
+
+// The code a writer gets when its batch was lost by another writer's error
+// (SQLite rolled the whole transaction back). Trouble of the file (I/O
+// error, full disk, damage) is this writer's trouble too and keeps its code;
+// an error of the other writer's own statements says nothing about this
+// one, whose work was sound: ABORTED, retry the whole transaction.
+absl::StatusCode LostBatchCode(absl::StatusCode cause) {
+  switch (cause) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+      return cause;
+    default:
+      return absl::StatusCode::kAborted;
+  }
+}
+
+// Group commit for one database file in this process, shared by every
+// Database open on the file (so two of them never wait for each other's
+// open transaction).
+//
+// Writers take the gate one at a time and run on the one writer connection,
+// which holds a BEGIN IMMEDIATE transaction shared by a batch of writers;
+// each writer is a SAVEPOINT in it and sees the released work of the
+// writers before it, as it would run after them serially. A writer that
+// commits RELEASEs its savepoint and leaves the gate: to the next waiting
+// writer while there is one (and the batch is within its bounds), else it
+// COMMITs the batch itself — one WAL sync for every writer of the batch —
+// and wakes them all with the COMMIT's status. Nobody's Commit returns OK
+// before that COMMIT did. A writer that fails or is destroyed uncommitted
+// undoes its savepoint only; when SQLite rolled back the whole transaction
+// itself (SQLITE_FULL, an I/O error, ...) the batch is lost and each of its
+// writers gets an error. leveldb's DBImpl::Write groups its log writes the
+// same way.
+//
+// Thread-safety: mu_ guards the gate, the counters and the outcome of
+// batches. The writer connection and the open batch (conn_, open_, batch_*)
+// belong to the thread holding the gate, which hands them on with it.
+class GroupWriter {
  public:
-  SqliteTransaction(SqliteDatabase* owner, std::unique_ptr<Conn> conn,
-                    TxMode mode, std::shared_ptr<WriteGate> gate)
-      : owner_(owner), conn_(std::move(conn)), mode_(mode),
-        gate_(std::move(gate)) {}
-  ~SqliteTransaction() override { End(); }
+  explicit GroupWriter(std::string path) : path_(std::move(path)) {}
+  // Every writer holds a reference to this object, so none is inside or
+  // waiting here; a batch still open ends as if its last writer left.
+  ~GroupWriter() {
+    if (open_) EndBatch(absl::OkStatus());
+  }
+  GroupWriter(const GroupWriter&) = delete;
+  GroupWriter& operator=(const GroupWriter&) = delete;
 
+  // Takes the gate (waiting up to kWaitTimeout), opens a batch when none is
+  // open (BEGIN IMMEDIATE, which waits up to the busy timeout for writers
+  // of other processes) and starts the writer's savepoint. On success the
+  // caller holds the gate and uses the returned connection until it calls
+  // Committed or Abandoned; *batch is the batch it joined.
+  absl::StatusOr<Conn*> Enter(std::shared_ptr<Batch>* batch);
+  // The caller released its savepoint: leaves the gate and waits until the
+  // COMMIT of `batch` is done; that COMMIT's status.
+  absl::Status Committed(const std::shared_ptr<Batch>& batch);
+  // Undoes the caller's savepoint and leaves the gate. `cause`: the error
+  // that ended the writer (OK when it is destroyed without commit), which
+  // the batch's other writers are told about if their work is lost too.
+  void Abandoned(const absl::Status& cause);
+
+  // The first damage the writer connection met ("" if none).
+  std::string Damage() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return damage_;
+  }
+  SqliteWriteStats Stats() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    SqliteWriteStats stats;
+    stats.commits = commits_;
+    stats.committed_writes = committed_writes_;
+    stats.waiting_writers = waiting_;
+    return stats;
+  }
+
+ private:
+  // Leaves the gate after the holder's savepoint is released or undone:
+  // hands it on to a waiting writer, or ends the batch first.
+  void Leave();
+  // Ends the open batch: COMMITs it when `lost` is OK and a writer waits
+  // for it, else rolls it back; wakes its writers with the outcome.
+  void EndBatch(absl::Status lost);
+  void ReleaseGate() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_ = false;
+    }
+    gate_cv_.notify_one();
+  }
+  // Remembers damage the writer connection met, for DamageSeen.
+  void NoteDamage() {
+    if (conn_ == nullptr || conn_->damage.empty()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (damage_.empty()) damage_ = conn_->damage;
+  }
+
+  const std::string path_;
+  mutable std::mutex mu_;
+  std::condition_variable gate_cv_;  // the gate became free
+  std::condition_variable done_cv_;  // a batch ended
+  bool held_ = false;                // guarded by mu_
+  int waiting_ = 0;                  // guarded by mu_: writers waiting for the gate
+  int64_t commits_ = 0;              // guarded by mu_
+  int64_t committed_writes_ = 0;     // guarded by mu_
+  std::string damage_;               // guarded by mu_
+
+  // Owned by the gate holder. Opened at the first write; closed after a
+  // batch whose statements met a read-only or damaged file or an I/O
+  // error, so the next batch sees the file as it is then.
+  std::unique_ptr<Conn> conn_;
+  bool open_ = false;  // conn_ is in the batch's transaction
+  std::shared_ptr<Batch> batch_;
+  int batch_writers_ = 0;  // writers that entered the open batch
+  int batch_members_ = 0;  // of them, those that released their savepoint
+  std::chrono::steady_clock::time_point first_release_;  // of the first member
+};
+
+absl::StatusOr<Conn*> GroupWriter::Enter(std::shared_ptr<Batch>* batch) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++waiting_;
+    const bool free = gate_cv_.wait_for(lock, kWaitTimeout, [this] { return !held_; });
+    --waiting_;
+    if (!free) {
+      return absl::UnavailableError(
+          "sqlite: timed out waiting for the write lock (another write "
+          "transaction is open)");
+    }
+    held_ = true;
+  }
+  if (!open_) {
+    if (conn_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<Conn>> opened = OpenConn(path_, /*memory=*/false);
+      if (!opened.ok()) {
+        ReleaseGate();
+        return opened.status();
+      }
+      conn_ = std::move(*opened);
+    }
+    absl::Status begun = Run(*conn_, "BEGIN IMMEDIATE", {}, false, nullptr, nullptr,
+                             /*beginning=*/true);
+    if (!begun.ok()) {
+      NoteDamage();
+      if (conn_->discard) conn_.reset();
+      ReleaseGate();
+      return begun;
+    }
+    open_ = true;
+    batch_ = std::make_shared<Batch>();
+    batch_writers_ = 0;
+    batch_members_ = 0;
+  }
+  absl::Status saved = Run(*conn_, kWriterSavepoint, {}, false, nullptr, nullptr);
+  if (!saved.ok()) {
+    // Nothing of this writer to undo; the batch survives unless SQLite
+    // rolled it back.
+    if (sqlite3_get_autocommit(conn_->db)) EndBatch(saved);
+    Leave();
+    return saved;
+  }
+  ++batch_writers_;
+  *batch = batch_;
+  return conn_.get();
+}
+
+absl::Status GroupWriter::Committed(const std::shared_ptr<Batch>& batch) {
+  if (batch_members_++ == 0) first_release_ = std::chrono::steady_clock::now();
+  Leave();
+  std::unique_lock<std::mutex> lock(mu_);
+  done_cv_.wait(lock, [&batch] { return batch->done; });
+  return batch->status;
+}
+
+void GroupWriter::Abandoned(const absl::Status& cause) {
+  absl::Status lost;
+  if (sqlite3_get_autocommit(conn_->db)) {
+    // SQLite rolled back the whole transaction itself: the released work
+    // of the batch's other writers went with it.
+    lost = cause.ok() ? absl::InternalError("sqlite: the transaction was rolled back") : cause;
+  } else {
+    lost = Run(*conn_, kUndoWriter, {}, false, nullptr, nullptr);
+    if (lost.ok()) lost = Run(*conn_, kReleaseWriter, {}, false, nullptr, nullptr);
+    // If this writer's work cannot be taken out, the batch cannot commit.
+  }
+  if (!lost.ok()) EndBatch(std::move(lost));
+  Leave();
+}
+
+void GroupWriter::Leave() {
+  NoteDamage();
+  if (open_) {
+    {
+      // Deciding and freeing the gate under one lock: a waiter counted here
+      // cannot time out before it sees the gate free, so the batch always
+      // has a holder that will end it.
+      std::lock_guard<std::mutex> lock(mu_);
+      if (waiting_ > 0 && batch_writers_ < kMaxBatchWriters &&
+          (batch_members_ == 0 ||
+           std::chrono::steady_clock::now() - first_release_ < kMaxBatchDelay)) {
+        held_ = false;
+        gate_cv_.notify_one();
+        return;
+      }
+    }
+    EndBatch(absl::OkStatus());
+  }
+  ReleaseGate();
+}
+
+void GroupWriter::EndBatch(absl::Status lost) {
+  absl::Status status = std::move(lost);
+  const bool commit = status.ok() && batch_members_ > 0;
+  if (commit) {
+    status = Run(*conn_, "COMMIT", {}, false, nullptr, nullptr);
+    if (!status.ok()) {
+      status = absl::Status(status.code(),
+                            absl::StrCat(status.message(), " (the COMMIT of a group of ",
+                                         batch_members_, " writes: none of them is committed)"));
+    }
+  } else if (!status.ok()) {
+    status = absl::Status(
+        LostBatchCode(status.code()),
+        absl::StrCat("sqlite: this write was rolled back with the group commit it joined, "
+                     "after another write of the group failed: ",
+                     status.message()));
+  }
+  // An empty batch, a lost one SQLite left open, or a failed COMMIT.
+  if (!sqlite3_get_autocommit(conn_->db)) {
+    Run(*conn_, "ROLLBACK", {}, false, nullptr, nullptr).IgnoreError();
+  }
+  NoteDamage();
+  // A connection stuck in a transaction is closed (closing rolls back).
+  if (conn_->discard || !sqlite3_get_autocommit(conn_->db)) conn_.reset();
+  open_ = false;
+  const std::shared_ptr<Batch> batch = std::move(batch_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (commit) {
+      ++commits_;
+      if (status.ok()) committed_writes_ += batch_members_;
+    }
+    batch->done = true;
+    batch->status = status;
+  }
+  done_cv_.notify_all();
+}
+
+// The group writer of the database file at `real_path`, shared by every
+// Database open on it in this process.
+std::shared_ptr<GroupWriter> WriterForFile(const std::string& real_path) {
+  static std::mutex* const mu = new std::mutex;
+  static auto* const writers = new std::map<std::string, std::weak_ptr<GroupWriter>>;
+  std::lock_guard<std::mutex> lock(*mu);
+  for (auto it = writers->begin(); it != writers->end();) {
+    it = it->second.expired() ? writers->erase(it) : std::next(it);
+  }
+  std::weak_ptr<GroupWriter>& slot = (*writers)[real_path];
+  std::shared_ptr<GroupWriter> writer = slot.lock();
+  if (writer == nullptr) {
+    writer = std::make_shared<GroupWriter>(real_path);
+    slot = writer;
+  }
+  return writer;
+}
+
+// ---------------------------------------------------------------------------
+// Transactions.
+
+// What both kinds of transaction share: statements on one connection, and
+// the end of the transaction after an error.
+class SqliteTransactionBase : public Transaction {
+ public:
   absl::StatusOr<std::vector<Row>> Query(std::string_view sql,
                                          const Params& params) override {
-    SECCOORD_RETURN_IF_ERROR(CheckOpen());
+    SECCOORD_RETURN_IF_ERROR(ended_);
     std::vector<Row> rows;
-    absl::Status status = Run(*conn_, sql, params,
-                              mode_ != TxMode::kReadWrite, &rows, nullptr);
+    absl::Status status = Run(conn(), sql, params, read_only_, &rows, nullptr);
     if (!status.ok()) return Fail(std::move(status));
     return rows;
   }
 
   absl::StatusOr<int64_t> Execute(std::string_view sql,
                                   const Params& params) override {
-    SECCOORD_RETURN_IF_ERROR(CheckOpen());
+    SECCOORD_RETURN_IF_ERROR(ended_);
     int64_t changes = 0;
-    absl::Status status = Run(*conn_, sql, params,
-                              mode_ != TxMode::kReadWrite, nullptr, &changes);
+    absl::Status status = Run(conn(), sql, params, read_only_, nullptr, &changes);
     if (!status.ok()) return Fail(std::move(status));
     return changes;
   }
 
+ protected:
+  explicit SqliteTransactionBase(bool read_only) : read_only_(read_only) {}
+
+  virtual Conn& conn() = 0;
+  // Ends the transaction without committing it (rolls back its work) and
+  // gives back what it holds. `cause` is the error that ended it.
+  virtual void Abort(const absl::Status& cause) = 0;
+
+  // Ends the transaction after `error`; later calls fail.
+  absl::Status Fail(absl::Status error) {
+    EndedBy(error);
+    Abort(error);
+    return error;
+  }
+  void EndedBy(const absl::Status& error) {
+    ended_ = absl::FailedPreconditionError(absl::StrCat(
+        "transaction ended by an earlier error: ",
+        Av(StatusCodeName(error.code())), ": ", error.message()));
+  }
+  void MarkCommitted() {
+    ended_ = absl::FailedPreconditionError("sqlite: transaction already committed");
+  }
+
+  absl::Status ended_;  // OK while the transaction is open
+
+ private:
+  const bool read_only_;
+};
+
+class SqliteDatabase;
+
+// A transaction on a connection of the pool: every read, and the writes of
+// the in-memory database (under its write gate).
+class PooledTransaction : public SqliteTransactionBase {
+ public:
+  PooledTransaction(SqliteDatabase* owner, std::unique_ptr<Conn> conn, TxMode mode,
+                    std::shared_ptr<WriteGate> gate)
+      : SqliteTransactionBase(mode != TxMode::kReadWrite), owner_(owner),
+        conn_(std::move(conn)), mode_(mode), gate_(std::move(gate)) {}
+  ~PooledTransaction() override { End(); }
+
   absl::Status Commit() override {
-    SECCOORD_RETURN_IF_ERROR(CheckOpen());
+    SECCOORD_RETURN_IF_ERROR(ended_);
     if (mode_ != TxMode::kReadOnlyPerStatement) {  // else no transaction is open
       absl::Status status = Run(*conn_, "COMMIT", {}, false, nullptr, nullptr);
       if (!status.ok()) return Fail(std::move(status));
     }
-    ended_ = absl::FailedPreconditionError("sqlite: transaction already committed");
+    MarkCommitted();
     End();
     return absl::OkStatus();
   }
 
  private:
-  absl::Status CheckOpen() const { return ended_; }
-
-  // Ends the transaction after an error: rolls back at once and releases the
-  // connection and the write lock. Later calls fail.
-  absl::Status Fail(absl::Status error) {
-    ended_ = absl::FailedPreconditionError(absl::StrCat(
-        "transaction ended by an earlier error: ",
-        Av(StatusCodeName(error.code())), ": ", error.message()));
-    End();
-    return error;
-  }
-
+  Conn& conn() override { return *conn_; }
+  void Abort(const absl::Status&) override { End(); }
   // Rolls back if still open; hands the connection back; releases the gate.
   void End();
 
@@ -486,15 +785,67 @@ class SqliteTransaction : public Transaction {
   std::unique_ptr<Conn> conn_;
   const TxMode mode_;
   std::shared_ptr<WriteGate> gate_;  // held while not null
-  absl::Status ended_;               // OK while the transaction is open
+};
+
+// A write transaction of a file database: one writer of a group commit
+// batch (GroupWriter), a savepoint in the batch's transaction.
+class GroupWriteTransaction : public SqliteTransactionBase {
+ public:
+  GroupWriteTransaction(std::shared_ptr<GroupWriter> writer, Conn* conn,
+                        std::shared_ptr<Batch> batch)
+      : SqliteTransactionBase(/*read_only=*/false), writer_(std::move(writer)), conn_(conn),
+        batch_(std::move(batch)) {}
+  // Destroyed without Commit: undoes this writer's savepoint only.
+  ~GroupWriteTransaction() override { Abort(absl::OkStatus()); }
+
+  absl::Status Commit() override {
+    SECCOORD_RETURN_IF_ERROR(ended_);
+    // A deferred foreign key still unresolved would fail the COMMIT of the
+    // whole batch; serially it fails this transaction's COMMIT only. The
+    // writers before this one left none (they were checked here), so any
+    // counted now is this writer's.
+    int unresolved = 0;
+    int high = 0;
+    if (sqlite3_db_status(conn_->db, SQLITE_DBSTATUS_DEFERRED_FKS, &unresolved, &high, 0) ==
+            SQLITE_OK &&
+        unresolved > 0) {
+      return Fail(absl::FailedPreconditionError(
+          "sqlite: commit: FOREIGN KEY constraint failed (a deferred foreign key of this "
+          "transaction is unresolved)"));
+    }
+    absl::Status released = Run(*conn_, kReleaseWriter, {}, false, nullptr, nullptr);
+    if (!released.ok()) return Fail(std::move(released));
+    in_gate_ = false;
+    absl::Status committed = writer_->Committed(batch_);
+    if (committed.ok()) {
+      MarkCommitted();
+    } else {
+      EndedBy(committed);
+    }
+    return committed;
+  }
+
+ private:
+  Conn& conn() override { return *conn_; }
+  void Abort(const absl::Status& cause) override {
+    if (!in_gate_) return;
+    in_gate_ = false;
+    writer_->Abandoned(cause);
+  }
+
+  const std::shared_ptr<GroupWriter> writer_;
+  Conn* const conn_;  // the writer connection, used while in_gate_
+  const std::shared_ptr<Batch> batch_;
+  bool in_gate_ = true;  // holds the gate: not yet committed or abandoned
 };
 
 class SqliteDatabase : public Database {
  public:
-  SqliteDatabase(std::string path, bool memory,
-                 std::shared_ptr<WriteGate> gate, std::unique_ptr<Conn> first)
+  // `writer` for a file database; `gate` for the in-memory one.
+  SqliteDatabase(std::string path, bool memory, std::shared_ptr<WriteGate> gate,
+                 std::shared_ptr<GroupWriter> writer, std::unique_ptr<Conn> first)
       : path_(std::move(path)), memory_(memory), gate_(std::move(gate)),
-        max_open_(memory ? 1 : INT_MAX) {
+        writer_(std::move(writer)), max_open_(memory ? 1 : INT_MAX) {
     idle_.push_back(std::move(first));
     open_ = 1;
   }
@@ -514,6 +865,12 @@ class SqliteDatabase : public Database {
   }
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+    if (mode == TxMode::kReadWrite && writer_ != nullptr) {
+      std::shared_ptr<Batch> batch;
+      SECCOORD_ASSIGN_OR_RETURN(Conn * conn, writer_->Enter(&batch));
+      return std::unique_ptr<Transaction>(
+          new GroupWriteTransaction(writer_, conn, std::move(batch)));
+    }
     std::shared_ptr<WriteGate> held;
     if (mode == TxMode::kReadWrite) {
       if (!gate_->Acquire(kWaitTimeout)) {
@@ -541,16 +898,24 @@ class SqliteDatabase : public Database {
       return status;
     }
     return std::unique_ptr<Transaction>(
-        new SqliteTransaction(this, std::move(*conn), mode, std::move(held)));
+        new PooledTransaction(this, std::move(*conn), mode, std::move(held)));
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   absl::Status DamageSeen() const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (damage_.empty()) return absl::OkStatus();
-    return absl::UnavailableError(damage_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!damage_.empty()) return absl::UnavailableError(damage_);
+    }
+    if (writer_ != nullptr) {
+      std::string damage = writer_->Damage();
+      if (!damage.empty()) return absl::UnavailableError(damage);
+    }
+    return absl::OkStatus();
   }
+
+  const GroupWriter* writer() const { return writer_.get(); }
 
   void ReleaseConn(std::unique_ptr<Conn> conn, bool reusable = true) {
     std::unique_ptr<Conn> to_close;  // closed after the lock is released
@@ -600,7 +965,8 @@ class SqliteDatabase : public Database {
 
   const std::string path_;
   const bool memory_;
-  const std::shared_ptr<WriteGate> gate_;
+  const std::shared_ptr<WriteGate> gate_;      // in-memory database only
+  const std::shared_ptr<GroupWriter> writer_;  // file database only
   const int max_open_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -609,7 +975,7 @@ class SqliteDatabase : public Database {
   std::string damage_;                       // guarded by mu_; first damage met
 };
 
-void SqliteTransaction::End() {
+void PooledTransaction::End() {
   if (conn_ != nullptr) {
     bool reusable = true;
     if (!sqlite3_get_autocommit(conn_->db)) {
@@ -680,6 +1046,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
   const bool unchanged_since_clean_close = existed && TakeCloseStamp(file);
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> first, OpenConn(file, memory));
   std::shared_ptr<WriteGate> gate;
+  std::shared_ptr<GroupWriter> writer;
   if (memory) {
     gate = std::make_shared<WriteGate>();
   } else {
@@ -697,14 +1064,24 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
       return absl::UnavailableError(
           absl::StrCat("sqlite: cannot resolve the path ", file));
     }
-    gate = GateForFile(real);
+    writer = WriterForFile(real);
     ::free(real);
     if (existed && !unchanged_since_clean_close) {
       SECCOORD_RETURN_IF_ERROR(CheckIntegrity(*first, file));
     }
   }
   return std::unique_ptr<Database>(
-      new SqliteDatabase(std::move(file), memory, std::move(gate), std::move(first)));
+      new SqliteDatabase(std::move(file), memory, std::move(gate), std::move(writer),
+                         std::move(first)));
+}
+
+absl::StatusOr<SqliteWriteStats> SqliteWriteStatsOf(const Database& db) {
+  const auto* sqlite = dynamic_cast<const SqliteDatabase*>(&db);
+  if (sqlite == nullptr || sqlite->writer() == nullptr) {
+    return absl::FailedPreconditionError(
+        "sqlite: write statistics exist only for a SQLite file database");
+  }
+  return sqlite->writer()->Stats();
 }
 
 }  // namespace seccoord::db
