@@ -854,10 +854,16 @@ class SqliteDatabase : public Database {
   // no statement met damage, stamps the file (sqlite_close_stamp.h) so the
   // next open may skip the integrity check.
   ~SqliteDatabase() override {
-    bool clean = false;
+    bool clean = !memory_;
+    if (writer_ != nullptr) {
+      clean = clean && writer_->Damage().empty();
+      // Closes the writer connection when this was the file's last
+      // Database (it is shared per file), before the file is stamped.
+      writer_.reset();
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      clean = !memory_ && damage_.empty() && open_ == static_cast<int>(idle_.size());
+      clean = clean && damage_.empty() && open_ == static_cast<int>(idle_.size());
       for (const auto& conn : idle_) clean = clean && conn->damage.empty();
       idle_.clear();
     }
@@ -966,7 +972,7 @@ class SqliteDatabase : public Database {
   const std::string path_;
   const bool memory_;
   const std::shared_ptr<WriteGate> gate_;      // in-memory database only
-  const std::shared_ptr<GroupWriter> writer_;  // file database only
+  std::shared_ptr<GroupWriter> writer_;  // file database only; reset by the destructor
   const int max_open_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
