@@ -854,17 +854,15 @@ class SqliteDatabase : public Database {
   // no statement met damage, stamps the file (sqlite_close_stamp.h) so the
   // next open may skip the integrity check.
   ~SqliteDatabase() override {
-    bool clean = !memory_;
-    if (writer_ != nullptr) {
-      clean = clean && writer_->Damage().empty();
-      // Closes the writer connection when this was the file's last
-      // Database (it is shared per file), before the file is stamped.
-      writer_.reset();
-    }
+    // Damage met by the pool's connections (ReleaseConn keeps the first)
+    // or by the writer connection.
+    bool clean = !memory_ && DamageSeen().ok();
+    // Closes the writer connection when this was the file's last Database
+    // (it is shared per file), before the file is stamped.
+    writer_.reset();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      clean = clean && damage_.empty() && open_ == static_cast<int>(idle_.size());
-      for (const auto& conn : idle_) clean = clean && conn->damage.empty();
+      clean = clean && open_ == static_cast<int>(idle_.size());
       idle_.clear();
     }
     if (clean) RecordCleanClose(path_);
