@@ -13,6 +13,7 @@
 //                  [--json FILE] [--child_seconds 2] [--policyd PATH]
 //                  [--assessmentd PATH] [--national_orgs 3000]
 //                  [--assetd PATH] [--asset_inventory 20000]
+//                  [--sets policy,assessment,asset]
 //
 // Thread-safety: single-threaded apart from the harness's client threads.
 #include <signal.h>
@@ -26,16 +27,49 @@
 #include <thread>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "tests/bench/bench_harness.h"
 #include "tests/bench/case_sets.h"
 #include "tests/support/test_database.h"
 
+ABSL_FLAG(std::string, sets, "policy,assessment,asset",
+          "the case sets to run, comma-separated, in their fixed order (a run of some sets "
+          "reports only their cases)");
+
 namespace seccoord::bench {
 namespace {
+
+// The sets of `all` named in `names` (comma-separated), in the order of
+// `all`; INVALID_ARGUMENT names one that is not a set.
+absl::StatusOr<std::vector<CaseSet>> ChooseSets(const std::vector<CaseSet>& all,
+                                                const std::string& names) {
+  std::vector<std::string> wanted = absl::StrSplit(names, ',', absl::SkipEmpty());
+  if (wanted.empty()) return absl::InvalidArgumentError("--sets: names no case set");
+  for (const std::string& name : wanted) {
+    bool known = false;
+    for (const CaseSet& set : all) known = known || set.name == name;
+    if (!known) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--sets: no case set \"", name, "\" (policy, assessment, asset)"));
+    }
+  }
+  std::vector<CaseSet> chosen;
+  for (const CaseSet& set : all) {
+    for (const std::string& name : wanted) {
+      if (set.name == name) {
+        chosen.push_back(set);
+        break;
+      }
+    }
+  }
+  return chosen;
+}
 
 int Fail(const absl::Status& status) {
   std::cerr << "seccoord-bench: " << status << "\n";
@@ -107,11 +141,12 @@ int main(int argc, char** argv) {
     std::cerr << "seccoord-bench: unexpected argument " << positional[1] << "\n";
     return 2;
   }
-  const std::vector<bench::CaseSet> sets = {bench::PolicyCaseSet(), bench::AssessmentCaseSet(),
-                                            bench::AssetCaseSet()};
+  absl::StatusOr<std::vector<bench::CaseSet>> sets = bench::ChooseSets(
+      {bench::PolicyCaseSet(), bench::AssessmentCaseSet(), bench::AssetCaseSet()},
+      absl::GetFlag(FLAGS_sets));
   bench::Settings s;
-  absl::Status flags = bench::SettingsFromFlags(&s);
-  for (const bench::CaseSet& set : sets) {
+  absl::Status flags = sets.ok() ? bench::SettingsFromFlags(&s) : sets.status();
+  for (const bench::CaseSet& set : sets.ok() ? *sets : std::vector<bench::CaseSet>()) {
     if (flags.ok()) flags = set.check_flags();
   }
   if (!flags.ok()) {
@@ -119,5 +154,5 @@ int main(int argc, char** argv) {
     return 2;
   }
   bench::SetSettings(&s);
-  return bench::Run(s, sets);
+  return bench::Run(s, *sets);
 }
