@@ -19,7 +19,8 @@
 // time to SERVING, the two cases for --child_seconds each, VmHWM after them
 // (peak resident memory; target <= 64 MiB, and about the same for both N),
 // exit 0 on SIGTERM. Every figure is also a ratio to the echo sized like
-// the case (echo.findings_summary, echo.export_page), and the report's
+// the case, measured in alternating rounds with it (MeasureReadAgainstEcho:
+// echo.assetd_20.findings_summary, …), and the report's
 // "asset" member holds the p99 ratio of N = 20,000 to N = 20 (about 1 when
 // no call's cost grows with the inventory) and the time of one whole export
 // of the large inventory through the pages.
@@ -267,7 +268,6 @@ absl::Status RunAssetCases(EchoBaseline& echo, Report& report) {
   }
   PrintAssetHeader(large);
 
-  std::vector<std::optional<CaseResult>> echoes(2);
   std::vector<std::vector<double>> p99(2);  // [case][inventory]
   std::optional<WholeExport> whole;
   const std::string dir = s.temp_dir + "/assetd-child";
@@ -282,23 +282,17 @@ absl::Status RunAssetCases(EchoBaseline& echo, Report& report) {
           std::vector<CaseResult> measured;
           for (size_t i = 0; i < cases->size(); ++i) {
             const AssetCase& c = (*cases)[i];
-            if (!echoes[i].has_value()) {
-              absl::StatusOr<CaseResult> e = echo.MeasureLike(c.key, c.sizes,
-                                                              s.child_seconds,
-                                                              std::min(s.warmup, 0.5));
-              if (!e.ok()) return e.status();
-              PrintCaseRow(*e);
-              report.AddCase(*e);
-              echoes[i] = *std::move(e);
-            }
-            absl::StatusOr<CaseResult> result =
-                Measure(absl::StrCat(prefix, ".", c.key), c.label, "read", c.make, c.sizes,
-                        s.child_seconds, std::min(s.warmup, 0.5));
-            if (!result.ok()) return result.status();
-            CompareWithEcho(&*result, *echoes[i], /*is_read=*/true);
-            PrintCaseRow(*result);
-            p99[i].push_back(result->load.latency.QuantileMs(0.99));
-            measured.push_back(*std::move(result));
+            absl::StatusOr<PairedResult> paired = MeasureReadAgainstEcho(
+                echo, absl::StrCat(prefix, ".", c.key), c.label, c.make, c.sizes,
+                s.child_seconds, std::min(s.warmup, 0.5));
+            if (!paired.ok()) return paired.status();
+            // The server's CPU is the child's, not this process's.
+            paired->measured.load.cpu_seconds = 0;
+            PrintCaseRow(paired->echo);
+            PrintCaseRow(paired->measured);
+            report.AddCase(std::move(paired->echo));
+            p99[i].push_back(paired->measured.load.latency.QuantileMs(0.99));
+            measured.push_back(std::move(paired->measured));
           }
           if (is_large) {
             absl::StatusOr<WholeExport> w = ExportEverything(address);

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -236,6 +237,18 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& addres
   return grpc::CreateCustomChannel(address, *credentials, args);
 }
 
+namespace {
+
+// User + system CPU seconds of this process so far.
+double ProcessCpuSeconds() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace
+
 absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, double seconds) {
   struct PerThread {
     Histogram latency;
@@ -307,7 +320,11 @@ absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, d
   } else {
     go.store(true, std::memory_order_release);
   }
+  // CPU time from the end of the warm-up to the last thread's stop.
+  std::this_thread::sleep_until(warm_end);
+  const double cpu_at_warm_end = ProcessCpuSeconds();
   for (std::thread& thread : pool) thread.join();
+  const double cpu_at_end = ProcessCpuSeconds();
   if (!all_ready) return absl::DeadlineExceededError("client threads did not get ready in 60 s");
   if (!setup_error.empty()) return absl::UnavailableError(setup_error);
 
@@ -322,6 +339,7 @@ absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, d
     last = std::max(last, p.finished);
   }
   load.seconds = std::chrono::duration<double>(last - warm_end).count();
+  load.cpu_seconds = cpu_at_end - cpu_at_warm_end;
   return load;
 }
 
@@ -493,17 +511,94 @@ absl::StatusOr<std::unique_ptr<EchoBaseline>> EchoBaseline::Start() {
   return std::unique_ptr<EchoBaseline>(new EchoBaseline(std::move(impl)));
 }
 
+MakeCall EchoBaseline::CallLike(MessageSizes sizes, MessageSizes* echo_sizes) const {
+  const EchoRequest request = SizedEchoRequest(sizes);
+  *echo_sizes = MessageSizes{request.ByteSizeLong(), EchoReplyBytes(request)};
+  return UnaryCall<Echo>(impl_->address(), kReader, request, "Echo");
+}
+
 absl::StatusOr<CaseResult> EchoBaseline::MeasureLike(const std::string& key, MessageSizes sizes,
                                                      double seconds, double warmup) {
-  const EchoRequest request = SizedEchoRequest(sizes);
+  MessageSizes echo_sizes;
+  const MakeCall make = CallLike(sizes, &echo_sizes);
   absl::StatusOr<CaseResult> base =
-      Measure(absl::StrCat("echo.", key), absl::StrCat("echo sized like ", key), "echo",
-              UnaryCall<Echo>(impl_->address(), kReader, request, "Echo"),
-              MessageSizes{request.ByteSizeLong(), EchoReplyBytes(request)}, seconds, warmup);
+      Measure(absl::StrCat("echo.", key), absl::StrCat("echo sized like ", key), "echo", make,
+              echo_sizes, seconds, warmup);
   if (!base.ok()) return base.status();
   base->baseline = base->id;
   base->ratio = 1;
   return base;
+}
+
+namespace {
+
+// Adds the figures of one slice to the sum of the rounds.
+void AddSlice(Load* sum, const Load& slice) {
+  sum->calls += slice.calls;
+  sum->errors += slice.errors;
+  if (sum->first_error.empty()) sum->first_error = slice.first_error;
+  sum->seconds += slice.seconds;
+  sum->ran_out = sum->ran_out || slice.ran_out;
+  sum->latency.Merge(slice.latency);
+  sum->cpu_seconds += slice.cpu_seconds;
+}
+
+}  // namespace
+
+absl::StatusOr<PairedResult> MeasureReadAgainstEcho(EchoBaseline& echo, const std::string& id,
+                                                    const std::string& label,
+                                                    const MakeCall& make, MessageSizes sizes,
+                                                    double seconds, double warmup) {
+  MessageSizes echo_sizes;
+  const MakeCall echo_make = echo.CallLike(sizes, &echo_sizes);
+  const int threads = settings().threads;
+  const int rounds = std::max(1, static_cast<int>(std::lround(seconds / (2 * kRoundSeconds))));
+  const double slice = seconds / (2 * rounds);
+  if (warmup > 0) {
+    for (const MakeCall* m : {&echo_make, &make}) {
+      absl::StatusOr<Load> warm = RunLoad(*m, threads, warmup / 2, 0);
+      if (!warm.ok()) return Annotate(warm.status(), absl::StrCat(id, " (warm-up)"));
+    }
+  }
+  PairedResult out;
+  Load echo_sum, case_sum;
+  double low = 0, high = 0;
+  for (int r = 0; r < rounds; ++r) {
+    Load echo_slice, case_slice;
+    for (int half = 0; half < 2; ++half) {
+      const bool echo_now = (half == 0) == (r % 2 == 0);
+      absl::StatusOr<Load> load =
+          RunLoad(echo_now ? echo_make : make, threads, kSliceWarmupSeconds, slice);
+      if (!load.ok()) return Annotate(load.status(), echo_now ? absl::StrCat("echo.", id) : id);
+      (echo_now ? echo_slice : case_slice) = *std::move(load);
+    }
+    const double round_ratio = echo_slice.CallsPerSecond() > 0
+                                   ? case_slice.CallsPerSecond() / echo_slice.CallsPerSecond()
+                                   : 0;
+    low = r == 0 ? round_ratio : std::min(low, round_ratio);
+    high = r == 0 ? round_ratio : std::max(high, round_ratio);
+    AddSlice(&echo_sum, echo_slice);
+    AddSlice(&case_sum, case_slice);
+  }
+  out.echo.id = absl::StrCat("echo.", id);
+  out.echo.label = absl::StrCat("echo sized like ", id, ", in rounds with it");
+  out.echo.kind = "echo";
+  out.echo.request_bytes = echo_sizes.request_bytes;
+  out.echo.response_bytes = echo_sizes.response_bytes;
+  out.echo.load = std::move(echo_sum);
+  out.echo.baseline = out.echo.id;
+  out.echo.ratio = 1;
+  out.measured.id = id;
+  out.measured.label = label;
+  out.measured.kind = "read";
+  out.measured.request_bytes = sizes.request_bytes;
+  out.measured.response_bytes = sizes.response_bytes;
+  out.measured.load = std::move(case_sum);
+  CompareWithEcho(&out.measured, out.echo, /*is_read=*/true);
+  out.measured.rounds = rounds;
+  out.measured.round_ratio_low = low;
+  out.measured.round_ratio_high = high;
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -674,6 +769,9 @@ ChildResult MeasureChild(const ChildSpec& spec, const std::string& dir, const Ch
       return result;
     }
     result.cases = *std::move(cases);
+    // The server's CPU is the child's: this process's CPU per call would
+    // count the client alone.
+    for (CaseResult& c : result.cases) c.load.cpu_seconds = 0;
   }
   result.memory = ReadMemory(std::to_string(pid));
 
@@ -720,7 +818,11 @@ std::string CaseJson(const CaseResult& c) {
                   ",\"calls_per_second\":", JsonNumber(c.load.CallsPerSecond()),
                   ",\"p50_ms\":", JsonNumber(c.load.latency.QuantileMs(0.50)),
                   ",\"p99_ms\":", JsonNumber(c.load.latency.QuantileMs(0.99)),
-                  ",\"ratio_to_echo\":", JsonNumber(c.ratio),
+                  ",\"cpu_us_per_call\":",
+                  c.load.cpu_seconds > 0 ? JsonNumber(c.load.CpuMicrosPerCall()) : "null",
+                  ",\"ratio_to_echo\":", JsonNumber(c.ratio), ",\"rounds\":", c.rounds,
+                  ",\"round_ratio_low\":", JsonNumber(c.round_ratio_low),
+                  ",\"round_ratio_high\":", JsonNumber(c.round_ratio_high),
                   ",\"target\":", runtime::JsonString(c.target), ",\"meets_target\":",
                   c.meets.has_value() ? JsonBool(*c.meets) : "null", "}");
   return out;
@@ -784,8 +886,9 @@ std::string Report::Json(const Memory& self) const {
 }
 
 void PrintTableHeader() {
-  std::cout << absl::StrFormat("%-34s %7s %8s %11s %9s %9s  %-11s %s\n", "case", "req B",
-                               "resp B", "calls/s", "p50 ms", "p99 ms", "x echo", "target");
+  std::cout << absl::StrFormat("%-34s %7s %8s %11s %9s %9s %7s  %-11s %s\n", "case", "req B",
+                               "resp B", "calls/s", "p50 ms", "p99 ms", "cpu us", "x echo",
+                               "target");
 }
 
 void PrintCaseRow(const CaseResult& c) {
@@ -794,10 +897,16 @@ void PrintCaseRow(const CaseResult& c) {
   if (!c.target.empty()) {
     target = absl::StrCat(c.target, ": ", c.meets.has_value() ? Meets(*c.meets) : "n/a");
   }
-  std::cout << absl::StrFormat("%-34s %7d %8d %11.1f %9.3f %9.3f  %-11s %s\n", c.id,
+  const std::string cpu =
+      c.load.cpu_seconds > 0 ? absl::StrFormat("%.0f", c.load.CpuMicrosPerCall()) : "-";
+  std::cout << absl::StrFormat("%-34s %7d %8d %11.1f %9.3f %9.3f %7s  %-11s %s\n", c.id,
                                c.request_bytes, c.response_bytes, c.load.CallsPerSecond(),
                                c.load.latency.QuantileMs(0.50), c.load.latency.QuantileMs(0.99),
-                               ratio, target);
+                               cpu, ratio, target);
+  if (c.rounds > 1) {
+    std::cout << absl::StrFormat("    %d rounds against its echo; one round's ratio %.2f to %.2f\n",
+                                 c.rounds, c.round_ratio_low, c.round_ratio_high);
+  }
   if (c.load.ran_out) {
     std::cout << absl::StrFormat("    ran out of requests after %.2f s (%d calls)\n",
                                  c.load.seconds, c.load.calls);

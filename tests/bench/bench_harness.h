@@ -156,7 +156,14 @@ struct Load {
   // Some thread ran out of requests before the time was up.
   bool ran_out = false;
   Histogram latency;
+  // CPU time (user + system) of this whole process — client threads and
+  // in-process servers — over the measured seconds. On a shared machine
+  // whose vCPUs lose time to others (steal), CPU per call moves far less
+  // between runs than calls/s, so it tells what a case's own work costs.
+  double cpu_seconds = 0;
   double CallsPerSecond() const { return seconds > 0 ? calls / seconds : 0; }
+  // Microseconds of CPU per call; 0 without calls.
+  double CpuMicrosPerCall() const { return calls > 0 ? cpu_seconds * 1e6 / calls : 0; }
 };
 
 // Runs `threads` closed loops: `warmup` seconds unrecorded, then `seconds`
@@ -307,6 +314,11 @@ struct CaseResult {
   size_t response_bytes = 0;
   Load load;
   double ratio = 0;  // calls/s ÷ the baseline's calls/s
+  // A read measured in rounds against its own echo (MeasureReadAgainstEcho):
+  // the number of rounds and the lowest and highest ratio of one round.
+  int rounds = 0;
+  double round_ratio_low = 0;
+  double round_ratio_high = 0;
   std::string target;
   std::optional<bool> meets;
 };
@@ -339,11 +351,39 @@ class EchoBaseline {
   absl::StatusOr<CaseResult> MeasureLike(const std::string& key, MessageSizes sizes,
                                          double seconds, double warmup);
 
+  // The echo's call sized like `sizes`, and the sizes it really has.
+  MakeCall CallLike(MessageSizes sizes, MessageSizes* echo_sizes) const;
+
  private:
   struct Impl;
   explicit EchoBaseline(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// A read case and the echo sized like it, measured in alternating rounds
+// (echo, case, case, echo, echo, case, …: each half of the time in
+// kRoundSeconds slices, the order swapped every round) on the same threads.
+// A shared machine whose vCPUs lose time to others in bursts of a second
+// or more slows both alike, so the ratio of the summed figures is the
+// service's own cost, not which of two back-to-back runs had the better
+// second. Each slice connects anew (outside the measured time) and warms
+// up for kSliceWarmupSeconds; `warmup` runs once before the first round.
+// `make` must start afresh for every slice (reads do: a thread's n-th call
+// depends on n only).
+//
+// The echo comes back as case "echo.<id>" (ratio 1), the case with its
+// ratio to that echo, the target ≥ 0.8 × echo, and the spread of the
+// ratios of single rounds.
+inline constexpr double kRoundSeconds = 0.5;
+inline constexpr double kSliceWarmupSeconds = 0.1;
+struct PairedResult {
+  CaseResult echo;
+  CaseResult measured;
+};
+absl::StatusOr<PairedResult> MeasureReadAgainstEcho(EchoBaseline& echo, const std::string& id,
+                                                    const std::string& label,
+                                                    const MakeCall& make, MessageSizes sizes,
+                                                    double seconds, double warmup);
 
 // ---------------------------------------------------------------------------
 // A server binary as a child process.

@@ -31,25 +31,29 @@ if(NOT EXISTS ${REPORT})
 endif()
 file(READ ${REPORT} report)
 
-# Every case is present, made calls, and none of them failed.
-set(expected)
-foreach(kind get_revision list_documents acknowledge)
-  list(APPEND expected echo.${kind})
-  foreach(driver ${drivers})
-    list(APPEND expected ${driver}.${kind})
+# Every case is present, made calls, and none of them failed. Every read
+# comes with the echo it was measured in rounds with (echo.<read>), a write
+# with the echo measured before it.
+set(expected echo.acknowledge echo.submit_assessment)
+foreach(driver ${drivers})
+  foreach(kind get_revision list_documents)
+    list(APPEND expected ${driver}.${kind} echo.${driver}.${kind})
+  endforeach()
+  # The durable writes on every driver.
+  list(APPEND expected ${driver}.acknowledge ${driver}.submit_assessment)
+endforeach()
+# The status reads (SQLite) on the 40-item and the 4-item databases.
+foreach(kind organization_status federation_status)
+  foreach(read sqlite.${kind} sqlite.${kind}_4_items)
+    list(APPEND expected ${read} echo.${read})
   endforeach()
 endforeach()
-# The assessment cases: the durable submit on every driver, the status reads
-# (SQLite) on the 40-item and the 4-item databases.
-list(APPEND expected echo.submit_assessment echo.organization_status echo.federation_status)
-foreach(driver ${drivers})
-  list(APPEND expected ${driver}.submit_assessment)
-endforeach()
-foreach(kind organization_status federation_status)
-  list(APPEND expected sqlite.${kind} sqlite.${kind}_4_items)
-endforeach()
 # The asset cases' echoes (the cases themselves run in the assetd children).
-list(APPEND expected echo.findings_summary echo.export_page)
+foreach(inventory assetd_20 assetd_large)
+  foreach(kind findings_summary export_page)
+    list(APPEND expected echo.${inventory}.${kind})
+  endforeach()
+endforeach()
 
 # Reads a JSON member; a parse error or a missing member fails the test.
 macro(json_get out)
@@ -76,6 +80,12 @@ function(check_cases path_prefix required)
       json_get(p50 ${path_prefix} ${i} p50_ms)
       json_get(p99 ${path_prefix} ${i} p99_ms)
       json_get(ratio ${path_prefix} ${i} ratio_to_echo)
+      json_get(kind ${path_prefix} ${i} kind)
+      json_get(rounds ${path_prefix} ${i} rounds)
+      # The in-process reads ran in rounds against their echo.
+      if(path_prefix STREQUAL "cases" AND kind STREQUAL "read" AND NOT rounds GREATER 0)
+        message(FATAL_ERROR "case ${id}: a read not measured in rounds against its echo")
+      endif()
       if(NOT calls GREATER 0)
         message(FATAL_ERROR "case ${id}: no call was made")
       endif()

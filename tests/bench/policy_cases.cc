@@ -5,8 +5,10 @@
 // (data/basic-policy-r8.txt) drafted by staff1, submitted, approved and
 // published by admin1 through the real RPCs.
 //
-// Cases, each preceded by the echo sized like it (bench_harness.h):
-//   echo.<case>              the baseline, sized like <case>;
+// Cases, each with the echo sized like it (bench_harness.h): a read in
+// alternating rounds with its own echo (MeasureReadAgainstEcho), the write
+// after it:
+//   echo.<driver>.<read>, echo.acknowledge   the baselines;
 //   <driver>.get_revision    GetRevision(basic-policy, in force today) as
 //                            mito-member1 — the read the DESIGN targets;
 //   <driver>.list_documents  ListDocuments as mito-member1;
@@ -307,10 +309,26 @@ absl::Status RunPolicyCases(EchoBaseline& echo, Report& report) {
   }
 
   PrintPolicyHeader();
-  // For each kind of call: the echo sized like it, then each driver.
+  // For each kind of call: a read on each driver in rounds against its own
+  // echo (MeasureReadAgainstEcho); a write after the echo sized like it
+  // (a write's requests are used up, so it does not run in slices).
   const std::vector<PolicyCase>& shapes = servers.front().cases;
   for (size_t i = 0; i < shapes.size(); ++i) {
     const PolicyCase& shape = shapes[i];
+    if (shape.is_read) {
+      for (PolicyUnderTest& p : servers) {
+        const PolicyCase& c = p.cases[i];
+        absl::StatusOr<PairedResult> paired =
+            MeasureReadAgainstEcho(echo, absl::StrCat(p.driver, ".", c.key), c.label, c.make,
+                                   c.sizes, s.seconds, s.warmup);
+        if (!paired.ok()) return paired.status();
+        PrintCaseRow(paired->echo);
+        PrintCaseRow(paired->measured);
+        report.AddCase(std::move(paired->echo));
+        report.AddCase(std::move(paired->measured));
+      }
+      continue;
+    }
     absl::StatusOr<CaseResult> base = echo.MeasureLike(shape.key, shape.sizes, s.seconds, s.warmup);
     if (!base.ok()) return base.status();
     PrintCaseRow(*base);
