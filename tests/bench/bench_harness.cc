@@ -283,7 +283,9 @@ absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, d
     }
     for (int64_t n = 0; n < kMaxCallsPerThread && !me.ran_out; ++n) {
       const Clock::time_point start = Clock::now();
-      if (start >= end) break;
+      // At least one measured call each: a short slice after a slow
+      // warm-up call still measures something.
+      if (start >= end && n > 0) break;
       std::optional<grpc::Status> status = (*call)();
       if (!status.has_value()) {
         me.ran_out = true;
@@ -503,6 +505,7 @@ absl::StatusOr<std::unique_ptr<EchoBaseline>> EchoBaseline::Start() {
   builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls), &impl->port);
   builder.SetMaxReceiveMessageSize(settings().max_message_bytes);
   builder.SetMaxSendMessageSize(settings().max_message_bytes);
+  runtime::SetSyncServerThreads(builder);
   builder.RegisterService(&impl->service);
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {

@@ -339,8 +339,8 @@ void SetTarget(CaseResult* c, const std::string& target, bool meets);
 // The echo service: the ceiling of gRPC + mTLS + protobuf on this machine.
 // It has the TLS settings of RunningServer::Start (the policyd certificate,
 // a client certificate requested and verified against the dev CA, the same
-// max message size) and nothing else: no guard, interceptors, log or
-// database.
+// max message size), its sync-server threads (SetSyncServerThreads) and
+// nothing else: no guard, interceptors, log or database.
 class EchoBaseline {
  public:
   static absl::StatusOr<std::unique_ptr<EchoBaseline>> Start();

@@ -35,7 +35,9 @@ expect_ok "the first policyd still serves its own data" "basic-policy" \
 watch_out="$SECCOORD_VAR/watch.out"
 cli --profile shirosato-member policy watch >"$watch_out" 2>&1 &
 watch_pid=$!
-sleep 1
+# The watch is open once it has printed the stored publication (its backlog).
+for _ in $(seq 1 200); do grep -q "basic-policy" "$watch_out" && break; sleep 0.05; done
+grep -q "basic-policy" "$watch_out" || fail "the watch printed its backlog before SIGTERM"
 pid="$(cat "$SECCOORD_VAR/run/policyd.pid")"
 log="$SECCOORD_VAR/log/policyd.log"
 kill -TERM "$pid"
@@ -46,9 +48,11 @@ log_time_ms() { date -d "$(grep "$1" "$log" | tail -n 1 | sed 's/^{"time":"\([^"
 if grep -q "policyd stopped" "$log"; then
   took_ms=$(( $(log_time_ms "policyd stopped") - $(log_time_ms "received SIGTERM") ))
 else took_ms=99999; fi
-if [[ $took_ms -lt 1000 ]]; then
+# Well under the 10 s drain timeout that a watch holding the drain would take
+# (about 40 ms here; the bound leaves room for a slow machine).
+if [[ $took_ms -lt 5000 ]]; then
   ok "policyd with an open watch stops ${took_ms} ms after SIGTERM (drain timeout 10 s)"
-else fail "policyd with an open watch stops within a second of SIGTERM (${took_ms} ms)"; fi
+else fail "policyd with an open watch stops long before the 10 s drain timeout (${took_ms} ms)"; fi
 wait "$watch_pid"; watch_rc=$?
 if [[ $watch_rc -ne 0 ]] && grep -q "UNAVAILABLE" "$watch_out" && grep -q "resume with --since" "$watch_out"; then
   ok "the watcher gets UNAVAILABLE with its resume point"
@@ -59,6 +63,11 @@ if grep '"method":"/seccoord.v1.PolicyService/WatchRevisionEvents"' "$SECCOORD_V
 else fail "the log records the watch's real outcome"; grep WatchRevision "$SECCOORD_VAR/log/policyd.log" | tail -n 2; fi
 
 # The database file emptied while the server was down: refused at start.
+# "policyd stopped" is logged before the database is closed (WAL checkpoint,
+# clean-close stamp): wait for the process to be gone (or a zombie) first.
+gone() { [[ ! -e "/proc/$1" ]] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+for _ in $(seq 1 400); do gone "$pid" && break; sleep 0.05; done
+gone "$pid" || fail "policyd exited after SIGTERM"
 : >"$SECCOORD_VAR/policyd.db"
 rm -f "$SECCOORD_VAR/policyd.db-wal" "$SECCOORD_VAR/policyd.db-shm"
 out="$(cd "$ROOT" && scripts/up 2>&1)"

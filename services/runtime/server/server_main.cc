@@ -393,6 +393,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  SetSyncServerThreads(builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   server->in_flight_ = std::make_shared<InFlightCalls>();
