@@ -139,7 +139,9 @@ struct AssetCase {
 
 // ExportAssets calls that walk the file page after page, per thread.
 MakeCall ExportPages(const std::string& address) {
-  return [address](int) -> absl::StatusOr<Call> {
+  // Each thread's next page, kept across the slices it is measured in.
+  auto carry = std::make_shared<ThreadCarry<std::string>>();
+  return [address, carry](int thread) -> absl::StatusOr<Call> {
     absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Channel(address, kReaderCert);
     if (!channel.ok()) return channel.status();
     if (!(*channel)->WaitForConnected(std::chrono::system_clock::now() + kConnectDeadline)) {
@@ -148,12 +150,14 @@ MakeCall ExportPages(const std::string& address) {
     auto stub = std::make_shared<Stub>(*channel);
     auto request = std::make_shared<v1::ExportAssetsRequest>();
     request->set_page_size(kExportPageSize);
-    return Call([stub, request]() -> std::optional<grpc::Status> {
+    request->set_page_token(carry->Take(thread));
+    return Call([stub, request, carry, thread]() -> std::optional<grpc::Status> {
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
       v1::ExportAssetsResponse response;
       grpc::Status status = stub->ExportAssets(&context, *request, &response);
       request->set_page_token(status.ok() ? response.next_page_token() : "");
+      carry->Put(thread, request->page_token());
       return status;
     });
   };

@@ -37,7 +37,8 @@
 #endif
 
 ABSL_FLAG(int32_t, threads, 4, "client threads (closed loop, one connection each)");
-ABSL_FLAG(double, seconds, 5.0, "measured seconds per case");
+ABSL_FLAG(double, seconds, 5.0,
+          "measured seconds per case (a read shares them with its echo, in rounds)");
 ABSL_FLAG(double, warmup, 1.0, "warm-up seconds per case (not measured)");
 ABSL_FLAG(std::string, pg, "",
           "PostgreSQL server URL (postgresql://USER@HOST:PORT/DB): also measure "

@@ -27,7 +27,9 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -167,9 +169,32 @@ struct Load {
 };
 
 // Runs `threads` closed loops: `warmup` seconds unrecorded, then `seconds`
-// recorded (a thread finishes the call in progress at the end). The
+// recorded (a thread finishes the call in progress at the end, and makes at
+// least one recorded call even when `seconds` is up before it starts). The
 // measured time ends when the last thread stopped.
 absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, double seconds);
+
+// What a MakeCall keeps per client thread across the loads it is made for
+// (MeasureReadAgainstEcho makes each thread's call anew for every slice):
+// the next call number, the next page token. A thread goes on where its
+// last slice stopped, so the slices together read what one long run would.
+template <typename T>
+class ThreadCarry {
+ public:
+  // The value `thread` left, or T() the first time.
+  T Take(int thread) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return values_[thread];
+  }
+  void Put(int thread, T value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    values_[thread] = std::move(value);
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<int, T> values_;
+};
 
 template <typename T>
 struct NotDeduced {
@@ -205,7 +230,8 @@ absl::StatusOr<std::string> MethodPath(const std::string& method) {
 // MakeCall for unary method `method` of the generated service `Service`:
 // each thread gets its own channel as `cert_name`, a completion queue and
 // its own copy of `request`; `prepare` (may be empty) changes the request
-// before each call.
+// before each call. A thread's call numbers n go on from one load to the
+// next (ThreadCarry).
 //
 // The reply is received as bytes and not decoded (a generic stub, as gRPC's
 // own qps benchmark does in its byte-buffer mode): the load generator shares
@@ -218,6 +244,7 @@ template <typename Service, typename Request>
 MakeCall UnaryCall(std::string address, std::string cert_name, Request request,
                    std::string method,
                    typename NotDeduced<PrepareRequest<Request>>::type prepare = nullptr) {
+  auto carry = std::make_shared<ThreadCarry<int64_t>>();
   return [=](int thread) -> absl::StatusOr<Call> {
     absl::StatusOr<std::string> path = MethodPath<Service, Request>(method);
     if (!path.ok()) return path.status();
@@ -229,6 +256,7 @@ MakeCall UnaryCall(std::string address, std::string cert_name, Request request,
     struct State {
       explicit State(std::shared_ptr<grpc::Channel> channel) : stub(std::move(channel)) {}
       ~State() {
+        if (carry) carry->Put(thread, n);
         cq.Shutdown();
         void* tag;
         bool ok;
@@ -241,10 +269,15 @@ MakeCall UnaryCall(std::string address, std::string cert_name, Request request,
       Request request;
       grpc::ByteBuffer reply;
       int64_t n = 0;
+      std::shared_ptr<ThreadCarry<int64_t>> carry;
+      int thread = 0;
     };
     auto state = std::make_shared<State>(*channel);
     state->path = *std::move(path);
     state->request = request;
+    state->carry = carry;
+    state->thread = thread;
+    state->n = carry->Take(thread);
     return Call([state, prepare, thread]() -> std::optional<grpc::Status> {
       if (prepare && !prepare(thread, state->n++, &state->request)) return std::nullopt;
       grpc::ClientContext context;
@@ -306,7 +339,7 @@ absl::StatusOr<std::unique_ptr<runtime::RunningServer>> StartInProcessServer(
 // Results.
 
 struct CaseResult {
-  std::string id;        // echo.get_revision, sqlite.get_revision, …
+  std::string id;        // echo.sqlite.get_revision, sqlite.get_revision, …
   std::string label;
   std::string kind;      // echo, read, write
   std::string baseline;  // id of the echo case it is compared with
@@ -366,10 +399,11 @@ class EchoBaseline {
 // A shared machine whose vCPUs lose time to others in bursts of a second
 // or more slows both alike, so the ratio of the summed figures is the
 // service's own cost, not which of two back-to-back runs had the better
-// second. Each slice connects anew (outside the measured time) and warms
+// second. The measured `seconds` are shared: half for the case, half for
+// its echo. Each slice connects anew (outside the measured time) and warms
 // up for kSliceWarmupSeconds; `warmup` runs once before the first round.
-// `make` must start afresh for every slice (reads do: a thread's n-th call
-// depends on n only).
+// `make` is called anew for every slice; a case that walks (the n-th
+// organisation, the next page) keeps each thread's place in a ThreadCarry.
 //
 // The echo comes back as case "echo.<id>" (ratio 1), the case with its
 // ratio to that echo, the target ≥ 0.8 × echo, and the spread of the

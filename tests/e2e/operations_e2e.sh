@@ -65,9 +65,9 @@ else fail "the log records the watch's real outcome"; grep WatchRevision "$SECCO
 # The database file emptied while the server was down: refused at start.
 # "policyd stopped" is logged before the database is closed (WAL checkpoint,
 # clean-close stamp): wait for the process to be gone (or a zombie) first.
-gone() { [[ ! -e "/proc/$1" ]] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-for _ in $(seq 1 400); do gone "$pid" && break; sleep 0.05; done
-gone "$pid" || fail "policyd exited after SIGTERM"
+# (alive, from scripts/process-lib.sh, takes a zombie for gone.)
+for _ in $(seq 1 400); do alive "$pid" || break; sleep 0.05; done
+alive "$pid" && fail "policyd exited after SIGTERM"
 : >"$SECCOORD_VAR/policyd.db"
 rm -f "$SECCOORD_VAR/policyd.db-wal" "$SECCOORD_VAR/policyd.db-shm"
 out="$(cd "$ROOT" && scripts/up 2>&1)"

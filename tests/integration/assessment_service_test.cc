@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/policy_text.h"
 #include "common/proto_convert.h"
 #include "seccoord/v1/assessment.grpc.pb.h"
@@ -665,6 +667,7 @@ TEST_P(AssessmentServiceTest, EveryRoleReadsTheFiguresAndPeersDownMakeThemStale)
   // Both peers down: the reads still answer at once, and say stale.
   assets_->Shutdown();
   policy_->Shutdown();
+  const int64_t down_us = absl::ToUnixMicros(absl::Now());
   for (int i = 0; i < 50; ++i) {
     ASSERT_TRUE(StatusAs(*member, "kasama-union", &s).ok());
     if (s.asset_findings_stale() && s.documents_stale()) break;
@@ -691,6 +694,12 @@ TEST_P(AssessmentServiceTest, EveryRoleReadsTheFiguresAndPeersDownMakeThemStale)
     documents_last_good = s.documents_time_us();
   }
   EXPECT_GE(last_good, as_of);
+  // No later than the shutdown, but for a reply already on its way then.
+  // (That a failed read keeps the old time exactly is checked without
+  // timing by PeerFactsAreShownWithTheirTimeAndGoStaleWhenAPeerIsDown in
+  // assessment_logic_test.)
+  EXPECT_LE(last_good, down_us + 150'000);
+  EXPECT_LE(documents_last_good, down_us + 150'000);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   ASSERT_TRUE(StatusAs(*member, "kasama-union", &s).ok());
   EXPECT_TRUE(s.asset_findings_stale());

@@ -157,7 +157,6 @@ class LogCapture {
       lines_.emplace_back(line);
     };
   }
-  // The line of `method` logged last, or "" (waits up to 5 s for it).
   // The newest line of `method` that contains `containing`, waited for up
   // to 10 s (the line is written as the call ends, on gRPC's thread); when
   // none comes, the newest line of `method` (or ""), for the failure message.
