@@ -147,17 +147,27 @@ MakeCall ExportPages(const std::string& address) {
     if (!(*channel)->WaitForConnected(std::chrono::system_clock::now() + kConnectDeadline)) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ", address));
     }
+    // The thread's page token, handed back to `carry` once its load is
+    // over (when the Call is destroyed), not on every measured call.
+    struct Walk {
+      Walk(std::shared_ptr<ThreadCarry<std::string>> carry, int thread)
+          : carry(std::move(carry)), thread(thread) {
+        request.set_page_size(kExportPageSize);
+        request.set_page_token(this->carry->Take(thread));
+      }
+      ~Walk() { carry->Put(thread, request.page_token()); }
+      std::shared_ptr<ThreadCarry<std::string>> carry;
+      int thread;
+      v1::ExportAssetsRequest request;
+    };
     auto stub = std::make_shared<Stub>(*channel);
-    auto request = std::make_shared<v1::ExportAssetsRequest>();
-    request->set_page_size(kExportPageSize);
-    request->set_page_token(carry->Take(thread));
-    return Call([stub, request, carry, thread]() -> std::optional<grpc::Status> {
+    auto walk = std::make_shared<Walk>(carry, thread);
+    return Call([stub, walk]() -> std::optional<grpc::Status> {
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
       v1::ExportAssetsResponse response;
-      grpc::Status status = stub->ExportAssets(&context, *request, &response);
-      request->set_page_token(status.ok() ? response.next_page_token() : "");
-      carry->Put(thread, request->page_token());
+      grpc::Status status = stub->ExportAssets(&context, walk->request, &response);
+      walk->request.set_page_token(status.ok() ? response.next_page_token() : "");
       return status;
     });
   };

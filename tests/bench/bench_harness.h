@@ -256,7 +256,7 @@ MakeCall UnaryCall(std::string address, std::string cert_name, Request request,
     struct State {
       explicit State(std::shared_ptr<grpc::Channel> channel) : stub(std::move(channel)) {}
       ~State() {
-        if (carry) carry->Put(thread, n);
+        carry->Put(thread, n);
         cq.Shutdown();
         void* tag;
         bool ok;
