@@ -20,7 +20,9 @@
 //       submission does not check) so that every submission is its year's
 //       latest round and writes the summary row, exactly as a real one. The
 //       supply is sized by --seconds (kPlannedSubmitsPerSecond); a thread
-//       that runs out stops, and the report says so (ran_out).
+//       that runs out stops, and the report says so (ran_out). On SQLite
+//       the line under it (and "sqlite_group_commit" in the "assessment"
+//       member) counts the COMMITs and the writes they carried.
 //   sqlite.organization_status / sqlite.federation_status   GetOrganization-
 //       Status (the current fiscal year, organisations in turn) and
 //       GetFederationStatus (current fiscal year, 5-year trend) as
@@ -45,7 +47,7 @@
 // empty database and on the national one (target <= 300 ms each), VmHWM
 // after --child_seconds of the reads (target <= 64 MiB), exit 0 on SIGTERM.
 // Report members "assessmentd_empty", "assessmentd_national" and
-// "assessment" (sizes of the seed).
+// "assessment" (sizes of the seed, the group commit of the submit case).
 //
 // Thread-safety: run by bench_main's thread; the load runs on the harness's
 // client threads, which share only an atomic index into the supply.
@@ -77,6 +79,7 @@
 #include "services/policy/policy_server.h"
 #include "services/runtime/clock.h"
 #include "services/runtime/db/migrations.h"
+#include "services/runtime/db/sqlite_database.h"
 #include "tests/bench/bench_harness.h"
 #include "tests/bench/case_sets.h"
 #include "tests/support/test_database.h"
@@ -633,10 +636,17 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
   PrintCaseRow(*submit_echo);
   report.AddCase(*submit_echo);
   std::string supplies;
+  std::string group_commit;  // the JSON member, for the SQLite submit case
   for (SubmitUnderTest& submit : submits) {
+    // SQLite's group commit: how many writes one COMMIT (one WAL sync)
+    // carried, warm-up included (FAILED_PRECONDITION on PostgreSQL).
+    const absl::StatusOr<db::SqliteWriteStats> writes_before =
+        db::SqliteWriteStatsOf(submit.db->db());
     absl::StatusOr<CaseResult> measured = MeasureAssessmentCase(
         absl::StrCat(submit.driver, ".submit_assessment"), submit.submit, s.seconds, s.warmup);
     if (!measured.ok()) return measured.status();
+    const absl::StatusOr<db::SqliteWriteStats> writes_after =
+        db::SqliteWriteStatsOf(submit.db->db());
     CompareWithEcho(&*measured, *submit_echo, /*is_read=*/false);
     if (submit.driver == "sqlite") {
       SetTarget(&*measured, absl::StrFormat(">= %.0f calls/s", kSubmitTargetPerSecond),
@@ -646,6 +656,16 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
     report.AddCase(*std::move(measured));
     absl::StrAppend(&supplies, supplies.empty() ? "" : ",", runtime::JsonString(submit.driver),
                     ":", submit.supply);
+    if (writes_before.ok() && writes_after.ok()) {
+      const int64_t commits = writes_after->commits - writes_before->commits;
+      const int64_t writes = writes_after->committed_writes - writes_before->committed_writes;
+      std::cout << absl::StrFormat(
+          "    group commit: %d COMMITs for %d writes, %.2f writes per COMMIT (warm-up "
+          "included)\n",
+          commits, writes, commits > 0 ? static_cast<double>(writes) / commits : 0.0);
+      group_commit = absl::StrCat(",\"sqlite_group_commit\":{\"commits\":", commits,
+                                  ",\"writes\":", writes, "}");
+    }
     submit.server->Shutdown(absl::Seconds(2));
   }
   submits.clear();
@@ -720,7 +740,7 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
       ",\"p99_ratio_4_items_to_40\":{\"organization_status\":",
       JsonNumber(p99_org[1] / p99_org[0]),
       ",\"federation_status\":", JsonNumber(p99_federation[1] / p99_federation[0]), "}",
-      ",\"submit_supply\":{", supplies, "}",
+      ",\"submit_supply\":{", supplies, "}", group_commit,
       ",\"submit_seed\":",
       runtime::JsonString("one assessment created and answered through the RPCs as staff1, "
                           "copied through AssessmentStore::Tx with later fiscal years"),

@@ -219,6 +219,71 @@ TEST_F(GroupCommitTest, AWriterDestroyedWithoutCommitUndoesOnlyItsOwnRows) {
   EXPECT_EQ(IdsAfterReopen(file_), (std::set<int64_t>{1, 20}));
 }
 
+// The savepoint's sub-journal is kept in memory on the writer connection
+// (sqlite_database.cc, OpenWriterConn): a writer that changes far more than
+// the 64 KiB SQLite would otherwise spill to a temporary file is still undone
+// alone, page for page, between two writers of its batch that commit.
+TEST_F(GroupCommitTest, AWriterChangingManyExistingPagesIsUndoneAloneFromItsInMemoryJournal) {
+  constexpr int kRows = 400;
+  const std::string original(1000, 'o');
+  {
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = db().Begin(TxMode::kReadWrite);
+    ASSERT_TRUE(tx.ok()) << tx.status();
+    for (int id = 1000; id < 1000 + kRows; ++id) {
+      GC_ASSERT_OK((*tx)->Execute("INSERT INTO items (id, name) VALUES ($1, $2)",
+                                  {static_cast<int64_t>(id), original})
+                       .status());
+    }
+    GC_ASSERT_OK((*tx)->Commit());
+  }
+  const SqliteWriteStats before = Stats(db());
+  std::vector<absl::Status> results = RunOneBatch(
+      db(), {
+                {[](Transaction& tx) { return Insert(tx, 1); }},
+                // Rewrites every existing row (about 100 pages, 400 KB):
+                // all of it must come back out.
+                {[](Transaction& tx) {
+                   absl::StatusOr<int64_t> changed = tx.Execute(
+                       "UPDATE items SET name = $1 WHERE id >= 1000", {std::string(1000, 'x')});
+                   if (!changed.ok()) return changed.status();
+                   if (*changed != kRows) return absl::InternalError("not every row changed");
+                   return Insert(tx, 10);
+                 },
+                 /*commit=*/false},
+                {[](Transaction& tx) -> absl::Status {
+                   // After the undone writer: it sees the rows as they were.
+                   absl::StatusOr<std::vector<Row>> rows = tx.Query(
+                       "SELECT COUNT(*) FROM items WHERE id >= 1000 AND name = $1",
+                       {std::string(1000, 'o')});
+                   if (!rows.ok()) return rows.status();
+                   if (rows->at(0).Int(0) != kRows) {
+                     return absl::InternalError("the undone writer's changes are visible");
+                   }
+                   absl::StatusOr<std::vector<Row>> store = tx.Query("PRAGMA temp_store");
+                   if (!store.ok()) return store.status();
+                   if (store->at(0).Int(0) != 2) {
+                     return absl::InternalError("the writer's temp_store is not MEMORY (2)");
+                   }
+                   return Insert(tx, 20);
+                 }},
+            });
+  for (const absl::Status& result : results) EXPECT_TRUE(result.ok()) << result;
+  EXPECT_EQ(Stats(db()).commits - before.commits, 1) << "the three did not share one COMMIT";
+  db_.reset();
+  std::set<int64_t> ids = IdsAfterReopen(file_);
+  EXPECT_EQ(ids.count(1), 1u);
+  EXPECT_EQ(ids.count(10), 0u);
+  EXPECT_EQ(ids.count(20), 1u);
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kRows) + 2);
+  absl::StatusOr<std::unique_ptr<Database>> reopened = OpenSqliteDatabase(file_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  auto tx = (*reopened)->Begin(TxMode::kReadOnly);
+  ASSERT_TRUE(tx.ok()) << tx.status();
+  auto rows = (*tx)->Query("SELECT COUNT(*) FROM items WHERE name = $1", {original});
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->at(0).Int(0), kRows);
+}
+
 TEST_F(GroupCommitTest, ReadersSeeABatchOnlyOnceItIsCommitted) {
   std::vector<int64_t> seen;  // by the second writer: its own view, a reader's
   std::vector<absl::Status> results = RunOneBatch(

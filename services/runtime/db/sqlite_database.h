@@ -10,7 +10,9 @@
 // transaction (which waits, up to the busy timeout, for writers in other
 // processes) shared by a batch of writers. Each kReadWrite transaction is a
 // SAVEPOINT in it and sees the work of the writers before it in the batch,
-// as if they had run serially. Its Commit releases the savepoint and hands
+// as if they had run serially (the writer connection keeps the savepoints'
+// journals in memory, temp_store = MEMORY: no temporary file inside the
+// serialised write). Its Commit releases the savepoint and hands
 // the gate to the next waiting writer; the writer that leaves the gate when
 // none waits (or when the batch reached 64 writers, or 5 ms since its first
 // writer released its work) COMMITs the batch, one WAL sync for all of
