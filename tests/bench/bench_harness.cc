@@ -240,12 +240,19 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& addres
 
 namespace {
 
-// User + system CPU seconds of this process so far.
-double ProcessCpuSeconds() {
+// What getrusage counts for this process so far: user + system CPU
+// seconds and context switches (voluntary + involuntary).
+struct ProcessUsage {
+  double cpu_seconds = 0;
+  int64_t context_switches = 0;
+};
+
+ProcessUsage ProcessUsageNow() {
   rusage usage{};
-  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return {};
   auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  return {seconds(usage.ru_utime) + seconds(usage.ru_stime),
+          static_cast<int64_t>(usage.ru_nvcsw) + static_cast<int64_t>(usage.ru_nivcsw)};
 }
 
 }  // namespace
@@ -323,11 +330,12 @@ absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, d
   } else {
     go.store(true, std::memory_order_release);
   }
-  // CPU time from the end of the warm-up to the last thread's stop.
+  // CPU time and switches from the end of the warm-up to the last thread's
+  // stop.
   std::this_thread::sleep_until(warm_end);
-  const double cpu_at_warm_end = ProcessCpuSeconds();
+  const ProcessUsage at_warm_end = ProcessUsageNow();
   for (std::thread& thread : pool) thread.join();
-  const double cpu_at_end = ProcessCpuSeconds();
+  const ProcessUsage at_end = ProcessUsageNow();
   if (!all_ready) return absl::DeadlineExceededError("client threads did not get ready in 60 s");
   if (!setup_error.empty()) return absl::UnavailableError(setup_error);
 
@@ -342,7 +350,8 @@ absl::StatusOr<Load> RunLoad(const MakeCall& make, int threads, double warmup, d
     last = std::max(last, p.finished);
   }
   load.seconds = std::chrono::duration<double>(last - warm_end).count();
-  load.cpu_seconds = cpu_at_end - cpu_at_warm_end;
+  load.cpu_seconds = at_end.cpu_seconds - at_warm_end.cpu_seconds;
+  load.context_switches = at_end.context_switches - at_warm_end.context_switches;
   return load;
 }
 
@@ -545,6 +554,7 @@ void AddSlice(Load* sum, const Load& slice) {
   sum->ran_out = sum->ran_out || slice.ran_out;
   sum->latency.Merge(slice.latency);
   sum->cpu_seconds += slice.cpu_seconds;
+  sum->context_switches += slice.context_switches;
 }
 
 }  // namespace
@@ -824,6 +834,8 @@ std::string CaseJson(const CaseResult& c) {
                   ",\"p99_ms\":", JsonNumber(c.load.latency.QuantileMs(0.99)),
                   ",\"cpu_us_per_call\":",
                   c.load.cpu_seconds > 0 ? JsonNumber(c.load.CpuMicrosPerCall()) : "null",
+                  ",\"context_switches_per_call\":",
+                  c.load.cpu_seconds > 0 ? JsonNumber(c.load.SwitchesPerCall()) : "null",
                   ",\"ratio_to_echo\":", JsonNumber(c.ratio), ",\"rounds\":", c.rounds,
                   ",\"round_ratio_low\":", JsonNumber(c.round_ratio_low),
                   ",\"round_ratio_high\":", JsonNumber(c.round_ratio_high),
@@ -890,9 +902,9 @@ std::string Report::Json(const Memory& self) const {
 }
 
 void PrintTableHeader() {
-  std::cout << absl::StrFormat("%-34s %7s %8s %11s %9s %9s %7s  %-11s %s\n", "case", "req B",
-                               "resp B", "calls/s", "p50 ms", "p99 ms", "cpu us", "x echo",
-                               "target");
+  std::cout << absl::StrFormat("%-34s %7s %8s %11s %9s %9s %7s %7s  %-11s %s\n", "case",
+                               "req B", "resp B", "calls/s", "p50 ms", "p99 ms", "cpu us",
+                               "cs/call", "x echo", "target");
 }
 
 void PrintCaseRow(const CaseResult& c) {
@@ -901,12 +913,14 @@ void PrintCaseRow(const CaseResult& c) {
   if (!c.target.empty()) {
     target = absl::StrCat(c.target, ": ", c.meets.has_value() ? Meets(*c.meets) : "n/a");
   }
-  const std::string cpu =
-      c.load.cpu_seconds > 0 ? absl::StrFormat("%.0f", c.load.CpuMicrosPerCall()) : "-";
-  std::cout << absl::StrFormat("%-34s %7d %8d %11.1f %9.3f %9.3f %7s  %-11s %s\n", c.id,
+  const bool counted = c.load.cpu_seconds > 0;  // this process runs the server
+  const std::string cpu = counted ? absl::StrFormat("%.0f", c.load.CpuMicrosPerCall()) : "-";
+  const std::string switches =
+      counted ? absl::StrFormat("%.2f", c.load.SwitchesPerCall()) : "-";
+  std::cout << absl::StrFormat("%-34s %7d %8d %11.1f %9.3f %9.3f %7s %7s  %-11s %s\n", c.id,
                                c.request_bytes, c.response_bytes, c.load.CallsPerSecond(),
                                c.load.latency.QuantileMs(0.50), c.load.latency.QuantileMs(0.99),
-                               cpu, ratio, target);
+                               cpu, switches, ratio, target);
   if (c.rounds > 1) {
     std::cout << absl::StrFormat("    %d rounds against its echo; one round's ratio %.2f to %.2f\n",
                                  c.rounds, c.round_ratio_low, c.round_ratio_high);

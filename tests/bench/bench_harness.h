@@ -163,9 +163,19 @@ struct Load {
   // whose vCPUs lose time to others (steal), CPU per call moves far less
   // between runs than calls/s, so it tells what a case's own work costs.
   double cpu_seconds = 0;
+  // Context switches (voluntary + involuntary, getrusage) of this process
+  // over the same time. A thread that blocks and is woken again costs a
+  // switch pair; on this kind of VM each costs several microseconds of CPU,
+  // so a case whose calls wake more threads than its echo's pays for it
+  // even when its own work is small. Meaningful only with cpu_seconds.
+  int64_t context_switches = 0;
   double CallsPerSecond() const { return seconds > 0 ? calls / seconds : 0; }
   // Microseconds of CPU per call; 0 without calls.
   double CpuMicrosPerCall() const { return calls > 0 ? cpu_seconds * 1e6 / calls : 0; }
+  // Context switches per call; 0 without calls.
+  double SwitchesPerCall() const {
+    return calls > 0 ? static_cast<double>(context_switches) / calls : 0;
+  }
 };
 
 // Runs `threads` closed loops: `warmup` seconds unrecorded, then `seconds`

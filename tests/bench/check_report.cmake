@@ -86,6 +86,14 @@ function(check_cases path_prefix required)
       if(path_prefix STREQUAL "cases" AND kind STREQUAL "read" AND NOT rounds GREATER 0)
         message(FATAL_ERROR "case ${id}: a read not measured in rounds against its echo")
       endif()
+      # A case whose server runs in this process has its CPU and context
+      # switches per call (null, read as "", for a server run as a child).
+      json_get(cpu ${path_prefix} ${i} cpu_us_per_call)
+      json_get(switches ${path_prefix} ${i} context_switches_per_call)
+      if(NOT cpu STREQUAL "" AND NOT cpu STREQUAL "null" AND NOT switches GREATER 0)
+        message(FATAL_ERROR "case ${id}: CPU per call (${cpu} us) without context switches "
+                            "per call (${switches})")
+      endif()
       if(NOT calls GREATER 0)
         message(FATAL_ERROR "case ${id}: no call was made")
       endif()
