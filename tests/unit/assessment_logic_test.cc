@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -50,6 +51,11 @@ class FakePolicyPeer : public PolicyPeer {
   absl::StatusOr<v1::Revision> RevisionInForce(const std::string& document_id,
                                                const CivilDate& date) override {
     ++calls;
+    if (during_next_call) {
+      std::function<void()> once = std::move(during_next_call);
+      during_next_call = nullptr;
+      once();
+    }
     if (!status.ok()) return status;
     const v1::Revision* found = nullptr;
     for (const auto& [from, revision] : revisions) {
@@ -79,6 +85,9 @@ class FakePolicyPeer : public PolicyPeer {
   std::vector<v1::Document> documents;
   absl::Status status;
   int calls = 0;
+  // Run (once) inside the next RevisionInForce: a change that lands while a
+  // mutation waits for the policy service.
+  std::function<void()> during_next_call;
 };
 
 class FakeAssetPeer : public AssetPeer {
@@ -358,6 +367,47 @@ TEST_P(AssessmentLogicTest, PolicyDownCreatesUnboundAndBindsAtSubmission) {
   EXPECT_FALSE(submitted->policy_unavailable());
   EXPECT_EQ(submitted->policy().revision_number(), 1);
   EXPECT_EQ(submitted->state(), v1::ASSESSMENT_STATE_SUBMITTED);
+}
+
+// SubmitAssessment of an unbound assessment reads it, asks the policy
+// service for the late binding, then writes. A change that lands while it
+// waits for the policy service is seen by the write: the submission of the
+// older answers is refused (their etag is stale) and the newer ones are
+// kept as they are.
+TEST_P(AssessmentLogicTest, AChangeWhileSubmitWaitsForThePolicyServiceIsNotSubmittedOver) {
+  policy_.status = absl::UnavailableError("connection refused");
+  auto a = Create();
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(a->policy_unavailable());
+  auto answered = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED),
+                              Item("1-2", v1::ITEM_RESULT_IMPLEMENTED),
+                              Item("3-2", v1::ITEM_RESULT_NOT_APPLICABLE)});
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  policy_.status = absl::OkStatus();
+  absl::StatusOr<v1::Assessment> changed = absl::UnknownError("not run");
+  policy_.during_next_call = [&] {
+    changed = Answer(*answered, {Item("1-2", v1::ITEM_RESULT_NOT_IMPLEMENTED)});
+  };
+  auto refused = Submit(*answered);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAborted) << refused.status();
+  EXPECT_EQ(refused.status().message().rfind("etag: ", 0), 0u) << refused.status();
+  v1::Assessment stored = Stored(a->id());
+  EXPECT_EQ(stored.state(), v1::ASSESSMENT_STATE_DRAFT);
+  EXPECT_EQ(stored.etag(), changed->etag());
+  EXPECT_EQ(stored.submissions_size(), 0);
+  bool found = false;
+  for (const auto& answer : stored.answers()) {
+    if (answer.item_id() != "1-2") continue;
+    found = true;
+    EXPECT_EQ(answer.result(), v1::ITEM_RESULT_NOT_IMPLEMENTED);
+  }
+  EXPECT_TRUE(found);
+  // The newer answers, at their etag, submit.
+  auto submitted = Submit(*changed);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->state(), v1::ASSESSMENT_STATE_SUBMITTED);
+  EXPECT_FALSE(submitted->policy_unavailable());
 }
 
 TEST_P(AssessmentLogicTest, CreateRefusals) {
