@@ -615,6 +615,28 @@ absl::StatusOr<PairedResult> MeasureReadAgainstEcho(EchoBaseline& echo, const st
   return out;
 }
 
+absl::Status MeasureEchoTwin(EchoBaseline& echo, Report& report) {
+  absl::StatusOr<std::unique_ptr<EchoBaseline>> twin = EchoBaseline::Start();
+  if (!twin.ok()) return twin.status();
+  MessageSizes twin_sizes;
+  const MakeCall make = (*twin)->CallLike(MessageSizes{17, 1034}, &twin_sizes);
+  absl::StatusOr<PairedResult> paired = MeasureReadAgainstEcho(
+      echo, "echo_twin", "a second echo server, identical to the echo (the noise floor)", make,
+      twin_sizes, settings().seconds, settings().warmup);
+  if (!paired.ok()) return paired.status();
+  paired->measured.kind = "calibration";
+  paired->measured.target.clear();
+  paired->measured.meets.reset();
+  std::cout << "\nnoise floor: a second echo server, identical to the echo, measured against "
+               "it as a read is (1.00 on a quiet machine):\n";
+  PrintTableHeader();
+  PrintCaseRow(paired->echo);
+  PrintCaseRow(paired->measured);
+  report.AddCase(std::move(paired->echo));
+  report.AddCase(std::move(paired->measured));
+  return absl::OkStatus();
+}
+
 // ---------------------------------------------------------------------------
 // Child processes.
 

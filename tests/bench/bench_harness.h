@@ -504,6 +504,16 @@ std::string JsonBool(bool v);
 // child's figures.
 void PrintTableHeader();
 void PrintCaseRow(const CaseResult& c);
+
+// The noise floor of this run's ratios: a second echo server, identical to
+// `echo`, measured against it exactly as a read is (MeasureReadAgainstEcho),
+// sized like an organisation status (17-byte request, 1,034-byte reply).
+// Its ratio is 1 on a quiet machine; how far it lands from 1, and the
+// spread of its rounds, is how far apart two ratios of the same run must be
+// before they say anything. Case "echo_twin" (kind "calibration", no
+// target) with its echo "echo.echo_twin"; printed and added to `report`.
+absl::Status MeasureEchoTwin(EchoBaseline& echo, Report& report);
+
 void PrintChild(const std::string& title, const ChildResult& child);
 
 // ---------------------------------------------------------------------------

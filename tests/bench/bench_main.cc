@@ -1,9 +1,11 @@
 // seccoord-bench: a closed-loop gRPC load generator whose figures are ratios
 // to a bare echo service measured in the same run (DESIGN.md "Performance
 // targets"; README "Benchmarks"; scripts/bench runs it). This file parses
-// the flags, makes the temp dir, starts the echo baseline and runs the case
-// sets in order — policy_cases.cc, assessment_cases.cc, then asset_cases.cc —
-// and writes the report; bench_harness.h has everything they share.
+// the flags, makes the temp dir, starts the echo baseline, measures the
+// noise floor (a second, identical echo against it: MeasureEchoTwin), runs
+// the case sets in order — policy_cases.cc, assessment_cases.cc, then
+// asset_cases.cc — and writes the report; bench_harness.h has everything
+// they share.
 //
 // Exit code 0 when the run completed (whatever the figures), 1 when
 // something could not be set up or measured (a server, a seed, a child
@@ -104,6 +106,11 @@ int Run(Settings& s, const std::vector<CaseSet>& sets) {
   absl::StatusOr<std::unique_ptr<EchoBaseline>> echo = EchoBaseline::Start();
   if (!echo.ok()) return Fail(echo.status());
   Report report;
+  absl::Status twin = MeasureEchoTwin(**echo, report);
+  if (!twin.ok()) {
+    std::cerr << "seccoord-bench: the echo twin (noise floor): " << twin << "\n";
+    report.AddFailure(absl::StrCat("echo twin: ", twin.ToString()));
+  }
   for (const CaseSet& set : sets) {
     absl::Status ran = set.run(**echo, report);
     if (!ran.ok()) {

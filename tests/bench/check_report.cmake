@@ -34,7 +34,7 @@ file(READ ${REPORT} report)
 # Every case is present, made calls, and none of them failed. Every read
 # comes with the echo it was measured in rounds with (echo.<read>), a write
 # with the echo measured before it.
-set(expected echo.acknowledge echo.submit_assessment)
+set(expected echo_twin echo.echo_twin echo.acknowledge echo.submit_assessment)
 foreach(driver ${drivers})
   foreach(kind get_revision list_documents)
     list(APPEND expected ${driver}.${kind} echo.${driver}.${kind})
