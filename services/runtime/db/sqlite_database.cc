@@ -414,14 +414,14 @@ absl::StatusOr<std::unique_ptr<Conn>> OpenConn(const std::string& path,
 // files are kept in memory (temp_store = MEMORY): every writer of a batch
 // runs in a SAVEPOINT, and SQLite keeps the original of each page a
 // savepoint changes in a sub-journal so that the writer alone can be undone.
-// A 40-item submission changes about 17 pages (the bench: 49 WAL frames per
-// COMMIT of 2.8 writers), past the sub-journal's 64 KiB spill threshold, so
-// with the default each savepoint spilled to a temporary file inside the
-// serialised write: half of the writer's pwrite calls (98 per COMMIT, 51
-// with the sub-journal in memory) and a temporary file opened about every
-// other COMMIT. In memory a sub-journal lasts
-// only as long as its savepoint and holds at most the pages one writer
-// changes. Readers keep SQLite's default; they run no savepoints.
+// With the default, a sub-journal past 64 KiB spills to a temporary file,
+// and the bench's 40-item submissions did so inside the serialised write:
+// perf stat counted 98 pwrite calls per COMMIT and a temporary file opened
+// about every other COMMIT; with the sub-journal in memory, 51 and none.
+// In memory a sub-journal lasts only as long as its savepoint (it is
+// emptied when the savepoint ends) and holds only the originals of pages
+// one writer changes. Readers keep SQLite's default; they run no
+// savepoints.
 absl::StatusOr<std::unique_ptr<Conn>> OpenWriterConn(const std::string& path) {
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> conn, OpenConn(path, /*memory=*/false));
   SECCOORD_RETURN_IF_ERROR(Run(*conn, "PRAGMA temp_store = MEMORY", {}, false, nullptr, nullptr));
