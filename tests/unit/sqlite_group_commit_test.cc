@@ -138,6 +138,8 @@ class GroupCommitTest : public ::testing::Test {
     GC_ASSERT_OK(Exec(*db_, kCreateItems));
   }
 
+
+ public:  // also for ExpectManyPagesUndoneAlone
   Database& db() { return *db_; }
 
   TempDir dir_{"seccoord-gc"};
@@ -219,69 +221,85 @@ TEST_F(GroupCommitTest, AWriterDestroyedWithoutCommitUndoesOnlyItsOwnRows) {
   EXPECT_EQ(IdsAfterReopen(file_), (std::set<int64_t>{1, 20}));
 }
 
-// The savepoint's sub-journal is kept in memory on the writer connection
-// (sqlite_database.cc, OpenWriterConn): a writer that changes far more than
-// the 64 KiB SQLite would otherwise spill to a temporary file is still undone
-// alone, page for page, between two writers of its batch that commit.
-TEST_F(GroupCommitTest, AWriterChangingManyExistingPagesIsUndoneAloneFromItsInMemoryJournal) {
-  constexpr int kRows = 400;
-  const std::string original(1000, 'o');
+// A writer that rewrites `rows` existing rows of `row_bytes` (every page of
+// them) in a batch, between two writers that commit, and is destroyed
+// without Commit: its savepoint's journal, kept in memory on the writer
+// connection (temp_store = MEMORY, sqlite_database.cc OpenWriterConn), puts
+// every page back, and only the two others' rows are added. A writer that
+// runs longer than the batch's delay bound (5 ms) may close its batch: then
+// the last writer commits in a batch of its own.
+void ExpectManyPagesUndoneAlone(GroupCommitTest& test, int rows, size_t row_bytes,
+                                bool within_delay_bound) {
+  const std::string original(row_bytes, 'o');
+  const std::string changed(row_bytes, 'x');
   {
-    absl::StatusOr<std::unique_ptr<Transaction>> tx = db().Begin(TxMode::kReadWrite);
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = test.db().Begin(TxMode::kReadWrite);
     ASSERT_TRUE(tx.ok()) << tx.status();
-    for (int id = 1000; id < 1000 + kRows; ++id) {
+    for (int id = 1000; id < 1000 + rows; ++id) {
       GC_ASSERT_OK((*tx)->Execute("INSERT INTO items (id, name) VALUES ($1, $2)",
                                   {static_cast<int64_t>(id), original})
                        .status());
     }
     GC_ASSERT_OK((*tx)->Commit());
   }
-  const SqliteWriteStats before = Stats(db());
+  const SqliteWriteStats before = Stats(test.db());
   std::vector<absl::Status> results = RunOneBatch(
-      db(), {
-                {[](Transaction& tx) { return Insert(tx, 1); }},
-                // Rewrites every existing row (about 100 pages, 400 KB):
-                // all of it must come back out.
-                {[](Transaction& tx) {
-                   absl::StatusOr<int64_t> changed = tx.Execute(
-                       "UPDATE items SET name = $1 WHERE id >= 1000", {std::string(1000, 'x')});
-                   if (!changed.ok()) return changed.status();
-                   if (*changed != kRows) return absl::InternalError("not every row changed");
-                   return Insert(tx, 10);
-                 },
-                 /*commit=*/false},
-                {[](Transaction& tx) -> absl::Status {
-                   // After the undone writer: it sees the rows as they were.
-                   absl::StatusOr<std::vector<Row>> rows = tx.Query(
-                       "SELECT COUNT(*) FROM items WHERE id >= 1000 AND name = $1",
-                       {std::string(1000, 'o')});
-                   if (!rows.ok()) return rows.status();
-                   if (rows->at(0).Int(0) != kRows) {
-                     return absl::InternalError("the undone writer's changes are visible");
-                   }
-                   absl::StatusOr<std::vector<Row>> store = tx.Query("PRAGMA temp_store");
-                   if (!store.ok()) return store.status();
-                   if (store->at(0).Int(0) != 2) {
-                     return absl::InternalError("the writer's temp_store is not MEMORY (2)");
-                   }
-                   return Insert(tx, 20);
-                 }},
-            });
+      test.db(), {
+                     {[](Transaction& tx) { return Insert(tx, 1); }},
+                     {[&](Transaction& tx) -> absl::Status {
+                        absl::StatusOr<int64_t> n = tx.Execute(
+                            "UPDATE items SET name = $1 WHERE id >= 1000", {changed});
+                        if (!n.ok()) return n.status();
+                        if (*n != rows) return absl::InternalError("not every row changed");
+                        return Insert(tx, 10);
+                      },
+                      /*commit=*/false},
+                     {[&](Transaction& tx) -> absl::Status {
+                        // After the undone writer: it sees the rows as they were.
+                        absl::StatusOr<std::vector<Row>> n = tx.Query(
+                            "SELECT COUNT(*) FROM items WHERE id >= 1000 AND name = $1",
+                            {original});
+                        if (!n.ok()) return n.status();
+                        if (n->at(0).Int(0) != rows) {
+                          return absl::InternalError("the undone writer's changes are visible");
+                        }
+                        absl::StatusOr<std::vector<Row>> store = tx.Query("PRAGMA temp_store");
+                        if (!store.ok()) return store.status();
+                        if (store->at(0).Int(0) != 2) {
+                          return absl::InternalError("the writer's temp_store is not MEMORY (2)");
+                        }
+                        return Insert(tx, 20);
+                      }},
+                 });
   for (const absl::Status& result : results) EXPECT_TRUE(result.ok()) << result;
-  EXPECT_EQ(Stats(db()).commits - before.commits, 1) << "the three did not share one COMMIT";
-  db_.reset();
-  std::set<int64_t> ids = IdsAfterReopen(file_);
+  if (within_delay_bound) {
+    EXPECT_EQ(Stats(test.db()).commits - before.commits, 1)
+        << "the three did not share one COMMIT";
+  }
+  test.db_.reset();
+  std::set<int64_t> ids = IdsAfterReopen(test.file_);
   EXPECT_EQ(ids.count(1), 1u);
   EXPECT_EQ(ids.count(10), 0u);
   EXPECT_EQ(ids.count(20), 1u);
-  EXPECT_EQ(ids.size(), static_cast<size_t>(kRows) + 2);
-  absl::StatusOr<std::unique_ptr<Database>> reopened = OpenSqliteDatabase(file_);
+  EXPECT_EQ(ids.size(), static_cast<size_t>(rows) + 2);
+  absl::StatusOr<std::unique_ptr<Database>> reopened = OpenSqliteDatabase(test.file_);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   auto tx = (*reopened)->Begin(TxMode::kReadOnly);
   ASSERT_TRUE(tx.ok()) << tx.status();
-  auto rows = (*tx)->Query("SELECT COUNT(*) FROM items WHERE name = $1", {original});
-  ASSERT_TRUE(rows.ok()) << rows.status();
-  EXPECT_EQ(rows->at(0).Int(0), kRows);
+  auto n = (*tx)->Query("SELECT COUNT(*) FROM items WHERE name = $1", {original});
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(n->at(0).Int(0), rows);
+}
+
+// About 100 pages (400 KB): past the 64 KiB at which SQLite's default would
+// have spilled the journal to a temporary file.
+TEST_F(GroupCommitTest, AWriterChangingManyPagesIsUndoneAloneFromItsInMemoryJournal) {
+  ExpectManyPagesUndoneAlone(*this, 400, 1000, /*within_delay_bound=*/true);
+}
+
+// About 1,500 pages (6 MB) in the journal: still undone page for page.
+TEST_F(GroupCommitTest, AWriterChangingThousandsOfPagesIsUndoneAloneFromItsInMemoryJournal) {
+  ExpectManyPagesUndoneAlone(*this, 6000, 1000, /*within_delay_bound=*/false);
 }
 
 TEST_F(GroupCommitTest, ReadersSeeABatchOnlyOnceItIsCommitted) {

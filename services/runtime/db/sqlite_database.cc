@@ -420,8 +420,12 @@ absl::StatusOr<std::unique_ptr<Conn>> OpenConn(const std::string& path,
 // about every other COMMIT; with the sub-journal in memory, 51 and none.
 // In memory a sub-journal lasts only as long as its savepoint (it is
 // emptied when the savepoint ends) and holds only the originals of pages
-// one writer changes. Readers keep SQLite's default; they run no
-// savepoints.
+// one writer changes. The price: a write that changes very many pages (a
+// migration rewriting a large table) or sorts a large index keeps them in
+// memory instead of a temporary file. A bound was tried instead
+// (SQLITE_CONFIG_STMTJRNL_SPILL above 64 KiB, in memory up to it, a file
+// beyond): SQLite 3.40 failed the write that spilled with SQLITE_FULL.
+// Readers keep SQLite's default; they run no savepoints.
 absl::StatusOr<std::unique_ptr<Conn>> OpenWriterConn(const std::string& path) {
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> conn, OpenConn(path, /*memory=*/false));
   SECCOORD_RETURN_IF_ERROR(Run(*conn, "PRAGMA temp_store = MEMORY", {}, false, nullptr, nullptr));
