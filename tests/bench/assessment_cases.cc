@@ -35,8 +35,9 @@
 //       findings summary of every organisation) is done.
 //   *_4_items   the same reads on a database with the same organisations,
 //       years and rows but 4 answered items per assessment (1/10 of the
-//       answers): the two p99s agree within noise when no read scans
-//       answers. Target for both reads: p99 <= 10 ms and >= 0.8 x the echo
+//       answers): the two p50s and p99s agree within noise when no read
+//       scans answers (their ratios are printed and in "assessment").
+//       Target for both reads: p99 <= 10 ms and >= 0.8 x the echo
 //       sized like them, measured in alternating rounds with each read
 //       (MeasureReadAgainstEcho: echo.sqlite.organization_status, …). The
 //       federation read returns its first page of 100 organisations (37 KB
@@ -685,7 +686,9 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
       reduced->seed_seconds);
 
   std::vector<double> refresh_seconds;
-  std::vector<double> p99_org, p99_federation;
+  // Latency quantiles per read, [0] on 40 items, [1] on 4: the p50 is the
+  // steadier of the two on a shared machine, the p99 the target's.
+  std::vector<double> p50_org, p50_federation, p99_org, p99_federation;
   for (NationalDatabase* national : {&*full, &*reduced}) {
     const std::string suffix = national == &*full ? "" : "_4_items";
     absl::StatusOr<std::unique_ptr<runtime::RunningServer>> server = StartAssessmentd(
@@ -705,6 +708,8 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
       SetStatusTarget(&paired->measured);
       PrintCaseRow(paired->echo);
       PrintCaseRow(paired->measured);
+      (is_org ? p50_org : p50_federation)
+          .push_back(paired->measured.load.latency.QuantileMs(0.50));
       (is_org ? p99_org : p99_federation)
           .push_back(paired->measured.load.latency.QuantileMs(0.99));
       report.AddCase(std::move(paired->echo));
@@ -713,9 +718,10 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
     (*server)->Shutdown(absl::Seconds(2));
   }
   std::cout << absl::StrFormat(
-      "  p99 on 4 answered items / p99 on 40: organization_status %.2f, federation_status %.2f "
-      "(about 1 when no read scans answers)\n",
-      p99_org[1] / p99_org[0], p99_federation[1] / p99_federation[0]);
+      "  on 4 answered items / on 40 (about 1 when no read scans answers): organization_status "
+      "p50 %.2f, p99 %.2f; federation_status p50 %.2f, p99 %.2f\n",
+      p50_org[1] / p50_org[0], p99_org[1] / p99_org[0], p50_federation[1] / p50_federation[0],
+      p99_federation[1] / p99_federation[0]);
   std::cout << absl::StrFormat(
       "  (measured after the first background refresh of the peer facts: %.1f s / %.1f s)\n",
       refresh_seconds[0], refresh_seconds[1]);
@@ -740,6 +746,9 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
       ",\"p99_ratio_4_items_to_40\":{\"organization_status\":",
       JsonNumber(p99_org[1] / p99_org[0]),
       ",\"federation_status\":", JsonNumber(p99_federation[1] / p99_federation[0]), "}",
+      ",\"p50_ratio_4_items_to_40\":{\"organization_status\":",
+      JsonNumber(p50_org[1] / p50_org[0]),
+      ",\"federation_status\":", JsonNumber(p50_federation[1] / p50_federation[0]), "}",
       ",\"submit_supply\":{", supplies, "}", group_commit,
       ",\"submit_seed\":",
       runtime::JsonString("one assessment created and answered through the RPCs as staff1, "
