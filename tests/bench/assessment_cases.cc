@@ -706,14 +706,11 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
           echo, absl::StrCat("sqlite.", c.key), c.label, c.make, c.sizes, s.seconds, s.warmup);
       if (!paired.ok()) return paired.status();
       SetStatusTarget(&paired->measured);
-      PrintCaseRow(paired->echo);
-      PrintCaseRow(paired->measured);
       (is_org ? p50_org : p50_federation)
           .push_back(paired->measured.load.latency.QuantileMs(0.50));
       (is_org ? p99_org : p99_federation)
           .push_back(paired->measured.load.latency.QuantileMs(0.99));
-      report.AddCase(std::move(paired->echo));
-      report.AddCase(std::move(paired->measured));
+      PrintAndReport(*std::move(paired), report);
     }
     (*server)->Shutdown(absl::Seconds(2));
   }

@@ -301,7 +301,7 @@ absl::Status RunAssetCases(EchoBaseline& echo, Report& report) {
                 s.child_seconds, std::min(s.warmup, 0.5));
             if (!paired.ok()) return paired.status();
             // The server's CPU is the child's, not this process's.
-            paired->measured.load.cpu_seconds = 0;
+            paired->measured.server_in_this_process = false;
             PrintCaseRow(paired->echo);
             PrintCaseRow(paired->measured);
             report.AddCase(std::move(paired->echo));

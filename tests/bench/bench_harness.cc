@@ -630,10 +630,7 @@ absl::Status MeasureEchoTwin(EchoBaseline& echo, Report& report) {
   std::cout << "\nnoise floor: a second echo server, identical to the echo, measured against "
                "it as a read is (1.00 on a quiet machine):\n";
   PrintTableHeader();
-  PrintCaseRow(paired->echo);
-  PrintCaseRow(paired->measured);
-  report.AddCase(std::move(paired->echo));
-  report.AddCase(std::move(paired->measured));
+  PrintAndReport(*std::move(paired), report);
   return absl::OkStatus();
 }
 
@@ -807,7 +804,7 @@ ChildResult MeasureChild(const ChildSpec& spec, const std::string& dir, const Ch
     result.cases = *std::move(cases);
     // The server's CPU is the child's: this process's CPU per call would
     // count the client alone.
-    for (CaseResult& c : result.cases) c.load.cpu_seconds = 0;
+    for (CaseResult& c : result.cases) c.server_in_this_process = false;
   }
   result.memory = ReadMemory(std::to_string(pid));
 
@@ -855,9 +852,9 @@ std::string CaseJson(const CaseResult& c) {
                   ",\"p50_ms\":", JsonNumber(c.load.latency.QuantileMs(0.50)),
                   ",\"p99_ms\":", JsonNumber(c.load.latency.QuantileMs(0.99)),
                   ",\"cpu_us_per_call\":",
-                  c.load.cpu_seconds > 0 ? JsonNumber(c.load.CpuMicrosPerCall()) : "null",
+                  c.server_in_this_process ? JsonNumber(c.load.CpuMicrosPerCall()) : "null",
                   ",\"context_switches_per_call\":",
-                  c.load.cpu_seconds > 0 ? JsonNumber(c.load.SwitchesPerCall()) : "null",
+                  c.server_in_this_process ? JsonNumber(c.load.SwitchesPerCall()) : "null",
                   ",\"ratio_to_echo\":", JsonNumber(c.ratio), ",\"rounds\":", c.rounds,
                   ",\"round_ratio_low\":", JsonNumber(c.round_ratio_low),
                   ",\"round_ratio_high\":", JsonNumber(c.round_ratio_high),
@@ -935,7 +932,7 @@ void PrintCaseRow(const CaseResult& c) {
   if (!c.target.empty()) {
     target = absl::StrCat(c.target, ": ", c.meets.has_value() ? Meets(*c.meets) : "n/a");
   }
-  const bool counted = c.load.cpu_seconds > 0;  // this process runs the server
+  const bool counted = c.server_in_this_process;
   const std::string cpu = counted ? absl::StrFormat("%.0f", c.load.CpuMicrosPerCall()) : "-";
   const std::string switches =
       counted ? absl::StrFormat("%.2f", c.load.SwitchesPerCall()) : "-";
@@ -956,6 +953,13 @@ void PrintCaseRow(const CaseResult& c) {
                                  c.load.calls, c.load.first_error);
   }
   std::cout.flush();
+}
+
+void PrintAndReport(PairedResult paired, Report& report) {
+  PrintCaseRow(paired.echo);
+  PrintCaseRow(paired.measured);
+  report.AddCase(std::move(paired.echo));
+  report.AddCase(std::move(paired.measured));
 }
 
 void PrintChild(const std::string& title, const ChildResult& child) {

@@ -167,7 +167,7 @@ struct Load {
   // over the same time. A thread that blocks and is woken again costs a
   // switch pair; on this kind of VM each costs several microseconds of CPU,
   // so a case whose calls wake more threads than its echo's pays for it
-  // even when its own work is small. Meaningful only with cpu_seconds.
+  // even when its own work is small.
   int64_t context_switches = 0;
   double CallsPerSecond() const { return seconds > 0 ? calls / seconds : 0; }
   // Microseconds of CPU per call; 0 without calls.
@@ -356,6 +356,9 @@ struct CaseResult {
   size_t request_bytes = 0;
   size_t response_bytes = 0;
   Load load;
+  // False when the server is a child process: load's CPU time and context
+  // switches are then the client's alone and are not reported.
+  bool server_in_this_process = true;
   double ratio = 0;  // calls/s ÷ the baseline's calls/s
   // A read measured in rounds against its own echo (MeasureReadAgainstEcho):
   // the number of rounds and the lowest and highest ratio of one round.
@@ -504,6 +507,9 @@ std::string JsonBool(bool v);
 // child's figures.
 void PrintTableHeader();
 void PrintCaseRow(const CaseResult& c);
+// Prints a read and its echo (MeasureReadAgainstEcho) and adds both to
+// `report`, the echo first.
+void PrintAndReport(PairedResult paired, Report& report);
 
 // The noise floor of this run's ratios: a second echo server, identical to
 // `echo`, measured against it exactly as a read is (MeasureReadAgainstEcho),

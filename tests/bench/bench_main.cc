@@ -55,10 +55,14 @@ absl::StatusOr<std::vector<CaseSet>> ChooseSets(const std::vector<CaseSet>& all,
   if (wanted.empty()) return absl::InvalidArgumentError("--sets: names no case set");
   for (const std::string& name : wanted) {
     bool known = false;
-    for (const CaseSet& set : all) known = known || set.name == name;
+    std::string all_names;
+    for (const CaseSet& set : all) {
+      known = known || set.name == name;
+      absl::StrAppend(&all_names, all_names.empty() ? "" : ", ", set.name);
+    }
     if (!known) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--sets: no case set \"", name, "\" (policy, assessment, asset)"));
+          absl::StrCat("--sets: no case set \"", name, "\" (", all_names, ")"));
     }
   }
   std::vector<CaseSet> chosen;

@@ -322,10 +322,7 @@ absl::Status RunPolicyCases(EchoBaseline& echo, Report& report) {
             MeasureReadAgainstEcho(echo, absl::StrCat(p.driver, ".", c.key), c.label, c.make,
                                    c.sizes, s.seconds, s.warmup);
         if (!paired.ok()) return paired.status();
-        PrintCaseRow(paired->echo);
-        PrintCaseRow(paired->measured);
-        report.AddCase(std::move(paired->echo));
-        report.AddCase(std::move(paired->measured));
+        PrintAndReport(*std::move(paired), report);
       }
       continue;
     }
