@@ -27,8 +27,9 @@ seccoord_add_test(change_listener_test
   LABELS unit store)
 
 # Group commit of the SQLite driver on real files (batches, failures within
-# a batch, a writing process that dies).
+# a batch, a COMMIT that fails, a writing process that dies). SQLite itself
+# for the VFS that makes WAL writes fail.
 seccoord_add_test(sqlite_group_commit_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/sqlite_group_commit_test.cc
-  LIBS seccoord_db
+  LIBS seccoord_db SQLite::SQLite3
   LABELS unit store)

@@ -2,13 +2,15 @@
 // writers share COMMITs, every acknowledged write is in the file after a
 // reopen (also after the writing process died without closing), and the
 // writers of one batch fail or succeed on their own — except when SQLite
-// loses the whole batch, which every writer of it is told.
+// loses the whole batch, or its COMMIT fails, which every writer of it is
+// told.
 //
 // The batches of the tests with a fixed cast are made deterministic with the
 // driver's statistics: the first writer finishes only once all the others
 // wait for the write gate, so the gate passes from writer to writer and the
 // last one commits for all (SqliteWriteStats::commits tells it did once).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -437,6 +439,206 @@ TEST_F(GroupCommitTest, AcknowledgedWritesSurviveTheWritingProcessDying) {
   ASSERT_GE(acknowledged.size(), static_cast<size_t>(kExitAfter));
   std::set<int64_t> ids = IdsAfterReopen(file_);
   for (int64_t acked : acknowledged) EXPECT_EQ(ids.count(acked), 1u) << acked << " was lost";
+}
+
+// A write-ahead log that cannot be written: SQLite's default VFS wrapped so
+// that, while armed, every write to a WAL file fails with SQLITE_IOERR_WRITE
+// (what a disk that went bad or away gives). Everything else is passed on.
+// Installed as the default VFS for its lifetime, so the driver, which opens
+// its connections on the default, uses it without knowing; only connections
+// opened while it is installed do.
+class FailingWalWrites {
+ public:
+  FailingWalWrites() : real_(sqlite3_vfs_find(nullptr)) {
+    vfs_ = *real_;
+    vfs_.iVersion = 2;
+    vfs_.szOsFile = static_cast<int>(sizeof(File)) + real_->szOsFile;
+    vfs_.zName = "seccoord-failing-wal-writes";
+    vfs_.pNext = nullptr;
+    vfs_.pAppData = this;
+    vfs_.xOpen = &FailingWalWrites::Open;
+    vfs_.xSetSystemCall = nullptr;
+    vfs_.xGetSystemCall = nullptr;
+    vfs_.xNextSystemCall = nullptr;
+    // The rest forward to the real VFS with the real VFS as their argument.
+    vfs_.xDelete = [](sqlite3_vfs* v, const char* name, int sync) {
+      return Real(v)->xDelete(Real(v), name, sync);
+    };
+    vfs_.xAccess = [](sqlite3_vfs* v, const char* name, int flags, int* out) {
+      return Real(v)->xAccess(Real(v), name, flags, out);
+    };
+    vfs_.xFullPathname = [](sqlite3_vfs* v, const char* name, int n, char* out) {
+      return Real(v)->xFullPathname(Real(v), name, n, out);
+    };
+    vfs_.xDlOpen = [](sqlite3_vfs* v, const char* name) { return Real(v)->xDlOpen(Real(v), name); };
+    vfs_.xDlError = [](sqlite3_vfs* v, int n, char* out) { Real(v)->xDlError(Real(v), n, out); };
+    vfs_.xDlSym = [](sqlite3_vfs* v, void* h, const char* sym) {
+      return Real(v)->xDlSym(Real(v), h, sym);
+    };
+    vfs_.xDlClose = [](sqlite3_vfs* v, void* h) { Real(v)->xDlClose(Real(v), h); };
+    vfs_.xRandomness = [](sqlite3_vfs* v, int n, char* out) {
+      return Real(v)->xRandomness(Real(v), n, out);
+    };
+    vfs_.xSleep = [](sqlite3_vfs* v, int us) { return Real(v)->xSleep(Real(v), us); };
+    vfs_.xCurrentTime = [](sqlite3_vfs* v, double* t) { return Real(v)->xCurrentTime(Real(v), t); };
+    vfs_.xGetLastError = [](sqlite3_vfs* v, int n, char* out) {
+      return Real(v)->xGetLastError(Real(v), n, out);
+    };
+    vfs_.xCurrentTimeInt64 = [](sqlite3_vfs* v, sqlite3_int64* t) {
+      return Real(v)->xCurrentTimeInt64(Real(v), t);
+    };
+    installed_ = sqlite3_vfs_register(&vfs_, /*makeDflt=*/1) == SQLITE_OK;
+  }
+  ~FailingWalWrites() {
+    if (!installed_) return;
+    sqlite3_vfs_unregister(&vfs_);
+    sqlite3_vfs_register(real_, /*makeDflt=*/1);
+  }
+  FailingWalWrites(const FailingWalWrites&) = delete;
+  FailingWalWrites& operator=(const FailingWalWrites&) = delete;
+
+  bool installed() const { return installed_; }
+  void Arm(bool on) { armed_ = on; }
+  int64_t failed_writes() const { return failed_writes_; }
+
+ private:
+  struct File {
+    sqlite3_file base;
+    FailingWalWrites* owner;
+    bool wal;
+    sqlite3_file* real;  // the real VFS's file, right behind this struct
+  };
+  static sqlite3_vfs* Real(sqlite3_vfs* v) {
+    return static_cast<FailingWalWrites*>(v->pAppData)->real_;
+  }
+  static sqlite3_file* R(sqlite3_file* f) { return reinterpret_cast<File*>(f)->real; }
+
+  static int Open(sqlite3_vfs* v, sqlite3_filename name, sqlite3_file* file, int flags,
+                  int* out_flags) {
+    auto* self = static_cast<FailingWalWrites*>(v->pAppData);
+    auto* f = reinterpret_cast<File*>(file);
+    f->owner = self;
+    f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+    f->real = reinterpret_cast<sqlite3_file*>(f + 1);
+    const int rc = self->real_->xOpen(self->real_, name, f->real, flags, out_flags);
+    f->base.pMethods = f->real->pMethods != nullptr ? &kMethods : nullptr;
+    return rc;
+  }
+  static int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
+    auto* f = reinterpret_cast<File*>(file);
+    if (f->wal && f->owner->armed_) {
+      ++f->owner->failed_writes_;
+      return SQLITE_IOERR_WRITE;
+    }
+    return f->real->pMethods->xWrite(f->real, data, n, offset);
+  }
+
+  static constexpr sqlite3_io_methods kMethods = {
+      3,
+      [](sqlite3_file* f) { return R(f)->pMethods->xClose(R(f)); },
+      [](sqlite3_file* f, void* out, int n, sqlite3_int64 off) {
+        return R(f)->pMethods->xRead(R(f), out, n, off);
+      },
+      &FailingWalWrites::Write,
+      [](sqlite3_file* f, sqlite3_int64 size) { return R(f)->pMethods->xTruncate(R(f), size); },
+      [](sqlite3_file* f, int flags) { return R(f)->pMethods->xSync(R(f), flags); },
+      [](sqlite3_file* f, sqlite3_int64* size) { return R(f)->pMethods->xFileSize(R(f), size); },
+      [](sqlite3_file* f, int lock) { return R(f)->pMethods->xLock(R(f), lock); },
+      [](sqlite3_file* f, int lock) { return R(f)->pMethods->xUnlock(R(f), lock); },
+      [](sqlite3_file* f, int* out) { return R(f)->pMethods->xCheckReservedLock(R(f), out); },
+      [](sqlite3_file* f, int op, void* arg) { return R(f)->pMethods->xFileControl(R(f), op, arg); },
+      [](sqlite3_file* f) { return R(f)->pMethods->xSectorSize(R(f)); },
+      [](sqlite3_file* f) { return R(f)->pMethods->xDeviceCharacteristics(R(f)); },
+      [](sqlite3_file* f, int page, int size, int extend, void volatile** out) {
+        return R(f)->pMethods->xShmMap(R(f), page, size, extend, out);
+      },
+      [](sqlite3_file* f, int offset, int n, int flags) {
+        return R(f)->pMethods->xShmLock(R(f), offset, n, flags);
+      },
+      [](sqlite3_file* f) { R(f)->pMethods->xShmBarrier(R(f)); },
+      [](sqlite3_file* f, int remove) { return R(f)->pMethods->xShmUnmap(R(f), remove); },
+      [](sqlite3_file* f, sqlite3_int64 off, int n, void** out) {
+        return R(f)->pMethods->xFetch(R(f), off, n, out);
+      },
+      [](sqlite3_file* f, sqlite3_int64 off, void* p) {
+        return R(f)->pMethods->xUnfetch(R(f), off, p);
+      },
+  };
+
+  sqlite3_vfs* const real_;
+  sqlite3_vfs vfs_{};
+  bool installed_ = false;
+  std::atomic<bool> armed_{false};
+  std::atomic<int64_t> failed_writes_{0};
+};
+
+// The COMMIT of a batch fails (its WAL frames cannot be written): SQLite
+// committed nothing, so no writer of the batch may be told OK — each gets
+// the COMMIT's error — and none of their rows is in the file. The writer
+// connection is replaced, and the next write commits. (The driver's
+// statistics tell the three writers were one batch: one COMMIT more, no
+// write more acknowledged.)
+TEST(GroupCommitFailureTest, AFailedCommitFailsEveryWriterOfItsBatchAndKeepsNoneOfTheirRows) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string file = dir.path() + "/gc.db";
+  FailingWalWrites wal;
+  ASSERT_TRUE(wal.installed());
+  {
+    absl::StatusOr<std::unique_ptr<Database>> opened = OpenSqliteDatabase(file);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    Database& db = **opened;
+    GC_ASSERT_OK(Exec(db, kCreateItems));
+    {
+      auto tx = db.Begin(TxMode::kReadWrite);
+      ASSERT_TRUE(tx.ok()) << tx.status();
+      GC_ASSERT_OK(Insert(**tx, 1));
+      GC_ASSERT_OK((*tx)->Commit());
+    }
+    const SqliteWriteStats before = Stats(db);
+
+    // Small rows: the statements keep their pages in the writer's cache,
+    // so the first write to the WAL is the batch's COMMIT.
+    wal.Arm(true);
+    std::vector<absl::Status> results =
+        RunOneBatch(db, {
+                            {[](Transaction& tx) { return Insert(tx, 10); }},
+                            {[](Transaction& tx) { return Insert(tx, 11); }},
+                            {[](Transaction& tx) { return Insert(tx, 12); }},
+                        });
+    wal.Arm(false);
+    EXPECT_GT(wal.failed_writes(), 0);
+    ASSERT_EQ(results.size(), 3u);
+    for (const absl::Status& result : results) {
+      EXPECT_FALSE(result.ok()) << "a write whose COMMIT failed was acknowledged";
+      // UNAVAILABLE (SQLITE_IOERR): nothing was committed, so a client may
+      // send the same request again.
+      EXPECT_EQ(result.code(), absl::StatusCode::kUnavailable) << result;
+      EXPECT_NE(result.message().find("the COMMIT of a group of 3 writes: none of them is "
+                                      "committed"),
+                std::string::npos)
+          << result;
+    }
+    const SqliteWriteStats after = Stats(db);
+    EXPECT_EQ(after.commits, before.commits + 1) << "the three writers were not one batch";
+    EXPECT_EQ(after.committed_writes, before.committed_writes);
+
+    // Readers see none of the batch; the next write commits.
+    {
+      auto tx = db.Begin(TxMode::kReadOnly);
+      ASSERT_TRUE(tx.ok()) << tx.status();
+      auto rows = (*tx)->Query("SELECT count(*) FROM items");
+      ASSERT_TRUE(rows.ok()) << rows.status();
+      EXPECT_EQ((*rows)[0].Int(0), 1);
+    }
+    {
+      auto tx = db.Begin(TxMode::kReadWrite);
+      ASSERT_TRUE(tx.ok()) << tx.status();
+      GC_ASSERT_OK(Insert(**tx, 20));
+      GC_ASSERT_OK((*tx)->Commit());
+    }
+  }
+  EXPECT_EQ(IdsAfterReopen(file), (std::set<int64_t>{1, 20}));
 }
 
 TEST(GroupCommitStatsTest, OnlyFileDatabasesHaveThem) {
