@@ -5,7 +5,7 @@
 //              directory is removed at teardown.
 //   "postgres" a new database (CREATE DATABASE with a unique name) on the
 //              server named by SECCOORD_TEST_PG_URL, e.g.
-//              postgresql://postgres@127.0.0.1:55432/postgres (see
+//              postgresql://postgres@127.0.0.1:15432/postgres (see
 //              scripts/pg-test-cluster); dropped at teardown.
 //
 // Without SECCOORD_TEST_PG_URL the postgres cases are skipped with a message,
