@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "common/assessment_vocab.h"
 #include "common/policy_text.h"
 #include "common/proto_convert.h"
@@ -17,6 +18,7 @@
 #include "common/wareki.h"
 #include "services/assessment/checklist.h"
 #include "services/assessment/workflow.h"
+#include "services/runtime/auth/concealed_refusal.h"
 #include "services/runtime/auth/principal.h"
 #include "services/runtime/paging.h"
 #include "services/runtime/server/rpc_guard.h"
@@ -51,12 +53,24 @@ bool MayRead(const Caller& caller, const std::string& organization) {
 
 bool IsUnset(const v1::Date& d) { return d.year() == 0 && d.month() == 0 && d.day() == 0; }
 
-absl::Status NoAssessment(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("assessment_id: no assessment ", id));
+absl::Status NoAssessment(absl::string_view field, const std::string& id) {
+  return absl::NotFoundError(absl::StrCat(field, ": no assessment ", id));
 }
 
 absl::Status NoAdvice(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("advice_id: no advice ", id));
+}
+
+// The answer to a caller who may not read another organisation's assessment
+// or advice: exactly the answer for one that does not exist (`missing`),
+// while the audit chain records the refusal as DENIED with its real reason
+// (runtime::ConcealedRefusal).
+absl::Status NotReadable(const Caller& caller, absl::Status missing, absl::string_view kind,
+                         const std::string& id, const std::string& organization) {
+  return runtime::ConcealedRefusal(
+      std::move(missing),
+      absl::StrCat(caller.Uri(), " may not read ", kind, " ", id, " of ", organization,
+                   ": only its own organisation's, or as the reviewing advisor"));
 }
 
 // The separation of duties of a review: never one's own organisation.
@@ -196,7 +210,7 @@ absl::StatusOr<Response> AssessmentLogic::Idempotent(
   auto response = runtime::RunMutation<Response>(
       store_.database(), {caller, request_id, method, clock_.now_us(), auditor_},
       [&](db::Transaction& transaction) {
-        AssessmentStore::Tx tx(transaction);
+        AssessmentStore::Tx tx(transaction, store_.database().dialect());
         return body(tx);
       },
       [](const Response& r) { return TargetOf(r); }, &performed);
@@ -315,11 +329,15 @@ absl::StatusOr<v1::PolicyBinding> AssessmentLogic::BindPolicy(int fiscal_year) {
 
 absl::StatusOr<v1::Assessment> AssessmentLogic::ReadableAssessment(AssessmentStore::Tx& tx,
                                                                    const Caller& caller,
-                                                                   const std::string& id) {
-  SECCOORD_RETURN_IF_ERROR(ValidateId("assessment_id", id));
+                                                                   const std::string& id,
+                                                                   const char* field) {
+  SECCOORD_RETURN_IF_ERROR(ValidateId(field, id));
   SECCOORD_ASSIGN_OR_RETURN(auto found, tx.GetAssessment(id));
   // Not there and not one's to read: the same answer.
-  if (!found || !MayRead(caller, found->organization())) return NoAssessment(id);
+  if (!found) return NoAssessment(field, id);
+  if (!MayRead(caller, found->organization())) {
+    return NotReadable(caller, NoAssessment(field, id), "assessment", id, found->organization());
+  }
   return *std::move(found);
 }
 
@@ -847,7 +865,10 @@ absl::StatusOr<v1::Advice> AssessmentLogic::ReadableAdvice(AssessmentStore::Tx& 
                                                            const std::string& id) {
   SECCOORD_RETURN_IF_ERROR(ValidateId("advice_id", id));
   SECCOORD_ASSIGN_OR_RETURN(auto found, tx.GetAdvice(id));
-  if (!found || !MayRead(caller, found->organization())) return NoAdvice(id);
+  if (!found) return NoAdvice(id);
+  if (!MayRead(caller, found->organization())) {
+    return NotReadable(caller, NoAdvice(id), "advice", id, found->organization());
+  }
   return *std::move(found);
 }
 

@@ -197,10 +197,13 @@ class AssessmentLogic {
   // peer's status when it cannot be reached.
   absl::StatusOr<v1::PolicyBinding> BindPolicy(int fiscal_year);
 
-  // Reads an assessment the caller may read, else NOT_FOUND.
+  // Reads an assessment the caller may read, else NOT_FOUND naming `field`
+  // (the request's field that holds `id`); one of another organisation's is
+  // answered as a missing one, its refusal audited (ConcealedRefusal).
   absl::StatusOr<v1::Assessment> ReadableAssessment(AssessmentStore::Tx& tx,
                                                     const runtime::Caller& caller,
-                                                    const std::string& id);
+                                                    const std::string& id,
+                                                    const char* field = "assessment_id");
   absl::StatusOr<v1::Advice> ReadableAdvice(AssessmentStore::Tx& tx,
                                             const runtime::Caller& caller,
                                             const std::string& id);

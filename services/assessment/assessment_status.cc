@@ -40,8 +40,22 @@ AssessmentLogic::CountedAnswers(AssessmentStore::Tx& tx, const v1::Assessment& a
 }
 
 absl::Status AssessmentLogic::WriteStatus(
-    AssessmentStore::Tx& tx, const v1::Assessment& a, const v1::Checklist& checklist,
+    AssessmentStore::Tx& tx, const v1::Assessment& changed, const v1::Checklist& checklist,
     const google::protobuf::RepeatedPtrField<v1::ItemAnswer>* given) {
+  // First the row's lock, then every read (see LockStatus): the figures
+  // are those of this change and of every change committed before it.
+  SECCOORD_ASSIGN_OR_RETURN(const bool others_may_have_committed,
+                            tx.LockStatus(changed.organization(), changed.fiscal_year()));
+  // The assessment as it is now: the caller's own change, or, for a change
+  // of its advice, the assessment as another writer may just have left it.
+  std::optional<v1::Assessment> stored;
+  if (others_may_have_committed) {
+    SECCOORD_ASSIGN_OR_RETURN(stored, tx.GetAssessment(changed.id()));
+    if (!stored) {
+      return absl::DataLossError(absl::StrCat("assessment ", changed.id(), " is missing"));
+    }
+  }
+  const v1::Assessment& a = stored ? *stored : changed;
   // The row shows the year's latest round only.
   SECCOORD_ASSIGN_OR_RETURN(int max_round, tx.MaxRound(a.organization(), a.fiscal_year()));
   if (a.round() < max_round) return absl::OkStatus();
@@ -319,10 +333,16 @@ absl::StatusOr<v1::AssessmentComparison> AssessmentLogic::CompareAssessments(
     const Caller& caller, const v1::CompareAssessmentsRequest& request) {
   v1::AssessmentComparison out;
   SECCOORD_RETURN_IF_ERROR(store_.Read([&](AssessmentStore::Tx& tx) -> absl::Status {
-    SECCOORD_ASSIGN_OR_RETURN(v1::Assessment base,
-                              ReadableAssessment(tx, caller, request.base_assessment_id()));
-    SECCOORD_ASSIGN_OR_RETURN(v1::Assessment other,
-                              ReadableAssessment(tx, caller, request.other_assessment_id()));
+    SECCOORD_ASSIGN_OR_RETURN(
+        v1::Assessment base,
+        ReadableAssessment(tx, caller, request.base_assessment_id(), "base_assessment_id"));
+    SECCOORD_ASSIGN_OR_RETURN(
+        v1::Assessment other,
+        ReadableAssessment(tx, caller, request.other_assessment_id(), "other_assessment_id"));
+    if (base.id() == other.id()) {
+      return InvalidField("other_assessment_id",
+                          absl::StrCat("is ", base.id(), " again; compare two assessments"));
+    }
     if (base.organization() != other.organization()) {
       return InvalidField("other_assessment_id",
                           absl::StrCat(other.id(), " is of ", other.organization(), ", not of ",

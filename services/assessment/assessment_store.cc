@@ -495,6 +495,17 @@ absl::StatusOr<int64_t> AssessmentStore::Tx::StatusVersion() {
   return rows[0].Int(0);
 }
 
+absl::StatusOr<bool> AssessmentStore::Tx::LockStatus(const std::string& organization,
+                                                     int fiscal_year) {
+  if (dialect_ != db::Dialect::kPostgres) return false;
+  SECCOORD_RETURN_IF_ERROR(
+      tx_.Query("SELECT 1 FROM assessment_status WHERE organization = $1 AND fiscal_year = $2"
+                " FOR UPDATE",
+                {organization, static_cast<int64_t>(fiscal_year)})
+          .status());
+  return true;
+}
+
 absl::StatusOr<std::optional<v1::OrganizationStatus>> AssessmentStore::Tx::GetStatus(
     const std::string& organization, int fiscal_year) {
   SECCOORD_ASSIGN_OR_RETURN(
@@ -629,13 +640,13 @@ AssessmentStore::Tx::ListPeerFacts(const std::string& kind, const std::string& f
 
 absl::Status AssessmentStore::Read(const std::function<absl::Status(Tx&)>& fn, db::TxMode mode) {
   SECCOORD_ASSIGN_OR_RETURN(auto tx, db_.Begin(mode));
-  Tx typed(*tx);
+  Tx typed(*tx, db_.dialect());
   return fn(typed);
 }
 
 absl::Status AssessmentStore::Write(const std::function<absl::Status(Tx&)>& fn) {
   SECCOORD_ASSIGN_OR_RETURN(auto tx, db_.Begin(db::TxMode::kReadWrite));
-  Tx typed(*tx);
+  Tx typed(*tx, db_.dialect());
   SECCOORD_RETURN_IF_ERROR(fn(typed));
   return tx->Commit();
 }

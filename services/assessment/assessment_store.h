@@ -104,7 +104,8 @@ class AssessmentStore {
   // Typed access within one transaction.
   class Tx {
    public:
-    explicit Tx(db::Transaction& tx) : tx_(tx) {}
+    // `dialect` is that of the Database `tx` belongs to (LockStatus).
+    Tx(db::Transaction& tx, db::Dialect dialect) : tx_(tx), dialect_(dialect) {}
 
     // ---- checklists
     absl::StatusOr<std::optional<v1::Checklist>> GetChecklist(const std::string& version);
@@ -174,6 +175,19 @@ class AssessmentStore {
                                                                  int limit, int64_t* scanned_to);
 
     // ---- status (summary rows)
+    // Holds the summary row of (organization, fiscal_year) until the
+    // transaction ends, so that each writer of the row computes its figures
+    // after the writer before it committed. On PostgreSQL a read-write
+    // transaction runs READ COMMITTED: without the lock, two concurrent
+    // changes of one year (a submission and an advice closed) could each
+    // read what the other had not committed yet and the later write would
+    // keep the earlier one's figures. SELECT ... FOR UPDATE; nothing on
+    // SQLite, whose writers are serialised. A row not written yet holds
+    // nothing: only the year's first assessment writes it, and no other
+    // change of that year can exist before it commits.
+    // True when other writers may have committed since this transaction's
+    // earlier reads (PostgreSQL), which the caller must then read again.
+    absl::StatusOr<bool> LockStatus(const std::string& organization, int fiscal_year);
     // Writes the row and advances the status version (StatusVersion).
     absl::Status UpsertStatus(const v1::OrganizationStatus& status);
     // A number that every committed UpsertStatus has advanced: equal
@@ -225,6 +239,7 @@ class AssessmentStore {
     absl::StatusOr<int64_t> NextCounter(const std::string& name);
 
     db::Transaction& tx_;
+    db::Dialect dialect_;
   };
 
   explicit AssessmentStore(db::Database& db) : db_(db) {}

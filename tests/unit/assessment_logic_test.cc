@@ -11,9 +11,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_convert.h"
@@ -21,6 +24,7 @@
 #include "services/assessment/status.h"
 #include "services/runtime/db/proto_column.h"
 #include "services/assessment/workflow.h"
+#include "services/runtime/auth/concealed_refusal.h"
 #include "services/runtime/db/migrations.h"
 #include "services/runtime/request_log.h"
 #include "tests/support/callers.h"
@@ -831,6 +835,15 @@ TEST_P(AssessmentLogicTest, OthersSeeAnotherOrganisationsAssessmentAsMissing) {
   EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(hidden.status().message(), "assessment_id: no assessment kasama-union-2026-1");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "assessment_id: no assessment kasama-union-2030-1");
+  // The refusal keeps its real reason for the audit chain (never sent): the
+  // guard records it as DENIED; a missing one is no refusal.
+  const std::optional<std::string> reason = runtime::ConcealedReason(hidden.status());
+  ASSERT_TRUE(reason.has_value()) << "the refusal would not be audited";
+  EXPECT_NE(reason->find("may not read assessment kasama-union-2026-1 of kasama-union"),
+            std::string::npos)
+      << *reason;
+  EXPECT_FALSE(runtime::ConcealedReason(missing.status()).has_value());
   // The advisor reads it; lists are filtered.
   EXPECT_TRUE(Get(a->id(), kAdvisor).ok());
   v1::ListAssessmentsRequest all;
@@ -841,6 +854,42 @@ TEST_P(AssessmentLogicTest, OthersSeeAnotherOrganisationsAssessmentAsMissing) {
   // Nor can they write it.
   auto write = Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED)}, kOtherStaff);
   EXPECT_EQ(write.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(runtime::ConcealedReason(write.status()).has_value());
+}
+
+TEST_P(AssessmentLogicTest, OthersSeeAnotherOrganisationsAdviceAsMissing) {
+  auto submitted = Submit(Complete(kStaff, 2026));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  v1::SendAdviceRequest send;
+  send.set_request_id(NewRequestId());
+  send.set_assessment_id(submitted->id());
+  *send.mutable_advice() = Draft("1-1", "手順書を更新してください");
+  auto advice = logic_->SendAdvice(kAdvisor, send);
+  ASSERT_TRUE(advice.ok()) << advice.status();
+
+  v1::AnswerAdviceRequest answer;
+  answer.set_request_id(NewRequestId());
+  answer.set_advice_id(advice->id());
+  answer.set_etag(advice->etag());
+  answer.set_text("更新しました");
+  auto hidden = logic_->AnswerAdvice(kOtherStaff, answer);
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message(), absl::StrCat("advice_id: no advice ", advice->id()));
+  const std::optional<std::string> reason = runtime::ConcealedReason(hidden.status());
+  ASSERT_TRUE(reason.has_value()) << "the refusal would not be audited";
+  EXPECT_NE(reason->find(absl::StrCat("may not read advice ", advice->id())), std::string::npos)
+      << *reason;
+
+  answer.set_request_id(NewRequestId());
+  answer.set_advice_id("no-such-advice");
+  auto missing = logic_->AnswerAdvice(kOtherStaff, answer);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "advice_id: no advice no-such-advice");
+  EXPECT_FALSE(runtime::ConcealedReason(missing.status()).has_value());
+  // Its own organisation answers it.
+  answer.set_request_id(NewRequestId());
+  answer.set_advice_id(advice->id());
+  EXPECT_TRUE(logic_->AnswerAdvice(kStaff, answer).ok());
 }
 
 TEST_P(AssessmentLogicTest, ListPagesInOrder) {
@@ -903,26 +952,31 @@ v1::OrganizationStatus Recount(AssessmentStore& store, const v1::Assessment& a,
   return SummarizeAssessment(a, checklist, counted, number, advice, 0);
 }
 
+// The stored summary row of assessment `id`'s organisation and year equals
+// a recount (its time aside).
+void ExpectRowEqualsRecount(AssessmentStore& store, const v1::Assessment& stored,
+                            const std::string& after) {
+  SCOPED_TRACE(after);
+  std::optional<v1::OrganizationStatus> row;
+  ASSERT_TRUE(store
+                  .Read([&](AssessmentStore::Tx& tx) -> absl::Status {
+                    auto r = tx.GetStatus(stored.organization(), stored.fiscal_year());
+                    if (!r.ok()) return r.status();
+                    row = *r;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(row.has_value());
+  v1::OrganizationStatus expected = Recount(store, stored, TestChecklist());
+  row->clear_update_time_us();
+  expected.clear_update_time_us();
+  EXPECT_EQ(row->SerializeAsString(), expected.SerializeAsString())
+      << row->DebugString() << "\nvs\n" << expected.DebugString();
+}
+
 TEST_P(AssessmentLogicTest, SummaryRowsEqualARecountAfterEveryKindOfChange) {
-  const v1::Checklist checklist = TestChecklist();
   auto check = [&](const std::string& id, const std::string& after) {
-    SCOPED_TRACE(after);
-    v1::Assessment stored = Stored(id);
-    std::optional<v1::OrganizationStatus> row;
-    ASSERT_TRUE(store_
-                    ->Read([&](AssessmentStore::Tx& tx) -> absl::Status {
-                      auto r = tx.GetStatus(stored.organization(), stored.fiscal_year());
-                      if (!r.ok()) return r.status();
-                      row = *r;
-                      return absl::OkStatus();
-                    })
-                    .ok());
-    ASSERT_TRUE(row.has_value());
-    v1::OrganizationStatus expected = Recount(*store_, stored, checklist);
-    row->clear_update_time_us();
-    expected.clear_update_time_us();
-    EXPECT_EQ(row->SerializeAsString(), expected.SerializeAsString())
-        << row->DebugString() << "\nvs\n" << expected.DebugString();
+    ExpectRowEqualsRecount(*store_, Stored(id), after);
   };
   auto a = Create();
   check(a->id(), "create");
@@ -1192,6 +1246,75 @@ TEST_P(AssessmentLogicTest, AStoppingServerEndsAFindingsRefreshBetweenOrganisati
   EXPECT_EQ(s->asset_findings_time_us(), 0);
 }
 
+// An organisation editing its returned answers while the advisor closes
+// the advice it answered, at the same time: every write of the summary row
+// counts the advice closed before it committed. On PostgreSQL, whose writes
+// run READ COMMITTED, the row's lock orders the writers (LockStatus);
+// without it an edit, which takes no lock that closing advice takes, wrote
+// an open-advice count that missed advice closed while it ran.
+TEST_P(AssessmentLogicTest, ConcurrentEditsAndClosedAdviceKeepTheSummaryRowEqualToARecount) {
+  constexpr int kAdvice = 20;
+  auto submitted = Submit(Complete(kStaff, 2026));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  std::vector<v1::AdviceDraft> drafts;
+  for (int i = 0; i < kAdvice; ++i) drafts.push_back(Draft("1-1", absl::StrCat("助言 ", i)));
+  auto returned = Review(*submitted, v1::REVIEW_DECISION_RETURN, "直して", drafts);
+  ASSERT_TRUE(returned.ok()) << returned.status();
+  auto advice = AdviceOf(returned->id());
+  ASSERT_TRUE(advice.ok()) << advice.status();
+  ASSERT_EQ(advice->advice_size(), kAdvice);
+  std::vector<v1::Advice> answered;
+  for (const v1::Advice& open : advice->advice()) {
+    v1::AnswerAdviceRequest answer;
+    answer.set_request_id(NewRequestId());
+    answer.set_advice_id(open.id());
+    answer.set_etag(open.etag());
+    answer.set_text("対応しました");
+    auto done = logic_->AnswerAdvice(kStaff, answer);
+    ASSERT_TRUE(done.ok()) << done.status();
+    answered.push_back(*done);
+  }
+  // Rounds of one close and one edit started together: the later of the
+  // two writes the row last, so a figure it missed stays in the row.
+  for (int i = 0; i < kAdvice && !HasFailure(); ++i) {
+    const std::string close_id = NewRequestId();
+    const std::string edit_id = NewRequestId();
+    const v1::Assessment before = Stored(returned->id());
+    std::atomic<int> ready{0};
+    auto start_together = [&ready] {
+      ++ready;
+      while (ready.load() < 2) std::this_thread::yield();
+    };
+    std::thread advisor([&] {
+      v1::CloseAdviceRequest close;
+      close.set_request_id(close_id);
+      close.set_advice_id(answered[i].id());
+      close.set_etag(answered[i].etag());
+      start_together();
+      auto closed = logic_->CloseAdvice(kAdvisor, close);
+      EXPECT_TRUE(closed.ok()) << closed.status();
+    });
+    std::thread staff([&] {
+      start_together();
+      auto edited =
+          Answer(before, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED, absl::StrCat("修正 ", i))},
+                 kStaff, {}, edit_id);
+      EXPECT_TRUE(edited.ok()) << edited.status();
+    });
+    advisor.join();
+    staff.join();
+    ExpectRowEqualsRecount(*store_, Stored(returned->id()), absl::StrCat("round ", i));
+  }
+  const v1::Assessment stored = Stored(returned->id());
+  ExpectRowEqualsRecount(*store_, stored, "concurrent edits and closed advice");
+  v1::GetOrganizationStatusRequest r;
+  r.set_organization(stored.organization());
+  r.set_fiscal_year(stored.fiscal_year());
+  auto status = logic_->GetOrganizationStatus(kMember, r);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->open_advice(), 0);
+}
+
 TEST_P(AssessmentLogicTest, CompareTwoAssessmentsOfOneOrganisation) {
   auto first = Submit(Complete(kStaff, 2025));
   ASSERT_TRUE(first.ok());
@@ -1212,8 +1335,29 @@ TEST_P(AssessmentLogicTest, CompareTwoAssessmentsOfOneOrganisation) {
   EXPECT_EQ(c->changes(1).item_id(), "3-2");
   EXPECT_EQ(c->changes(1).kind(), v1::ITEM_CHANGE_KIND_CHANGED);  // 該当なし → 未実施
   EXPECT_EQ(c->base().answers_size(), 0);
-  EXPECT_EQ(logic_->CompareAssessments(kOtherStaff, r).status().code(),
-            absl::StatusCode::kNotFound);
+  // Another organisation's staff: as if neither existed, the field named.
+  auto hidden = logic_->CompareAssessments(kOtherStaff, r);
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message().rfind("base_assessment_id: no assessment", 0), 0u)
+      << hidden.status();
+  // A missing one is named by its field.
+  v1::CompareAssessmentsRequest missing = r;
+  missing.set_other_assessment_id("kasama-union-2030-1");
+  auto gone = logic_->CompareAssessments(kAdvisor, missing);
+  EXPECT_EQ(gone.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(gone.status().message(), "other_assessment_id: no assessment kasama-union-2030-1");
+  missing.set_other_assessment_id("");
+  EXPECT_EQ(logic_->CompareAssessments(kAdvisor, missing).status().message().rfind(
+                "other_assessment_id", 0),
+            0u);
+  // One assessment with itself is no comparison.
+  v1::CompareAssessmentsRequest itself = r;
+  itself.set_other_assessment_id(first->id());
+  auto same = logic_->CompareAssessments(kAdvisor, itself);
+  EXPECT_EQ(same.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(same.status().message().rfind("other_assessment_id: is " + first->id() + " again", 0),
+            0u)
+      << same.status();
   auto city = Create(2026, kCityStaff);
   r.set_other_assessment_id(city->id());
   auto mixed = logic_->CompareAssessments(kAdvisor, r);
