@@ -185,6 +185,22 @@ std::vector<db::Migration> AssessmentMigrations() {
            // federation page is checked against.
            "INSERT INTO assessment_counters (name, value) VALUES ('status', 0)",
        }},
+      {5,
+       "status organisations in byte order",
+       {},
+       {
+           // A federation page merges the configured organisations with
+           // those that have rows in byte order (std::string) and then
+           // reads its rows as a range from its first to its last one. On
+           // a PostgreSQL database of a linguistic collation (glibc's
+           // ja_JP.UTF-8 or en_US.UTF-8 ignore '-' at first: there
+           // "kamiamakusa-city" < "kami-town") that range and the cursor
+           // of the next page would follow another order and miss rows.
+           // SQLite compares text bytewise already.
+           "ALTER TABLE assessment_status ALTER COLUMN organization TYPE TEXT COLLATE \"C\"",
+           "ALTER TABLE assessment_status_organizations"
+           " ALTER COLUMN organization TYPE TEXT COLLATE \"C\"",
+       }},
   };
 }
 

@@ -76,6 +76,11 @@ bool PostgresRequired() { return Env(kRequirePgEnv) == "1"; }
 
 absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::Create(
     std::string_view driver) {
+  return CreateWithCollation(driver, "");
+}
+
+absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::CreateWithCollation(
+    std::string_view driver, std::string_view icu_locale) {
   std::unique_ptr<TestDatabase> t(new TestDatabase());
   t->driver_ = std::string(driver);
   if (driver == "sqlite") {
@@ -100,8 +105,12 @@ absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::Create(
     absl::StatusOr<std::string> url = WithDatabase(t->admin_url_, name);
     if (!url.ok()) return url.status();
     absl::Status created = AdminCommand(
-        t->admin_url_, absl::StrCat("CREATE DATABASE \"", name,
-                                    "\" TEMPLATE template0 ENCODING 'UTF8'"));
+        t->admin_url_,
+        absl::StrCat("CREATE DATABASE \"", name, "\" TEMPLATE template0 ENCODING 'UTF8'",
+                     icu_locale.empty()
+                         ? std::string()
+                         : absl::StrCat(" LOCALE_PROVIDER icu ICU_LOCALE '",
+                                        std::string(icu_locale), "' LOCALE 'C.UTF-8'")));
     if (!created.ok()) return created;
     t->database_name_ = name;  // from now on the destructor drops it
     t->url_ = *std::move(url);
@@ -154,7 +163,8 @@ void DatabaseTest::SetUp() {
                     "one; CI sets "
                  << kRequirePgEnv << "=1 so it cannot skip)";
   }
-  absl::StatusOr<std::unique_ptr<TestDatabase>> t = TestDatabase::Create(GetParam());
+  absl::StatusOr<std::unique_ptr<TestDatabase>> t =
+      TestDatabase::CreateWithCollation(GetParam(), icu_collation_);
   ASSERT_TRUE(t.ok()) << "creating the " << GetParam()
                       << " test database: " << t.status();
   test_db_ = *std::move(t);

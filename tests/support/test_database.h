@@ -58,6 +58,12 @@ class TestDatabase {
   // configured; INVALID_ARGUMENT for an unknown driver.
   static absl::StatusOr<std::unique_ptr<TestDatabase>> Create(
       std::string_view driver);
+  // As Create, but a PostgreSQL database is created with this ICU collation
+  // (e.g. "und-u-ka-shifted": punctuation ignored at first, as glibc's
+  // ja_JP.UTF-8 and en_US.UTF-8 collations do) instead of the cluster's
+  // C.UTF-8; a SQLite database is made as by Create.
+  static absl::StatusOr<std::unique_ptr<TestDatabase>> CreateWithCollation(
+      std::string_view driver, std::string_view icu_locale);
 
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
@@ -96,9 +102,13 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
   db::Database& db() { return test_db_->db(); }
   TestDatabase& test_db() { return *test_db_; }
   const std::string& driver() const { return GetParam(); }
+  // Set in a derived fixture's constructor: its PostgreSQL database gets
+  // this ICU collation (TestDatabase::CreateWithCollation).
+  void set_icu_collation(std::string icu_locale) { icu_collation_ = std::move(icu_locale); }
 
  private:
   std::unique_ptr<TestDatabase> test_db_;
+  std::string icu_collation_;
 };
 
 }  // namespace seccoord::testing

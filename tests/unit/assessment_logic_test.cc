@@ -1115,6 +1115,63 @@ TEST_P(AssessmentLogicTest, FederationListsEveryOrganisationWithItsTrend) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A PostgreSQL database of a linguistic collation, as a cluster made with
+// a glibc ja_JP.UTF-8 or en_US.UTF-8 locale has: '-' counts only after the
+// letters there ("kamiamakusa-city" < "kami-town"), while a federation
+// page is merged in byte order ("kami-town" < "kamiamakusa-city"). Its
+// rows and the next page's cursor must still be those of its own
+// organisations (migration 5 gives the status tables' organization column
+// the "C" collation on PostgreSQL); on SQLite the same test runs on
+// SQLite's bytewise order.
+class FederationOnALinguisticCollationTest : public AssessmentLogicTest {
+ public:
+  FederationOnALinguisticCollationTest() { set_icu_collation("und-u-ka-shifted"); }
+};
+
+TEST_P(FederationOnALinguisticCollationTest, EveryOrganisationIsOnOnePageWithItsRow) {
+  const std::vector<std::string> with_rows = {"kami-town", "kamiamakusa-city", "kamis-town",
+                                              "kamishihoro-town"};
+  ASSERT_TRUE(store_
+                  ->Write([&](AssessmentStore::Tx& tx) -> absl::Status {
+                    for (const std::string& org : with_rows) {
+                      v1::OrganizationStatus row;
+                      row.set_organization(org);
+                      row.set_fiscal_year(2026);
+                      row.set_has_assessment(true);
+                      row.set_assessment_id(org + "-2026-1");
+                      row.set_state(v1::ASSESSMENT_STATE_ACCEPTED);
+                      SECCOORD_RETURN_IF_ERROR(tx.UpsertStatus(row));
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  for (int page_size : {1, 2, 3, 100}) {
+    SCOPED_TRACE(absl::StrCat("page_size ", page_size));
+    v1::GetFederationStatusRequest r;
+    r.set_fiscal_year(2026);
+    r.set_page_size(page_size);
+    std::map<std::string, int> seen;
+    std::map<std::string, bool> has_assessment;
+    for (int page = 0; page < 20; ++page) {
+      auto f = logic_->GetFederationStatus(kMember, r);
+      ASSERT_TRUE(f.ok()) << f.status();
+      for (const auto& org : f->organizations()) {
+        ++seen[org.organization()];
+        has_assessment[org.organization()] = org.has_assessment();
+      }
+      if (f->next_page_token().empty()) break;
+      r.set_page_token(f->next_page_token());
+    }
+    EXPECT_EQ(seen.size(), with_rows.size() + 4);
+    for (const auto& [org, times] : seen) EXPECT_EQ(times, 1) << org;
+    for (const std::string& org : with_rows) {
+      EXPECT_TRUE(has_assessment[org]) << org << " is listed without its row";
+    }
+  }
+}
+
+SECCOORD_INSTANTIATE_DATABASE_TEST(FederationOnALinguisticCollationTest);
+
 // Federation pages are built once and shared (federation_page_cache.h):
 // the same page again is the same bytes, and every change — a summary row,
 // a peer fact, the clock's figures — shows in the very next read.

@@ -159,6 +159,19 @@ TEST_P(MigrationsTest, ConcurrentStartsApplyEachMigrationOnce) {
   EXPECT_EQ(Versions(db(), "policy2"), (std::vector<int64_t>{1}));
 }
 
+// postgres_statements run after the statements on PostgreSQL only, in the
+// migration's transaction; the record is the same on both drivers.
+TEST_P(MigrationsTest, PostgresStatementsRunOnPostgresOnly) {
+  const std::vector<Migration> migrations = {
+      {1, "both and postgres", {"CREATE TABLE on_both (id TEXT)"},
+       {"CREATE TABLE on_postgres (id TEXT COLLATE \"C\")"}},
+  };
+  MIG_ASSERT_OK(ApplyMigrations(db(), "dialects", migrations));
+  EXPECT_TRUE(TableExists(db(), "on_both"));
+  EXPECT_EQ(TableExists(db(), "on_postgres"), db().dialect() == Dialect::kPostgres);
+  EXPECT_EQ(Versions(db(), "dialects"), (std::vector<int64_t>{1}));
+}
+
 TEST_P(MigrationsTest, RejectsBadLists) {
   EXPECT_EQ(ApplyMigrations(db(), "", PolicyMigrations()).code(),
             absl::StatusCode::kInvalidArgument);

@@ -76,8 +76,13 @@ absl::Status ApplyOne(Database& db, std::string_view component,
     if (rows[0].Text(0) != m.name) return NameMismatch(component, m, rows[0].Text(0));
     return absl::OkStatus();  // applied meanwhile by another process
   }
-  for (size_t i = 0; i < m.statements.size(); ++i) {
-    absl::Status status = tx->Execute(m.statements[i]).status();
+  std::vector<std::string> statements = m.statements;
+  if (db.dialect() == Dialect::kPostgres) {
+    statements.insert(statements.end(), m.postgres_statements.begin(),
+                      m.postgres_statements.end());
+  }
+  for (size_t i = 0; i < statements.size(); ++i) {
+    absl::Status status = tx->Execute(statements[i]).status();
     if (!status.ok()) {
       return Prefixed(status,
                       absl::StrCat(Describe(component, m), " statement ", i + 1));

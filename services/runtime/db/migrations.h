@@ -34,6 +34,10 @@ struct Migration {
   int version;                          // > 0, strictly increasing in a list
   std::string name;                     // short description, recorded
   std::vector<std::string> statements;  // one SQL statement each, no params
+  // Run after `statements` on PostgreSQL only, in the same transaction: what
+  // SQLite has by itself or cannot say (e.g. a column's collation; SQLite
+  // compares text bytewise unless told otherwise).
+  std::vector<std::string> postgres_statements = {};
 };
 
 // Applies the migrations of `component` that are not yet recorded, in version
