@@ -179,9 +179,10 @@ class AssessmentStore {
     // transaction ends, so that each writer of the row computes its figures
     // after the writer before it committed. On PostgreSQL a read-write
     // transaction runs READ COMMITTED: without the lock, two concurrent
-    // changes of one year (a submission and an advice closed) could each
-    // read what the other had not committed yet and the later write would
-    // keep the earlier one's figures. SELECT ... FOR UPDATE; nothing on
+    // changes of one year that share no other lock (an edit of returned
+    // answers and an advice closed) could each read what the other had not
+    // committed yet, and the later write would keep figures missing the
+    // other's change. SELECT ... FOR UPDATE; nothing on
     // SQLite, whose writers are serialised. A row not written yet holds
     // nothing: only the year's first assessment writes it, and no other
     // change of that year can exist before it commits.

@@ -952,8 +952,8 @@ v1::OrganizationStatus Recount(AssessmentStore& store, const v1::Assessment& a,
   return SummarizeAssessment(a, checklist, counted, number, advice, 0);
 }
 
-// The stored summary row of assessment `id`'s organisation and year equals
-// a recount (its time aside).
+// The stored summary row of `stored`'s organisation and year equals a
+// recount from `stored` (its time aside).
 void ExpectRowEqualsRecount(AssessmentStore& store, const v1::Assessment& stored,
                             const std::string& after) {
   SCOPED_TRACE(after);
