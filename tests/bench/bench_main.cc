@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -34,6 +35,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "tests/bench/bench_harness.h"
@@ -53,16 +55,12 @@ absl::StatusOr<std::vector<CaseSet>> ChooseSets(const std::vector<CaseSet>& all,
                                                 const std::string& names) {
   std::vector<std::string> wanted = absl::StrSplit(names, ',', absl::SkipEmpty());
   if (wanted.empty()) return absl::InvalidArgumentError("--sets: names no case set");
+  std::vector<std::string> all_names;
+  for (const CaseSet& set : all) all_names.push_back(set.name);
   for (const std::string& name : wanted) {
-    bool known = false;
-    std::string all_names;
-    for (const CaseSet& set : all) {
-      known = known || set.name == name;
-      absl::StrAppend(&all_names, all_names.empty() ? "" : ", ", set.name);
-    }
-    if (!known) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--sets: no case set \"", name, "\" (", all_names, ")"));
+    if (std::find(all_names.begin(), all_names.end(), name) == all_names.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("--sets: no case set \"", name, "\" (",
+                                                     absl::StrJoin(all_names, ", "), ")"));
     }
   }
   std::vector<CaseSet> chosen;
