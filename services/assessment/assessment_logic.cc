@@ -842,6 +842,15 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::ReopenAssessment(
         SECCOORD_RETURN_IF_ERROR(CheckReviewer(caller, a, "reopen"));
         SECCOORD_RETURN_IF_ERROR(
             CheckAssessmentTransition(a.id(), a.state(), AssessmentAction::kReopen));
+        // A year has at most one round open (CreateAssessment), and its
+        // status shows the latest round: an earlier one stays as accepted.
+        SECCOORD_ASSIGN_OR_RETURN(int max_round, tx.MaxRound(a.organization(), a.fiscal_year()));
+        if (a.round() < max_round) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "assessment_id: ", a.id(), " is round ", a.round(), " of ",
+              FormatFiscalYearOrNumber(a.fiscal_year()), ", which has round ", max_round,
+              "; only the latest round can be reopened"));
+        }
         SECCOORD_RETURN_IF_ERROR(CheckEtag("assessment", a.id(), a.etag(), request.etag()));
         a.set_state(AssessmentStateAfter(a.state(), AssessmentAction::kReopen));
         a.set_reviewed_by(caller.Uri());

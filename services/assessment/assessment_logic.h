@@ -107,6 +107,12 @@ class AssessmentLogic {
   absl::Status InstallChecklists(const std::vector<v1::Checklist>& checklists,
                                  const std::string& source);
 
+  // Writes once (the first start after migration 6) the summary row of
+  // every year with more than one round, which earlier binaries wrote
+  // with the latest round's advice only. Called at start, before SERVING,
+  // after InstallChecklists.
+  absl::Status RecountYearsOfManyRounds();
+
   absl::StatusOr<v1::Checklist> GetChecklist(const runtime::Caller& caller,
                                              const v1::GetChecklistRequest& request);
   absl::StatusOr<v1::ListChecklistsResponse> ListChecklists(const runtime::Caller& caller);
@@ -168,6 +174,9 @@ class AssessmentLogic {
   // what was read so far recorded).
   absl::Status RefreshFindings(const std::vector<std::string>& organizations,
                                const std::function<bool()>& stopping = nullptr);
+  // One at a time (the periodic refresh and the one a publication event
+  // starts may run together): each reads and records before the next
+  // reads, so the facts recorded last are the newest read.
   absl::Status RefreshDocuments();
   const StatusConfig& status_config() const { return status_config_; }
 
@@ -226,10 +235,12 @@ class AssessmentLogic {
   absl::Status SaveAssessment(AssessmentStore::Tx& tx, v1::Assessment* assessment,
                               const std::string& expected_etag);
 
-  // Writes the summary row of `assessment` (if it is the latest round of
-  // its year) in the mutation's transaction.
-  // `counted` (optional) are the answers of its latest submission when the
-  // caller holds them (submission), which spares reading the snapshot.
+  // Writes the summary row of `assessment`'s organisation and year in the
+  // mutation's transaction: the figures of the year's latest round (this
+  // one, or a later one when an earlier round's advice changed) with the
+  // open advice of every round. `counted` (optional) are the answers of
+  // `assessment`'s latest submission when the caller holds them
+  // (submission), which spares reading the snapshot.
   absl::Status WriteStatus(
       AssessmentStore::Tx& tx, const v1::Assessment& assessment, const v1::Checklist& checklist,
       const google::protobuf::RepeatedPtrField<v1::ItemAnswer>* counted = nullptr);
@@ -281,6 +292,9 @@ class AssessmentLogic {
   // The facts read from the peers, decoded once (written by the refresher
   // through RefreshFindings / RefreshDocuments, read by every status read).
   PeerFactCache peer_facts_;
+  // Held by RefreshDocuments from its read of the policy service until the
+  // read is recorded.
+  std::mutex documents_refresh_mu_;
   // Federation pages as built, checked against the store and peer_facts_.
   FederationPageCache federation_pages_;
 

@@ -73,6 +73,7 @@ runtime::ServerSpec AssessmentServerSpec(AssessmentServerConfig config) {
     SECCOORD_ASSIGN_OR_RETURN(auto checklists, LoadChecklistDir(config.checklist_dir));
     SECCOORD_RETURN_IF_ERROR(
         (*service)->logic().InstallChecklists(checklists, config.checklist_dir));
+    SECCOORD_RETURN_IF_ERROR((*service)->logic().RecountYearsOfManyRounds());
     // The background refresh of the status's peer facts, once the schema
     // exists; stopped when the server's environment goes.
     env.Own(std::make_unique<PeerFactsRefresher>((*service)->logic(), **policy_of))->Start();

@@ -3,9 +3,11 @@
 // of the facts read from peers (assessment_logic.h says what each does).
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/proto_convert.h"
 #include "common/status.h"
@@ -23,7 +25,8 @@ using runtime::Caller;
 
 constexpr int kDefaultTrendYears = 5;
 constexpr int kMaxTrendYears = 10;
-constexpr int kMaxAdviceOfAssessment = 10000;
+// Advice counted into one summary row: beyond any year's review.
+constexpr int kMaxAdviceOfYear = 10000;
 
 }  // namespace
 
@@ -46,32 +49,63 @@ absl::Status AssessmentLogic::WriteStatus(
   // are those of this change and of every change committed before it.
   SECCOORD_ASSIGN_OR_RETURN(const bool others_may_have_committed,
                             tx.LockStatus(changed.organization(), changed.fiscal_year()));
-  // The assessment as it is now: the caller's own change, or, for a change
-  // of its advice, the assessment as another writer may just have left it.
+  // The row shows the year's latest round. A change of an earlier round
+  // (its advice answered, closed or reopened, or new advice on it) changes
+  // the latest round's row all the same: its open advice counts every
+  // round's.
+  SECCOORD_ASSIGN_OR_RETURN(int max_round,
+                            tx.MaxRound(changed.organization(), changed.fiscal_year()));
   std::optional<v1::Assessment> stored;
-  if (others_may_have_committed) {
+  std::shared_ptr<const v1::Checklist> latest_checklist;
+  if (changed.round() < max_round) {
+    SECCOORD_ASSIGN_OR_RETURN(stored,
+                              tx.LatestAssessment(changed.organization(), changed.fiscal_year()));
+    if (!stored) {
+      return absl::DataLossError(absl::StrCat("round ", max_round, " of ", changed.organization(),
+                                              " ", changed.fiscal_year(), " is missing"));
+    }
+    SECCOORD_ASSIGN_OR_RETURN(latest_checklist,
+                              Checklist(tx, stored->checklist_version(), "checklist_version"));
+    given = nullptr;  // the changed round's answers, not the latest's
+  } else if (others_may_have_committed) {
+    // The assessment as it is now: the caller's own change, or, for a
+    // change of its advice, the assessment as another writer may just
+    // have left it.
     SECCOORD_ASSIGN_OR_RETURN(stored, tx.GetAssessment(changed.id()));
     if (!stored) {
       return absl::DataLossError(absl::StrCat("assessment ", changed.id(), " is missing"));
     }
   }
   const v1::Assessment& a = stored ? *stored : changed;
-  // The row shows the year's latest round only.
-  SECCOORD_ASSIGN_OR_RETURN(int max_round, tx.MaxRound(a.organization(), a.fiscal_year()));
-  if (a.round() < max_round) return absl::OkStatus();
+  const v1::Checklist& counted_checklist = latest_checklist ? *latest_checklist : checklist;
   google::protobuf::RepeatedPtrField<v1::ItemAnswer> counted;
   if (given != nullptr) {
     counted = *given;
   } else {
     SECCOORD_ASSIGN_OR_RETURN(counted, CountedAnswers(tx, a));
   }
-  AdviceFilter filter;
-  filter.assessment_id = a.id();
-  SECCOORD_ASSIGN_OR_RETURN(auto advice, tx.ListAdvice(filter, 0, kMaxAdviceOfAssessment));
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto advice, tx.ListAdviceOfYear(a.organization(), a.fiscal_year(), kMaxAdviceOfYear));
   const int64_t counted_submission =
       a.submissions_size() == 0 ? 0 : a.submissions(a.submissions_size() - 1).number();
-  return tx.UpsertStatus(
-      SummarizeAssessment(a, checklist, counted, counted_submission, advice, clock_.now_us()));
+  return tx.UpsertStatus(SummarizeAssessment(a, counted_checklist, counted, counted_submission,
+                                             advice, clock_.now_us()));
+}
+
+absl::Status AssessmentLogic::RecountYearsOfManyRounds() {
+  return store_.Write([&](AssessmentStore::Tx& tx) -> absl::Status {
+    SECCOORD_ASSIGN_OR_RETURN(bool claimed, tx.ClaimRoundsRecount());
+    if (!claimed) return absl::OkStatus();  // done before (or by a replica)
+    SECCOORD_ASSIGN_OR_RETURN(auto years, tx.YearsOfManyRounds());
+    for (const auto& [organization, fiscal_year] : years) {
+      SECCOORD_ASSIGN_OR_RETURN(auto latest, tx.LatestAssessment(organization, fiscal_year));
+      if (!latest) continue;
+      SECCOORD_ASSIGN_OR_RETURN(auto checklist,
+                                Checklist(tx, latest->checklist_version(), "checklist_version"));
+      SECCOORD_RETURN_IF_ERROR(WriteStatus(tx, *latest, *checklist));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<std::vector<std::string>> AssessmentLogic::FederationOrganizations() {
@@ -203,9 +237,24 @@ absl::StatusOr<std::shared_ptr<const std::string>> AssessmentLogic::EncodedFeder
   SECCOORD_ASSIGN_OR_RETURN(
       int page_size, runtime::PageSize(request.page_size(), kMaxPageSize, kDefaultPageSize));
   const runtime::PageTokenCodec tokens("federation", request);
-  SECCOORD_ASSIGN_OR_RETURN(std::string after, tokens.Decode(request.page_token()));
-  // The page as resolved (fiscal year 0 = the current one: a new fiscal
-  // year is a new page) and as asked (the next page's token is issued for
+  SECCOORD_ASSIGN_OR_RETURN(std::string cursor, tokens.Decode(request.page_token()));
+  // The cursor is "<fiscal year>\x1f<last organisation listed>": a walk of
+  // fiscal year 0 (the current one) begun on 31 March ends in the year it
+  // began, not with the next year's rows after 1 April.
+  std::string after;
+  if (!cursor.empty()) {
+    const size_t separator = cursor.find('\x1f');
+    int cursor_year = 0;
+    if (separator == std::string::npos ||
+        !absl::SimpleAtoi(absl::string_view(cursor).substr(0, separator), &cursor_year) ||
+        (request.fiscal_year() != 0 && cursor_year != fiscal_year) ||
+        !StatusFiscalYear(cursor_year).ok()) {
+      return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
+    }
+    fiscal_year = cursor_year;
+    after = cursor.substr(separator + 1);
+  }
+  // The page as resolved and as asked (the next page's token is issued for
   // the fields as the caller gave them).
   const std::string key = absl::StrCat(fiscal_year, "/", request.fiscal_year(), "/",
                                        request.years(), "/", page_size, "/", after);
@@ -290,7 +339,7 @@ absl::StatusOr<v1::FederationStatus> AssessmentLogic::BuildFederationPage(
   for (const auto& review : documents_fact.review_due) *out.add_documents_review_due() = review;
   out.set_documents_time_us(documents_fact.as_of_us);
   out.set_documents_stale(documents_fact.stale);
-  if (more) out.set_next_page_token(tokens.Encode(page.back()));
+  if (more) out.set_next_page_token(tokens.Encode(absl::StrCat(fiscal_year, "\x1f", page.back())));
   out.mutable_organizations()->Reserve(static_cast<int>(page.size()));
   out.mutable_trends()->Reserve(static_cast<int>(page.size()));
   for (const std::string& org : page) {
@@ -418,6 +467,10 @@ absl::Status AssessmentLogic::RefreshFindings(const std::vector<std::string>& or
 }
 
 absl::Status AssessmentLogic::RefreshDocuments() {
+  // Without it, a periodic read that began before a publication could be
+  // recorded after the read its event started, and show the documents as
+  // they were before it until the next period.
+  std::lock_guard<std::mutex> one_at_a_time(documents_refresh_mu_);
   auto documents = policy_.ListDocuments();
   const int64_t now = clock_.now_us();
   v1::ListDocumentsResponse body;

@@ -201,6 +201,14 @@ std::vector<db::Migration> AssessmentMigrations() {
            "ALTER TABLE assessment_status_organizations"
            " ALTER COLUMN organization TYPE TEXT COLLATE \"C\"",
        }},
+      {6,
+       "status rows count the open advice of every round",
+       {
+           // Rows of a year with more than one round counted the latest
+           // round's advice only; they are written again once, at the first
+           // start of a binary with this schema (RecountYearsOfManyRounds).
+           "INSERT INTO assessment_counters (name, value) VALUES ('status_rounds_recounted', 0)",
+       }},
   };
 }
 
@@ -273,6 +281,34 @@ absl::StatusOr<int> AssessmentStore::Tx::MaxRound(const std::string& organizatio
                            " WHERE organization = $1 AND fiscal_year = $2",
                            {organization, static_cast<int64_t>(fiscal_year)}));
   return rows.empty() ? 0 : static_cast<int>(rows[0].Int(0));
+}
+
+absl::StatusOr<std::optional<v1::Assessment>> AssessmentStore::Tx::LatestAssessment(
+    const std::string& organization, int fiscal_year) {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT body FROM assessments WHERE organization = $1"
+                           " AND fiscal_year = $2 ORDER BY round DESC LIMIT 1",
+                           {organization, static_cast<int64_t>(fiscal_year)}));
+  return DecodeFirst<v1::Assessment>(rows, "assessment");
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, int>>>
+AssessmentStore::Tx::YearsOfManyRounds() {
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows, tx_.Query("SELECT DISTINCT organization, fiscal_year FROM assessments"
+                           " WHERE round > 1 ORDER BY organization, fiscal_year"));
+  std::vector<std::pair<std::string, int>> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.emplace_back(row.Text(0), static_cast<int>(row.Int(1)));
+  return out;
+}
+
+absl::StatusOr<bool> AssessmentStore::Tx::ClaimRoundsRecount() {
+  SECCOORD_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx_.Execute("UPDATE assessment_counters SET value = 1 WHERE name = $1 AND value = 0",
+                  {std::string("status_rounds_recounted")}));
+  return changed > 0;
 }
 
 absl::StatusOr<std::vector<v1::Assessment>> AssessmentStore::Tx::OpenAssessments(
@@ -432,6 +468,19 @@ absl::StatusOr<std::vector<v1::Advice>> AssessmentStore::Tx::ListAdvice(const Ad
   params.push_back(static_cast<int64_t>(limit));
   absl::StrAppend(&sql, " ORDER BY number LIMIT $", params.size());
   SECCOORD_ASSIGN_OR_RETURN(auto rows, tx_.Query(sql, params));
+  return DecodeAll<v1::Advice>(rows, "advice");
+}
+
+absl::StatusOr<std::vector<v1::Advice>> AssessmentStore::Tx::ListAdviceOfYear(
+    const std::string& organization, int fiscal_year, int limit) {
+  // The year's assessments by their unique (organization, fiscal_year,
+  // round) index, then each one's advice by advice_by_assessment.
+  SECCOORD_ASSIGN_OR_RETURN(
+      auto rows,
+      tx_.Query("SELECT v.body FROM assessments a JOIN assessment_advice v"
+                " ON v.assessment_id = a.id WHERE a.organization = $1 AND a.fiscal_year = $2"
+                " ORDER BY v.number LIMIT $3",
+                {organization, static_cast<int64_t>(fiscal_year), static_cast<int64_t>(limit)}));
   return DecodeAll<v1::Advice>(rows, "advice");
 }
 

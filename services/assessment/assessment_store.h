@@ -46,6 +46,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -124,6 +125,16 @@ class AssessmentStore {
     absl::StatusOr<std::optional<v1::Assessment>> GetAssessment(const std::string& id);
     // Highest round of the organisation's fiscal year (0 when none).
     absl::StatusOr<int> MaxRound(const std::string& organization, int fiscal_year);
+    // The organisation's assessment of the highest round of a fiscal year,
+    // if any.
+    absl::StatusOr<std::optional<v1::Assessment>> LatestAssessment(
+        const std::string& organization, int fiscal_year);
+    // The (organisation, fiscal year) pairs with more than one round.
+    absl::StatusOr<std::vector<std::pair<std::string, int>>> YearsOfManyRounds();
+    // True for the one caller that claims the once-only recount of
+    // migration 6 (RecountYearsOfManyRounds); false when it was claimed
+    // before, by this process or a replica.
+    absl::StatusOr<bool> ClaimRoundsRecount();
     // The organisation's assessments of a fiscal year that are not ACCEPTED.
     absl::StatusOr<std::vector<v1::Assessment>> OpenAssessments(const std::string& organization,
                                                                 int fiscal_year);
@@ -161,6 +172,10 @@ class AssessmentStore {
     // most `limit`.
     absl::StatusOr<std::vector<v1::Advice>> ListAdvice(const AdviceFilter& filter,
                                                        int64_t after_number, int limit);
+    // The advice on every round of the organisation's fiscal year, ascending
+    // by number, at most `limit`.
+    absl::StatusOr<std::vector<v1::Advice>> ListAdviceOfYear(const std::string& organization,
+                                                             int fiscal_year, int limit);
 
     // ---- events
     // Appends an event; returns it with its sequence set. Signals

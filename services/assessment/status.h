@@ -30,7 +30,9 @@ v1::ResultCounts CountResults(const v1::Checklist& checklist,
 
 // The summary row of `assessment` counting `counted` (the answers of
 // submission `counted_submission`, or the current answers when 0), with the
-// figures of its `advice`. Peer facts and read-time figures are left unset.
+// figures of `advice` (the advice of every round of its year: open advice
+// on an earlier round is still open work). Peer facts and read-time
+// figures are left unset.
 v1::OrganizationStatus SummarizeAssessment(const v1::Assessment& assessment,
                                            const v1::Checklist& checklist,
                                            const google::protobuf::RepeatedPtrField<v1::ItemAnswer>& counted,

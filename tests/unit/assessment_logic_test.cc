@@ -12,7 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,6 +28,7 @@
 #include "services/assessment/workflow.h"
 #include "services/runtime/auth/concealed_refusal.h"
 #include "services/runtime/db/migrations.h"
+#include "services/runtime/paging.h"
 #include "services/runtime/request_log.h"
 #include "tests/support/callers.h"
 #include "tests/support/test_database.h"
@@ -70,7 +73,13 @@ class FakePolicyPeer : public PolicyPeer {
   }
   absl::StatusOr<std::vector<v1::Document>> ListDocuments() override {
     if (!status.ok()) return status;
-    return documents;
+    std::vector<v1::Document> read = documents;
+    if (during_next_list) {
+      std::function<void()> once = std::move(during_next_list);
+      during_next_list = nullptr;
+      once();
+    }
+    return read;
   }
   absl::Status WatchRevisionEvents(
       int64_t, const std::function<void(const v1::RevisionEvent&)>&,
@@ -92,6 +101,9 @@ class FakePolicyPeer : public PolicyPeer {
   // Run (once) inside the next RevisionInForce: a change that lands while a
   // mutation waits for the policy service.
   std::function<void()> during_next_call;
+  // Run (once) inside the next ListDocuments, after the documents are read:
+  // a reply on its way while the documents change.
+  std::function<void()> during_next_list;
 };
 
 class FakeAssetPeer : public AssetPeer {
@@ -941,11 +953,14 @@ v1::OrganizationStatus Recount(AssessmentStore& store, const v1::Assessment& a,
                       if (!snapshot.ok()) return snapshot.status();
                       counted = (*snapshot)->answers();
                     }
+                    // The advice of every round of the year.
                     AdviceFilter filter;
-                    filter.assessment_id = a.id();
+                    filter.organization = a.organization();
                     auto list = tx.ListAdvice(filter, 0, 1000);
                     if (!list.ok()) return list.status();
-                    advice = *list;
+                    for (const auto& ad : *list) {
+                      if (ad.fiscal_year() == a.fiscal_year()) advice.push_back(ad);
+                    }
                     return absl::OkStatus();
                   })
                   .ok());
@@ -1028,6 +1043,132 @@ TEST_P(AssessmentLogicTest, SummaryRowsEqualARecountAfterEveryKindOfChange) {
   rr.set_reason("再確認");
   ASSERT_TRUE(logic_->ReopenAssessment(kAdvisor, rr).ok());
   check(a->id(), "reopen");
+}
+
+// A second round of a year starts once the first is accepted; advice on the
+// first that is still open is still the organisation's open work, so the
+// year's row (the second round's) counts it until it is closed.
+TEST_P(AssessmentLogicTest, OpenAdviceOfAnEarlierRoundCountsInTheYearsStatus) {
+  v1::AdviceDraft review_policy = Draft("1-2", "規程の見直しを");
+  review_policy.set_policy_review_needed(true);
+  auto submitted = Submit(Complete());
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  auto first = Review(*submitted, v1::REVIEW_DECISION_ACCEPT, "", {review_policy});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = Create();
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->round(), 2);
+  auto status = [&] {
+    v1::GetOrganizationStatusRequest r;
+    r.set_organization("kasama-union");
+    r.set_fiscal_year(2026);
+    auto s = logic_->GetOrganizationStatus(kMember, r);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? *s : v1::OrganizationStatus();
+  };
+  v1::OrganizationStatus s = status();
+  EXPECT_EQ(s.assessment_id(), second->id());
+  EXPECT_EQ(s.state(), v1::ASSESSMENT_STATE_DRAFT);
+  EXPECT_EQ(s.open_advice(), 1);
+  EXPECT_EQ(s.policy_review_advice(), 1);
+  ExpectRowEqualsRecount(*store_, Stored(second->id()), "second round created");
+
+  // Answered is not closed yet; closed, it no longer counts.
+  auto advice = AdviceOf(first->id());
+  ASSERT_TRUE(advice.ok() && advice->advice_size() == 1);
+  v1::AnswerAdviceRequest ar;
+  ar.set_request_id(NewRequestId());
+  ar.set_advice_id(advice->advice(0).id());
+  ar.set_etag(advice->advice(0).etag());
+  ar.set_text("次回改定で対応します");
+  auto answered = logic_->AnswerAdvice(kStaff, ar);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(status().open_advice(), 1);
+  ExpectRowEqualsRecount(*store_, Stored(second->id()), "first round's advice answered");
+  v1::CloseAdviceRequest cr;
+  cr.set_request_id(NewRequestId());
+  cr.set_advice_id(answered->id());
+  cr.set_etag(answered->etag());
+  ASSERT_TRUE(logic_->CloseAdvice(kAdvisor, cr).ok());
+  s = status();
+  EXPECT_EQ(s.assessment_id(), second->id());
+  EXPECT_EQ(s.open_advice(), 0);
+  EXPECT_EQ(s.policy_review_advice(), 0);
+  ExpectRowEqualsRecount(*store_, Stored(second->id()), "first round's advice closed");
+
+  // New advice on the accepted first round counts as well.
+  v1::SendAdviceRequest send;
+  send.set_request_id(NewRequestId());
+  send.set_assessment_id(first->id());
+  *send.mutable_advice() = Draft("", "研修記録を残すこと");
+  ASSERT_TRUE(logic_->SendAdvice(kAdvisor, send).ok());
+  s = status();
+  EXPECT_EQ(s.assessment_id(), second->id());
+  EXPECT_EQ(s.open_advice(), 1);
+  EXPECT_EQ(s.policy_review_advice(), 0);
+  ExpectRowEqualsRecount(*store_, Stored(second->id()), "advice sent on the first round");
+
+  // The first round cannot be reopened while the second exists: the year
+  // would have two open rounds, one of them outside its status.
+  v1::ReopenAssessmentRequest rr;
+  rr.set_request_id(NewRequestId());
+  rr.set_assessment_id(first->id());
+  rr.set_etag(Stored(first->id()).etag());
+  rr.set_reason("再確認");
+  auto reopened = logic_->ReopenAssessment(kAdvisor, rr);
+  EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reopened.status().message().rfind("assessment_id: " + first->id(), 0), 0u)
+      << reopened.status();
+  EXPECT_NE(reopened.status().message().find("round 2"), std::string::npos) << reopened.status();
+  EXPECT_EQ(Stored(first->id()).state(), v1::ASSESSMENT_STATE_ACCEPTED);
+}
+
+// Binaries before migration 6 counted the latest round's advice only: the
+// first start after it writes those years' rows again, and only once.
+TEST_P(AssessmentLogicTest, RowsOfYearsWithManyRoundsAreRecountedOnceAfterMigration6) {
+  auto submitted = Submit(Complete());
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  auto first = Review(*submitted, v1::REVIEW_DECISION_ACCEPT, "", {Draft("1-2", "早めて")});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = Create();
+  ASSERT_TRUE(second.ok()) << second.status();
+  // The row as the older binary left it, and the recount not yet done.
+  auto write_old_row = [&] {
+    ASSERT_TRUE(store_
+                    ->Write([&](AssessmentStore::Tx& tx) -> absl::Status {
+                      SECCOORD_ASSIGN_OR_RETURN(auto row, tx.GetStatus("kasama-union", 2026));
+                      if (!row) return absl::NotFoundError("no row");
+                      row->set_open_advice(0);
+                      row->set_oldest_open_advice_time_us(0);
+                      return tx.UpsertStatus(*row);
+                    })
+                    .ok());
+  };
+  auto open_advice = [&] {
+    v1::GetOrganizationStatusRequest r;
+    r.set_organization("kasama-union");
+    r.set_fiscal_year(2026);
+    auto s = logic_->GetOrganizationStatus(kMember, r);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? s->open_advice() : -1;
+  };
+  write_old_row();
+  {
+    auto tx = db().Begin(db::TxMode::kReadWrite);
+    ASSERT_TRUE(tx.ok()) << tx.status();
+    auto reset = (*tx)->Execute(
+        "UPDATE assessment_counters SET value = 0 WHERE name = 'status_rounds_recounted'");
+    ASSERT_TRUE(reset.ok() && *reset == 1) << reset.status();
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  ASSERT_EQ(open_advice(), 0);
+  ASSERT_TRUE(logic_->RecountYearsOfManyRounds().ok());
+  EXPECT_EQ(open_advice(), 1);
+  ExpectRowEqualsRecount(*store_, Stored(second->id()), "recounted");
+  // Once only: a later start leaves the rows to the writes that keep them.
+  write_old_row();
+  ASSERT_TRUE(logic_->RecountYearsOfManyRounds().ok());
+  EXPECT_EQ(open_advice(), 0);
 }
 
 TEST_P(AssessmentLogicTest, StatusIsReadByEveryRoleAndNamesUnknownOrganisations) {
@@ -1113,6 +1254,59 @@ TEST_P(AssessmentLogicTest, FederationListsEveryOrganisationWithItsTrend) {
   r.set_page_token("not-a-token");
   EXPECT_EQ(logic_->GetFederationStatus(kMember, r).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Fiscal year 0 is the current one when the walk begins: pages asked for
+// after 1 April go on with the year the first page showed, and a new walk
+// shows the new year.
+TEST_P(AssessmentLogicTest, AFederationWalkOfTheCurrentYearStaysInTheYearItBegan) {
+  today_ = {2027, 3, 31};  // the last day of 令和8年度 (2026)
+  ASSERT_TRUE(Create(2026, kCityStaff).ok());
+  ASSERT_TRUE(Create(2027).ok());
+  v1::GetFederationStatusRequest r;
+  r.set_page_size(2);
+  auto first_page = logic_->GetFederationStatus(kMember, r);
+  ASSERT_TRUE(first_page.ok()) << first_page.status();
+  EXPECT_EQ(first_page->fiscal_year(), 2026);
+  ASSERT_EQ(first_page->organizations_size(), 2);
+  EXPECT_TRUE(first_page->organizations(0).has_assessment());  // kasama-city, 2026
+  ASSERT_FALSE(first_page->next_page_token().empty());
+  today_ = {2027, 4, 1};
+  r.set_page_token(first_page->next_page_token());
+  auto second_page = logic_->GetFederationStatus(kMember, r);
+  ASSERT_TRUE(second_page.ok()) << second_page.status();
+  EXPECT_EQ(second_page->fiscal_year(), 2026);
+  ASSERT_EQ(second_page->organizations_size(), 2);
+  EXPECT_EQ(second_page->organizations(0).organization(), "mito-city");
+  EXPECT_EQ(second_page->organizations(0).fiscal_year(), 2026);
+  // A new walk: the new year, with the union's 2027 draft.
+  r.clear_page_token();
+  auto new_walk = logic_->GetFederationStatus(kMember, r);
+  ASSERT_TRUE(new_walk.ok()) << new_walk.status();
+  EXPECT_EQ(new_walk->fiscal_year(), 2027);
+  EXPECT_FALSE(new_walk->organizations(0).has_assessment());  // kasama-city
+  EXPECT_TRUE(new_walk->organizations(1).has_assessment());   // kasama-union
+  // A token whose cursor is not "<fiscal year>\x1f<organisation>", or names
+  // a year out of range: INVALID_ARGUMENT page_token.
+  const runtime::PageTokenCodec tokens("federation", r);
+  for (const std::string& cursor : {std::string("kasama-city"), std::string("x\x1fkasama-city"),
+                                    std::string("1800\x1fkasama-city")}) {
+    r.set_page_token(tokens.Encode(cursor));
+    auto bad = logic_->GetFederationStatus(kMember, r);
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << cursor;
+    EXPECT_EQ(bad.status().message().rfind("page_token:", 0), 0u) << bad.status();
+  }
+  // With an explicit year the token must be of that year.
+  r.set_fiscal_year(2027);
+  const runtime::PageTokenCodec explicit_year("federation", r);
+  r.set_page_token(explicit_year.Encode("2026\x1fkasama-union"));
+  EXPECT_EQ(logic_->GetFederationStatus(kMember, r).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  r.set_page_token(explicit_year.Encode("2027\x1fkasama-union"));
+  auto rest = logic_->GetFederationStatus(kMember, r);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->organizations_size(), 2);
+  EXPECT_EQ(rest->organizations(0).organization(), "mito-city");
 }
 
 // A PostgreSQL database of a linguistic collation, as a cluster made with
@@ -1226,6 +1420,49 @@ TEST_P(AssessmentLogicTest, FederationPageIsSharedUntilSomethingUnderItChanges) 
   r.set_years(2);
   auto [two_years, other] = page();
   EXPECT_EQ(other.trends(0).points_size(), 2);
+}
+
+// The periodic refresh and the one a publication event starts can run at
+// the same time. A read that began before the publication must not be
+// recorded over the one made after it: the status would show the revision
+// no longer in force until the next period.
+TEST_P(AssessmentLogicTest, ADocumentsReadBegunBeforeAPublicationIsNotRecordedOverALaterOne) {
+  auto basic_policy = [](int64_t revision_in_force) {
+    v1::Document d;
+    d.set_id("basic-policy");
+    d.set_title("基本方針");
+    d.set_revision_in_force(revision_in_force);
+    return d;
+  };
+  policy_.documents = {basic_policy(1)};
+  std::promise<void> periodic_has_read, reply_arrives;
+  std::shared_future<void> arrives = reply_arrives.get_future().share();
+  policy_.during_next_list = [&periodic_has_read, arrives] {
+    periodic_has_read.set_value();
+    arrives.wait();
+  };
+  std::thread periodic([&] { logic_->RefreshDocuments().IgnoreError(); });
+  periodic_has_read.get_future().wait();
+  policy_.documents = {basic_policy(2)};  // revision 2 published
+  std::atomic<bool> watch_done{false};
+  std::thread watch([&] {
+    logic_->RefreshDocuments().IgnoreError();
+    watch_done = true;
+  });
+  // Let the event's refresh record first if it can (bounded: with the
+  // refreshes one at a time it cannot, and waits for the periodic one).
+  for (int i = 0; i < 100 && !watch_done; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  reply_arrives.set_value();
+  periodic.join();
+  watch.join();
+  v1::GetOrganizationStatusRequest r;
+  r.set_organization("kasama-union");
+  auto s = logic_->GetOrganizationStatus(kMember, r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->revision_in_force(), 2);
+  EXPECT_FALSE(s->documents_stale());
 }
 
 TEST_P(AssessmentLogicTest, PeerFactsAreShownWithTheirTimeAndGoStaleWhenAPeerIsDown) {

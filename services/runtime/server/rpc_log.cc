@@ -115,7 +115,7 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
 }  // namespace
 
 grpc::StatusCode EndedByClientCode(const grpc::ServerContextBase& context) {
-  return context.deadline() <= std::chrono::system_clock::now()
+  return context.deadline() <= std::chrono::system_clock::now() + kDeadlineSkew
              ? grpc::StatusCode::DEADLINE_EXCEEDED
              : grpc::StatusCode::CANCELLED;
 }

@@ -25,6 +25,7 @@
 #include <grpcpp/support/server_interceptor.h>
 #include <grpcpp/support/status.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,8 +37,13 @@ namespace seccoord::runtime {
 
 // How a call the client ended (cancelled it, or let its deadline pass)
 // ended from the client's side: DEADLINE_EXCEEDED when the call's deadline
-// has passed, else CANCELLED. Shared by the watch loop (serve.h), which
-// returns it, and the request log, which records it.
+// has passed or is less than kDeadlineSkew away, else CANCELLED. The
+// server's deadline is the client's timeout counted from when the call
+// arrived, so it falls a little after the client's: a client whose
+// deadline passed cancels the call before the server's has. Shared by the
+// watch loop (serve.h), which returns it, and the request log, which
+// records it.
+inline constexpr auto kDeadlineSkew = std::chrono::milliseconds(100);
 grpc::StatusCode EndedByClientCode(const grpc::ServerContextBase& context);
 
 // Where log lines go; each call gets one complete line without its newline.
