@@ -759,8 +759,8 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
   reduced->db.reset();
   std::string binary = absl::GetFlag(FLAGS_assessmentd);
   if (binary.empty()) binary = s.binary_dir + "/seccoord-assessmentd";
-  ChildResult empty, national;
-  empty.binary = national.binary = binary;
+  ChildResult empty, national, after_kill;
+  empty.binary = national.binary = after_kill.binary = binary;
   if (binary != "none") {
     const std::string dir = s.temp_dir + "/assessmentd-child";
     empty = MeasureChild(
@@ -782,6 +782,27 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
                                         orgs, kNationalFiscalYears, full->answers);
     PrintChild(absl::StrCat("seccoord-assessmentd as a process (", national.database, ")"),
                national);
+    // A crash: killed with -9 once SERVING (its start committed, so its
+    // log is beside the file), then started again on what it left.
+    ChildSpec crashing = AssessmentdSpec(binary, *peers, [national_url](int) { return national_url; },
+                                         "assessmentd-national-killed.log");
+    crashing.crash = true;
+    const ChildResult killed = MeasureChild(crashing, dir, nullptr);
+    if (!killed.error.empty()) {
+      report.AddFailure(absl::StrCat("seccoord-assessmentd (national, to be killed): ",
+                                     killed.error));
+    }
+    after_kill = MeasureChild(
+        AssessmentdSpec(binary, *peers, [national_url](int) { return national_url; },
+                        "assessmentd-national-after-kill.log"),
+        dir, nullptr);
+    after_kill.database = absl::StrCat(national.database, ", after a kill -9");
+    PrintChild(absl::StrCat("seccoord-assessmentd as a process (", after_kill.database, ")"),
+               after_kill);
+    if (!after_kill.error.empty()) {
+      report.AddFailure(absl::StrCat("seccoord-assessmentd (national, after kill -9): ",
+                                     after_kill.error));
+    }
     if (!empty.error.empty()) {
       report.AddFailure(absl::StrCat("seccoord-assessmentd (empty): ", empty.error));
     }
@@ -791,6 +812,7 @@ absl::Status RunAssessmentCases(EchoBaseline& echo, Report& report) {
   }
   report.AddChild("assessmentd_empty", std::move(empty));
   report.AddChild("assessmentd_national", std::move(national));
+  report.AddChild("assessmentd_national_after_kill", std::move(after_kill));
   peers->assets->Shutdown(absl::Seconds(2));
   peers->policy->Shutdown(absl::Seconds(2));
   return absl::OkStatus();

@@ -807,6 +807,11 @@ ChildResult MeasureChild(const ChildSpec& spec, const std::string& dir, const Ch
     for (CaseResult& c : result.cases) c.server_in_this_process = false;
   }
   result.memory = ReadMemory(std::to_string(pid));
+  if (spec.crash) {
+    KillAndReap(pid);
+    result.exit_text = "killed with SIGKILL (a crash)";
+    return result;
+  }
 
   // SIGTERM: NOT_SERVING, drain, exit 0.
   const Clock::time_point term = Clock::now();

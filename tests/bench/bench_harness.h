@@ -458,6 +458,9 @@ struct ChildSpec {
   // Its command line after the binary, listening on `address`; `attempt`
   // (0, 1, 2) is the try with a freshly probed port.
   std::function<std::vector<std::string>(const std::string& address, int attempt)> args;
+  // Ends the child with SIGKILL after the load instead of SIGTERM: a crash,
+  // whose database the next child starts on (exit_code stays -1).
+  bool crash = false;
 };
 
 // What runs against the SERVING child: cases measured under load, or an
@@ -466,7 +469,8 @@ using ChildLoad = std::function<absl::StatusOr<std::vector<CaseResult>>(const st
 
 // Spawns `spec` (stdout/stderr to <dir>/<log_name>), polls its health until
 // SERVING (time from spawn), runs `load` (may be empty), reads its VmRSS and
-// VmHWM, sends SIGTERM and waits for its exit. Never leaves it running.
+// VmHWM, sends SIGTERM (SIGKILL when spec.crash) and waits for its exit.
+// Never leaves it running.
 ChildResult MeasureChild(const ChildSpec& spec, const std::string& dir, const ChildLoad& load);
 
 // ---------------------------------------------------------------------------

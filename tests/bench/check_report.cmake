@@ -148,6 +148,7 @@ check_child(assessmentd_empty seccoord-assessmentd)
 check_cases("assessmentd_national;cases"
   "assessmentd_national.organization_status;assessmentd_national.federation_status")
 check_child(assessmentd_national seccoord-assessmentd)
+check_child(assessmentd_national_after_kill seccoord-assessmentd)
 
 foreach(inventory 20 large)
   check_cases("assetd_${inventory};cases"

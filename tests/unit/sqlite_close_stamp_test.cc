@@ -6,9 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "services/runtime/db/database.h"
@@ -110,32 +113,66 @@ TEST(SqliteCloseStampTest, AWriteAheadLogBesideTheFileVoidsTheStamp) {
   EXPECT_FALSE(TakeCloseStamp(file));
 }
 
-TEST(SqliteCloseStampTest, AKilledProcessLeavesNoStamp) {
-  TempDir dir;
-  const std::string file = dir.path() + "/a.db";
-  MakeDatabase(file, 10);
+// Runs `body` in a child process that then dies without closing anything,
+// as a server killed with -9 does; the child's exit code is the test's.
+template <typename Body>
+void InAKilledChild(Body body) {
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
-  if (child == 0) {
-    // Opens (taking the stamp), commits a row, and dies without closing.
-    auto db = OpenDatabase("sqlite:" + file);
-    if (!db.ok()) ::_exit(2);
-    auto tx = (*db)->Begin(TxMode::kReadWrite);
-    if (!tx.ok() || !(*tx)->Execute("INSERT INTO t (id, body) VALUES (100, 'late')").ok() ||
-        !(*tx)->Commit().ok()) {
-      ::_exit(3);
-    }
-    ::_exit(0);
-  }
+  if (child == 0) ::_exit(body());
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_FALSE(fs::exists(CloseStampPath(file)));
-  EXPECT_FALSE(TakeCloseStamp(file));
-  // The committed row survived; the next open checked the file and serves it.
+}
+
+// In the child: the database of `file`, left open when the child exits
+// (nullptr when it does not open).
+Database* OpenedAndNeverClosed(const std::string& file) {
+  auto db = OpenDatabase("sqlite:" + file);
+  return db.ok() ? db->release() : nullptr;
+}
+
+// In the child: one committed write; 0 when it committed.
+int CommitRow(Database& db, int64_t id, const std::string& body) {
+  auto tx = db.Begin(TxMode::kReadWrite);
+  if (!tx.ok() || !(*tx)->Execute("INSERT INTO t (id, body) VALUES ($1, $2)", {id, body}).ok() ||
+      !(*tx)->Commit().ok()) {
+    return 3;
+  }
+  return 0;
+}
+
+// The child opens the file (taking the stamp), commits a row and dies.
+void CommitAndDie(const std::string& file) {
+  InAKilledChild([&] {
+    Database* db = OpenedAndNeverClosed(file);
+    return db == nullptr ? 2 : CommitRow(*db, 100, "late");
+  });
+}
+
+// The stamp file's lines.
+std::vector<std::string> StampLines(const std::string& file) {
+  std::ifstream in(CloseStampPath(file));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(SqliteCloseStampTest, AKilledProcessLeavesAStampOfTheFileAndItsLog) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 10);
+  CommitAndDie(file);
+  ASSERT_TRUE(fs::exists(file + "-wal")) << "the killed process left its log";
+  const std::vector<std::string> lines = StampLines(file);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[2], "-") << "the stamp names the log";
+  // The next open believes it (no integrity check) and SQLite's recovery
+  // replays the log: the committed row survived.
   auto db = OpenDatabase("sqlite:" + file);
   ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_FALSE(fs::exists(CloseStampPath(file))) << "taken at open";
   auto tx = (*db)->Begin(TxMode::kReadOnly);
   ASSERT_TRUE(tx.ok());
   auto rows = (*tx)->Query("SELECT body FROM t WHERE id = 100");
@@ -144,7 +181,85 @@ TEST(SqliteCloseStampTest, AKilledProcessLeavesNoStamp) {
   EXPECT_EQ((*rows)[0].Text(0), "late");
 }
 
-TEST(SqliteCloseStampTest, NoStampWhileAnotherDatabaseHoldsTheFile) {
+TEST(SqliteCloseStampTest, AFileWrittenAfterAKillIsCheckedAgain) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 40);
+  CommitAndDie(file);
+  ASSERT_TRUE(fs::exists(CloseStampPath(file)));
+  DamageSecondPage(file);
+  EXPECT_FALSE(TakeCloseStamp(file));
+}
+
+TEST(SqliteCloseStampTest, AnotherLogBesideAKilledProcessesFileVoidsTheStamp) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 10);
+  CommitAndDie(file);
+  ASSERT_TRUE(fs::exists(CloseStampPath(file)));
+  // The same bytes under a new inode: a log copied in from elsewhere
+  // would apply another file's pages.
+  fs::copy_file(file + "-wal", dir.path() + "/other-wal");
+  fs::remove(file + "-wal");
+  fs::rename(dir.path() + "/other-wal", file + "-wal");
+  EXPECT_FALSE(TakeCloseStamp(file));
+}
+
+// A checkpoint writes the file: the stamp of before no longer names it,
+// until a commit after the file clock moved on stamps it again.
+TEST(SqliteCloseStampTest, ACheckpointIsFollowedByANewStamp) {
+  for (const bool commit_after : {true, false}) {
+    SCOPED_TRACE(commit_after ? "a commit after the checkpoint" : "none after it");
+    TempDir dir;
+    const std::string file = dir.path() + "/a.db";
+    MakeDatabase(file, 10);
+    const auto size_before = fs::file_size(file);
+    InAKilledChild([&] {
+      Database* db = OpenedAndNeverClosed(file);
+      if (db == nullptr) return 2;
+      if (CommitRow(*db, 100, "stamped") != 0) return 3;
+      // Over 1,000 pages of log: the commit checkpoints.
+      auto tx = db->Begin(TxMode::kReadWrite);
+      if (!tx.ok()) return 4;
+      for (int i = 0; i < 1200; ++i) {
+        if (!(*tx)->Execute("INSERT INTO t (id, body) VALUES ($1, $2)",
+                            {int64_t{1000 + i}, std::string(4000, 'y')})
+                 .ok()) {
+          return 5;
+        }
+      }
+      if (!(*tx)->Commit().ok()) return 6;
+      if (!commit_after) return 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(40));
+      return CommitRow(*db, 5000, "after the checkpoint");
+    });
+    EXPECT_GT(fs::file_size(file), size_before + 1000 * 4096) << "the checkpoint ran";
+    EXPECT_EQ(TakeCloseStamp(file), commit_after);
+  }
+}
+
+TEST(SqliteCloseStampTest, DamageMetWhileOpenRemovesTheStamp) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 40);
+  auto db = OpenDatabase("sqlite:" + file);
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_EQ(CommitRow(**db, 100, "late"), 0);
+  ASSERT_TRUE(fs::exists(CloseStampPath(file))) << "stamped after the first commit";
+  DamageSecondPage(file);  // the table's root page
+  {
+    auto tx = (*db)->Begin(TxMode::kReadOnly);
+    ASSERT_TRUE(tx.ok());
+    auto rows = (*tx)->Query("SELECT count(*) FROM t");
+    ASSERT_FALSE(rows.ok()) << "the damage is met";
+  }
+  EXPECT_FALSE(fs::exists(CloseStampPath(file)));
+  // Nor is one written at the close.
+  db->reset();
+  EXPECT_FALSE(fs::exists(CloseStampPath(file)));
+}
+
+TEST(SqliteCloseStampTest, WhileAnotherDatabaseHoldsTheFileTheStampNamesItsLog) {
   TempDir dir;
   const std::string file = dir.path() + "/a.db";
   MakeDatabase(file, 10);
@@ -153,13 +268,13 @@ TEST(SqliteCloseStampTest, NoStampWhileAnotherDatabaseHoldsTheFile) {
   {
     auto second = OpenDatabase("sqlite:" + file);
     ASSERT_TRUE(second.ok()) << second.status();
-    auto tx = (*second)->Begin(TxMode::kReadWrite);
-    ASSERT_TRUE(tx.ok());
-    ASSERT_TRUE((*tx)->Execute("INSERT INTO t (id, body) VALUES (200, 'b')").ok());
-    ASSERT_TRUE((*tx)->Commit().ok());
+    ASSERT_EQ(CommitRow(**second, 200, "b"), 0);
   }
-  // The WAL stays while `holder` has the file open: no proof of a clean close.
-  EXPECT_FALSE(fs::exists(CloseStampPath(file)));
+  // The WAL stays while `holder` has the file open: no clean-close stamp,
+  // only one that names the log.
+  const std::vector<std::string> lines = StampLines(file);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[2], "-");
 }
 
 }  // namespace

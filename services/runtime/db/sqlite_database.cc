@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -171,6 +172,10 @@ struct Conn {
   // the file itself is damaged.
   bool discard = false;
   std::string damage;
+  // Called (from the connection's thread) when it first meets damage: the
+  // file's group writer then removes the file's stamp and writes no more
+  // (sqlite_close_stamp.h). Empty for the in-memory database.
+  std::function<void()> on_damage;
 
   Conn() = default;
   Conn(const Conn&) = delete;
@@ -221,7 +226,10 @@ void NoteFileTrouble(Conn& conn, int rc, const absl::Status& error) {
   const FileTrouble trouble = FileTroubleOf(rc);
   if (trouble == FileTrouble::kNone) return;
   conn.discard = true;
-  if (trouble == FileTrouble::kDamaged) conn.damage = std::string(error.message());
+  if (trouble == FileTrouble::kDamaged) {
+    conn.damage = std::string(error.message());
+    if (conn.on_damage) conn.on_damage();
+  }
 }
 
 absl::StatusOr<const Statement*> Prepare(Conn& conn, std::string_view sql) {
@@ -426,9 +434,17 @@ absl::StatusOr<std::unique_ptr<Conn>> OpenConn(const std::string& path,
 // (SQLITE_CONFIG_STMTJRNL_SPILL above 64 KiB, in memory up to it, a file
 // beyond): SQLite 3.40 failed the write that spilled with SQLITE_FULL.
 // Readers keep SQLite's default; they run no savepoints.
-absl::StatusOr<std::unique_ptr<Conn>> OpenWriterConn(const std::string& path) {
+//
+// `on_commit` replaces SQLite's automatic checkpoint (which is itself a
+// WAL hook): it is called after each commit with the log's frames, and
+// checkpoints as SQLite's default does (see GroupWriter::OnWalCommit).
+absl::StatusOr<std::unique_ptr<Conn>> OpenWriterConn(const std::string& path,
+                                                     int (*on_commit)(void*, sqlite3*,
+                                                                      const char*, int),
+                                                     void* on_commit_arg) {
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> conn, OpenConn(path, /*memory=*/false));
   SECCOORD_RETURN_IF_ERROR(Run(*conn, "PRAGMA temp_store = MEMORY", {}, false, nullptr, nullptr));
+  sqlite3_wal_hook(conn->db, on_commit, on_commit_arg);
   return conn;
 }
 
@@ -521,6 +537,22 @@ class GroupWriter {
     std::lock_guard<std::mutex> lock(mu_);
     return damage_;
   }
+  // The file was opened (again): stamp it after the next commit
+  // (sqlite_close_stamp.h, RecordRunningStamp).
+  void MarkStampDue() { stamp_due_ = true; }
+  // A connection met damage in the file, or its check at open failed:
+  // removes its stamp and writes none while this writer lives.
+  void Distrust() {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    distrusted_ = true;
+    RemoveStamp(path_);
+  }
+  // What a connection to this writer's file calls when it meets damage.
+  static std::function<void()> DistrustOnDamage(const std::shared_ptr<GroupWriter>& writer) {
+    return [weak = std::weak_ptr<GroupWriter>(writer)] {
+      if (std::shared_ptr<GroupWriter> w = weak.lock()) w->Distrust();
+    };
+  }
   SqliteWriteStats Stats() const {
     std::lock_guard<std::mutex> lock(mu_);
     SqliteWriteStats stats;
@@ -544,6 +576,19 @@ class GroupWriter {
     }
     gate_cv_.notify_one();
   }
+  // The writer connection's WAL hook, after each commit: checkpoints once
+  // the log holds kCheckpointFrames, as SQLite's automatic checkpoint does
+  // (PASSIVE: it copies what no reader still needs and never waits), and
+  // then marks the stamp due, since the checkpoint wrote the file.
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames) {
+    if (frames >= kCheckpointFrames) {
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      static_cast<GroupWriter*>(self)->stamp_due_ = true;
+    }
+    return SQLITE_OK;
+  }
+  // SQLite's default (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT).
+  static constexpr int kCheckpointFrames = 1000;
   // Remembers damage the writer connection met, for DamageSeen.
   void NoteDamage() {
     if (conn_ == nullptr || conn_->damage.empty()) return;
@@ -560,6 +605,13 @@ class GroupWriter {
   int64_t commits_ = 0;              // guarded by mu_
   int64_t committed_writes_ = 0;     // guarded by mu_
   std::string damage_;               // guarded by mu_
+  // The file's stamp names it as it was before a checkpoint (or the open):
+  // set by OnWalCommit and MarkStampDue, cleared by the gate holder once
+  // RecordRunningStamp stamped the file after a commit.
+  std::atomic<bool> stamp_due_{true};
+  // Serialises stamping with Distrust, so no stamp follows damage.
+  std::mutex stamp_mu_;
+  bool distrusted_ = false;  // guarded by stamp_mu_
 
   // Owned by the gate holder. Opened at the first write; closed after a
   // batch whose statements met a read-only or damaged file or an I/O
@@ -587,12 +639,13 @@ absl::StatusOr<Conn*> GroupWriter::Enter(std::shared_ptr<Batch>* batch) {
   }
   if (!open_) {
     if (conn_ == nullptr) {
-      absl::StatusOr<std::unique_ptr<Conn>> opened = OpenWriterConn(path_);
+      absl::StatusOr<std::unique_ptr<Conn>> opened = OpenWriterConn(path_, &OnWalCommit, this);
       if (!opened.ok()) {
         ReleaseGate();
         return opened.status();
       }
       conn_ = std::move(*opened);
+      conn_->on_damage = [this] { Distrust(); };
     }
     absl::Status begun = Run(*conn_, "BEGIN IMMEDIATE", {}, false, nullptr, nullptr,
                              /*beginning=*/true);
@@ -686,6 +739,12 @@ void GroupWriter::EndBatch(absl::Status lost) {
     Run(*conn_, "ROLLBACK", {}, false, nullptr, nullptr).IgnoreError();
   }
   NoteDamage();
+  // After a commit the file and its log are as this writer left them; the
+  // stamp says so once a checkpoint (or the open) made it out of date.
+  if (commit && status.ok() && stamp_due_) {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    if (distrusted_ || RecordRunningStamp(path_)) stamp_due_ = false;
+  }
   // A connection stuck in a transaction is closed (closing rolls back).
   if (conn_->discard || !sqlite3_get_autocommit(conn_->db)) conn_.reset();
   open_ = false;
@@ -985,6 +1044,8 @@ class SqliteDatabase : public Database {
         --open_;
       }
       cv_.notify_one();
+    } else if (writer_ != nullptr) {
+      (*conn)->on_damage = GroupWriter::DistrustOnDamage(writer_);
     }
     return conn;
   }
@@ -1092,9 +1153,16 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
     }
     writer = WriterForFile(real);
     ::free(real);
+    first->on_damage = GroupWriter::DistrustOnDamage(writer);
     if (existed && !unchanged_since_clean_close) {
-      SECCOORD_RETURN_IF_ERROR(CheckIntegrity(*first, file));
+      absl::Status checked = CheckIntegrity(*first, file);
+      if (!checked.ok()) {
+        writer->Distrust();
+        return checked;
+      }
     }
+    // The stamp was taken: the file's writer writes a new one.
+    writer->MarkStampDue();
   }
   return std::unique_ptr<Database>(
       new SqliteDatabase(std::move(file), memory, std::move(gate), std::move(writer),
