@@ -51,6 +51,11 @@ seccoord_add_test(rpc_guard_test
   LABELS unit)
 seccoord_use_dev_certs(rpc_guard_test)
 
+seccoord_add_test(work_pool_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/work_pool_test.cc
+  LIBS seccoord_runtime
+  LABELS unit)
+
 seccoord_add_test(audit_service_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/audit_service_test.cc
   LIBS seccoord_runtime seccoord_test_support seccoord_test_support_server

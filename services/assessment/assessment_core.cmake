@@ -5,7 +5,7 @@ add_library(seccoord_assessment_core STATIC
   ${CMAKE_CURRENT_LIST_DIR}/workflow.cc
   ${CMAKE_CURRENT_LIST_DIR}/peers.cc
   ${CMAKE_CURRENT_LIST_DIR}/peer_facts.cc
-  ${CMAKE_CURRENT_LIST_DIR}/federation_page_cache.cc
+  ${CMAKE_CURRENT_LIST_DIR}/status_reply_cache.cc
   ${CMAKE_CURRENT_LIST_DIR}/status.cc
   ${CMAKE_CURRENT_LIST_DIR}/assessment_logic.cc
   ${CMAKE_CURRENT_LIST_DIR}/assessment_status.cc

@@ -51,7 +51,7 @@
 #include "absl/time/time.h"
 #include "seccoord/v1/assessment.pb.h"
 #include "services/assessment/assessment_store.h"
-#include "services/assessment/federation_page_cache.h"
+#include "services/assessment/status_reply_cache.h"
 #include "services/assessment/peer_facts.h"
 #include "services/assessment/peers.h"
 #include "services/assessment/workflow.h"
@@ -150,12 +150,17 @@ class AssessmentLogic {
   // peer facts, nothing else (no answers, no peer call).
   absl::StatusOr<v1::OrganizationStatus> GetOrganizationStatus(
       const runtime::Caller& caller, const v1::GetOrganizationStatusRequest& request);
+  // The same reply encoded (the wire form of v1::OrganizationStatus),
+  // shared with every caller asking for it until a summary row or a peer
+  // fact changes (status_reply_cache.h): what the service sends.
+  absl::StatusOr<std::shared_ptr<const std::string>> EncodedOrganizationStatus(
+      const runtime::Caller& caller, const v1::GetOrganizationStatusRequest& request);
   // Every organisation's status for a fiscal year and the trends.
   absl::StatusOr<v1::FederationStatus> GetFederationStatus(
       const runtime::Caller& caller, const v1::GetFederationStatusRequest& request);
   // The same page encoded (the wire form of v1::FederationStatus), shared
   // with every caller asking for it until a summary row or a peer fact
-  // changes (federation_page_cache.h): what the service sends.
+  // changes (status_reply_cache.h): what the service sends.
   absl::StatusOr<std::shared_ptr<const std::string>> EncodedFederationStatus(
       const runtime::Caller& caller, const v1::GetFederationStatusRequest& request);
   // The items whose result changed between two assessments of one
@@ -296,7 +301,10 @@ class AssessmentLogic {
   // read is recorded.
   std::mutex documents_refresh_mu_;
   // Federation pages as built, checked against the store and peer_facts_.
-  FederationPageCache federation_pages_;
+  StatusReplyCache federation_pages_{64};
+  // Organisations' replies, checked the same way: enough for one fiscal
+  // year of a national federation (about 1 KB each, 4 MB in all).
+  StatusReplyCache organization_statuses_{4096};
 
   std::mutex checklists_mu_;
   std::map<std::string, std::shared_ptr<const v1::Checklist>> checklists_;  // by version

@@ -35,11 +35,27 @@ AssessmentServiceImpl::AssessmentServiceImpl(db::Database& db, runtime::RpcGuard
       guard_(guard) {
   // Replicas on one PostgreSQL database wake each other's watchers.
   notifier_.FollowDatabase(db, kAssessmentEventsChannel);
-  MarkMethodStreamed(runtime::MethodIndex(Method("GetFederationStatus")),
-                     runtime::EncodedReadHandler(
-                         [this](grpc::ServerContext* context, runtime::EncodedReadStream* stream) {
-                           return ServeFederationStatus(context, stream);
-                         }));
+  // Status reads run on gRPC's callback threads on SQLite, on status_reads_
+  // otherwise (runtime::EncodedReadHandler says why).
+  const bool inline_status_reads = db.dialect() == db::Dialect::kSqlite;
+  MarkMethodRawCallback(
+      runtime::MethodIndex(Method("GetOrganizationStatus")),
+      runtime::EncodedReadHandler<v1::GetOrganizationStatusRequest>(
+          guard_, status_reads_, inline_status_reads, Method("GetOrganizationStatus"),
+          [](const v1::GetOrganizationStatusRequest& request) {
+            return absl::StrCat("status/", request.organization());
+          },
+          [this](const Caller& caller, const v1::GetOrganizationStatusRequest& request) {
+            return logic_.EncodedOrganizationStatus(caller, request);
+          }));
+  MarkMethodRawCallback(
+      runtime::MethodIndex(Method("GetFederationStatus")),
+      runtime::EncodedReadHandler<v1::GetFederationStatusRequest>(
+          guard_, status_reads_, inline_status_reads, Method("GetFederationStatus"),
+          [](const v1::GetFederationStatusRequest&) { return std::string("status"); },
+          [this](const Caller& caller, const v1::GetFederationStatusRequest& request) {
+            return logic_.EncodedFederationStatus(caller, request);
+          }));
 }
 
 grpc::Status AssessmentServiceImpl::GetChecklist(grpc::ServerContext* context,
@@ -156,25 +172,6 @@ grpc::Status AssessmentServiceImpl::ReopenAdvice(grpc::ServerContext* context,
       guard_, context, Method("ReopenAdvice"), AdviceTarget(request->advice_id()), request->request_id(),
       *request,
       [&](const Caller& caller) { return logic_.ReopenAdvice(caller, *request); }, response);
-}
-
-grpc::Status AssessmentServiceImpl::GetOrganizationStatus(
-    grpc::ServerContext* context, const v1::GetOrganizationStatusRequest* request,
-    v1::OrganizationStatus* response) {
-  return ServeRead<v1::OrganizationStatus>(
-      guard_, context, Method("GetOrganizationStatus"),
-      absl::StrCat("status/", request->organization()), *request,
-      [&](const Caller& caller) { return logic_.GetOrganizationStatus(caller, *request); },
-      response);
-}
-
-grpc::Status AssessmentServiceImpl::ServeFederationStatus(grpc::ServerContext* context,
-                                                          runtime::EncodedReadStream* stream) {
-  return runtime::ServeEncodedRead<v1::GetFederationStatusRequest>(
-      guard_, context, stream, Method("GetFederationStatus"), "status",
-      [&](const Caller& caller, const v1::GetFederationStatusRequest& request) {
-        return logic_.EncodedFederationStatus(caller, request);
-      });
 }
 
 grpc::Status AssessmentServiceImpl::CompareAssessments(

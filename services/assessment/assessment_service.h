@@ -14,17 +14,26 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstddef>
+
 #include "seccoord/v1/assessment.grpc.pb.h"
 #include "services/assessment/assessment_logic.h"
 #include "services/assessment/assessment_store.h"
 #include "services/runtime/event_notifier.h"
 #include "services/runtime/server/rpc_guard.h"
 #include "services/runtime/server/serve.h"
+#include "services/runtime/server/work_pool.h"
 
 namespace seccoord::assessment {
 
 class AssessmentServiceImpl final : public v1::AssessmentService::Service {
  public:
+  // The status reads' pool: as many threads as the sync server keeps busy
+  // under the bench's load, and a queue that holds a second's worth of
+  // reads at most before it refuses.
+  static constexpr int kStatusReadThreads = 4;
+  static constexpr size_t kMaxQueuedStatusReads = 1000;
+
   // `policy` and `assets` must outlive the service.
   AssessmentServiceImpl(db::Database& db, runtime::RpcGuard& guard, PolicyPeer& policy,
                         AssetPeer& assets, Clock clock = Clock::System(),
@@ -70,9 +79,6 @@ class AssessmentServiceImpl final : public v1::AssessmentService::Service {
                            v1::Advice* response) override;
   grpc::Status ReopenAdvice(grpc::ServerContext* context, const v1::ReopenAdviceRequest* request,
                             v1::Advice* response) override;
-  grpc::Status GetOrganizationStatus(grpc::ServerContext* context,
-                                     const v1::GetOrganizationStatusRequest* request,
-                                     v1::OrganizationStatus* response) override;
   grpc::Status CompareAssessments(grpc::ServerContext* context,
                                   const v1::CompareAssessmentsRequest* request,
                                   v1::AssessmentComparison* response) override;
@@ -81,16 +87,14 @@ class AssessmentServiceImpl final : public v1::AssessmentService::Service {
                                      grpc::ServerWriter<v1::AssessmentEvent>* writer) override;
 
  private:
-  // GetFederationStatus: its pages go out as encoded and cached
-  // (AssessmentLogic::EncodedFederationStatus, runtime::ServeEncodedRead),
-  // installed in place of the generated handler.
-  grpc::Status ServeFederationStatus(grpc::ServerContext* context,
-                                     runtime::EncodedReadStream* stream);
-
   AssessmentStore store_;
   runtime::EventNotifier notifier_;
   AssessmentLogic logic_;
   runtime::RpcGuard& guard_;
+  // The threads GetOrganizationStatus and GetFederationStatus run on
+  // (runtime::EncodedReadHandler); destroyed first, so the calls still
+  // queued finish with logic_ alive.
+  runtime::WorkPool status_reads_{kStatusReadThreads, kMaxQueuedStatusReads};
 };
 
 }  // namespace seccoord::assessment

@@ -178,17 +178,37 @@ void AssessmentLogic::ApplyPeerFacts(const FindingsFact* findings, bool totals_o
 
 absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
     const Caller& caller, const v1::GetOrganizationStatusRequest& request) {
+  SECCOORD_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> encoded,
+                            EncodedOrganizationStatus(caller, request));
+  v1::OrganizationStatus out;
+  if (!out.ParseFromString(*encoded)) return absl::InternalError("status does not decode");
+  return out;
+}
+
+absl::StatusOr<std::shared_ptr<const std::string>> AssessmentLogic::EncodedOrganizationStatus(
+    const Caller& caller, const v1::GetOrganizationStatusRequest& request) {
   const std::string organization =
       request.organization().empty() ? caller.principal.organization : request.organization();
   SECCOORD_RETURN_IF_ERROR(ValidateText("organization", organization, 64, false));
   SECCOORD_ASSIGN_OR_RETURN(int fiscal_year, StatusFiscalYear(request.fiscal_year()));
+  const std::string key = absl::StrCat(fiscal_year, "/", organization);
+  // As for a federation page: the peer facts' generation before the facts
+  // are read, the status version before the row.
+  StatusReplyCache::Version version;
+  SECCOORD_ASSIGN_OR_RETURN(version.peer_facts, peer_facts_.Generation());
   v1::OrganizationStatus status;
   bool known = std::find(status_config_.organizations.begin(), status_config_.organizations.end(),
                          organization) != status_config_.organizations.end();
-  // One statement, and a second only for an organisation without this
-  // year's row: statements of their own, no snapshot to share.
+  // Statements of their own, no snapshot to share: the version, then (when
+  // the cache has no reply of that version) the row, and only for an
+  // organisation without this year's row whether it has any.
+  std::shared_ptr<const std::string> cached;
+  const int64_t now_us = clock_.now_us();
   SECCOORD_RETURN_IF_ERROR(store_.Read(
       [&](AssessmentStore::Tx& tx) -> absl::Status {
+        SECCOORD_ASSIGN_OR_RETURN(version.status, tx.StatusVersion());
+        cached = organization_statuses_.Find(key, version, now_us);
+        if (cached) return absl::OkStatus();
         SECCOORD_ASSIGN_OR_RETURN(auto row, tx.GetStatus(organization, fiscal_year));
         if (row) {
           status = *std::move(row);
@@ -201,6 +221,7 @@ absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
         return absl::OkStatus();
       },
       db::TxMode::kReadOnlyPerStatement));
+  if (cached) return cached;
   if (!known) {
     return absl::NotFoundError(
         absl::StrCat("organization: no organisation ", organization, " in the federation"));
@@ -214,7 +235,9 @@ absl::StatusOr<v1::OrganizationStatus> AssessmentLogic::GetOrganizationStatus(
   const DocumentsFact documents_fact = DocumentsFactOf(documents.get());
   ApplyPeerFacts(findings.get(), /*totals_only=*/false, documents_fact, &status);
   for (const auto& review : documents_fact.review_due) *status.add_documents_review_due() = review;
-  return status;
+  auto reply = std::make_shared<const std::string>(status.SerializeAsString());
+  organization_statuses_.Store(key, version, now_us, reply);
+  return reply;
 }
 
 absl::StatusOr<v1::FederationStatus> AssessmentLogic::GetFederationStatus(
@@ -259,8 +282,8 @@ absl::StatusOr<std::shared_ptr<const std::string>> AssessmentLogic::EncodedFeder
   const std::string key = absl::StrCat(fiscal_year, "/", request.fiscal_year(), "/",
                                        request.years(), "/", page_size, "/", after);
   // The peer facts' generation before the facts are read (see
-  // federation_page_cache.h), the status version by one point read.
-  FederationPageCache::Version version;
+  // status_reply_cache.h), the status version by one point read.
+  StatusReplyCache::Version version;
   SECCOORD_ASSIGN_OR_RETURN(version.peer_facts, peer_facts_.Generation());
   SECCOORD_RETURN_IF_ERROR(store_.Read(
       [&](AssessmentStore::Tx& tx) -> absl::Status {

@@ -15,6 +15,7 @@ add_library(seccoord_runtime STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/server/serve.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/server_main.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/server/health_monitor.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/server/work_pool.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/event_notifier.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/paging.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/clock.cc)

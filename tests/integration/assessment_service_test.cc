@@ -731,6 +731,32 @@ TEST_P(AssessmentServiceTest, APageTokenIsBoundToTheQueryThatIssuedIt) {
       << other.error_message();
 }
 
+// The two status reads are served from their encoded replies through
+// gRPC's callback API (runtime::EncodedReadHandler), which hands them the
+// request as bytes: one that does not parse is refused and audited as the
+// server refuses any, and a refused role is still refused and audited.
+TEST_P(AssessmentServiceTest, StatusReadsRefuseAnUnparsableRequestAndAuditIt) {
+  for (const std::string method : {"GetOrganizationStatus", "GetFederationStatus"}) {
+    SCOPED_TRACE(method);
+    const std::string path = "/seccoord.v1.AssessmentService/" + method;
+    // Field 1, length-delimited, 5 bytes announced and none sent.
+    const grpc::Status status =
+        seccoord::testing::CallWithBytes(server_->ChannelAs("mito-member1"), path, "\x0a\x05");
+    EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_EQ(status.error_message().rfind("request: the message could not be parsed", 0), 0u)
+        << status.error_message();
+    EXPECT_EQ(AuditCount(path, v1::AUDIT_OUTCOME_FAILED, "seccoord://mito-city/member1"), 1);
+  }
+  // The service's own identity reads no status.
+  using S = v1::AssessmentService::Stub;
+  EXPECT_EQ(Call("assessmentd", &S::GetOrganizationStatus, v1::GetOrganizationStatusRequest())
+                .error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(AuditCount("/seccoord.v1.AssessmentService/GetOrganizationStatus",
+                       v1::AUDIT_OUTCOME_DENIED, "seccoord://service/assessmentd"),
+            1);
+}
+
 TEST_P(AssessmentServiceTest, AnUndefinedEnumValueIsRefusedNamingTheField) {
   v1::ListAssessmentsRequest list;
   list.set_state(static_cast<v1::AssessmentState>(999));

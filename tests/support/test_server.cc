@@ -1,11 +1,14 @@
 #include "tests/support/test_server.h"
 
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/channel_arguments.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <utility>
 
@@ -114,6 +117,20 @@ TestServer::~TestServer() { Shutdown(); }
 
 void TestServer::Shutdown() {
   if (server_ != nullptr) server_->Shutdown();
+}
+
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& full_method, const std::string& request) {
+  grpc::Slice slice(request.data(), request.size());
+  grpc::ByteBuffer bytes(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, full_method, grpc::StubOptions(), &bytes, &response,
+                 [&](grpc::Status status) { done.set_value(status); });
+  return done.get_future().get();
 }
 
 }  // namespace seccoord::testing

@@ -107,6 +107,12 @@ class TestServer {
   std::unique_ptr<runtime::RunningServer> server_;
 };
 
+// Calls unary method `full_method` on `channel` with `request` as its raw
+// bytes (a request no client library would send: one that does not parse),
+// with a 10 s deadline, and returns the status.
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& full_method, const std::string& request);
+
 }  // namespace seccoord::testing
 
 #endif  // SECCOORD_TESTS_SUPPORT_TEST_SERVER_H_

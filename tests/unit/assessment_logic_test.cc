@@ -1366,7 +1366,7 @@ TEST_P(FederationOnALinguisticCollationTest, EveryOrganisationIsOnOnePageWithIts
 
 SECCOORD_INSTANTIATE_DATABASE_TEST(FederationOnALinguisticCollationTest);
 
-// Federation pages are built once and shared (federation_page_cache.h):
+// Federation pages are built once and shared (status_reply_cache.h):
 // the same page again is the same bytes, and every change — a summary row,
 // a peer fact, the clock's figures — shows in the very next read.
 TEST_P(AssessmentLogicTest, FederationPageIsSharedUntilSomethingUnderItChanges) {
@@ -1420,6 +1420,70 @@ TEST_P(AssessmentLogicTest, FederationPageIsSharedUntilSomethingUnderItChanges) 
   r.set_years(2);
   auto [two_years, other] = page();
   EXPECT_EQ(other.trends(0).points_size(), 2);
+}
+
+// An organisation's reply is built once and shared too (status_reply_cache.h),
+// per organisation and year, and every change shows in the very next read:
+// its own row, a peer fact, the clock's figures (ten seconds at most late,
+// three refresh periods here).
+TEST_P(AssessmentLogicTest, OrganisationStatusIsSharedUntilSomethingUnderItChanges) {
+  v1::GetOrganizationStatusRequest r;
+  r.set_organization("kasama-union");
+  r.set_fiscal_year(2026);
+  auto read = [&](const Caller& caller = kMember) {
+    auto encoded = logic_->EncodedOrganizationStatus(caller, r);
+    EXPECT_TRUE(encoded.ok()) << encoded.status();
+    v1::OrganizationStatus s;
+    EXPECT_TRUE(encoded.ok() && s.ParseFromString(**encoded));
+    return std::make_pair(encoded.ok() ? *encoded : nullptr, s);
+  };
+  auto [first, before] = read();
+  EXPECT_FALSE(before.has_assessment());
+  auto [again, same] = read(kAdvisor);
+  EXPECT_EQ(first.get(), again.get()) << "nothing changed: the reply built first is shared";
+  // Another organisation and another year are replies of their own.
+  r.set_organization("mito-city");
+  EXPECT_NE(read().first.get(), first.get());
+  r.set_organization("kasama-union");
+  r.set_fiscal_year(2025);
+  EXPECT_NE(read().first.get(), first.get());
+  r.set_fiscal_year(2026);
+
+  // A new assessment's summary row, then answers: the next read shows each.
+  auto a = Create(2026);
+  ASSERT_TRUE(a.ok()) << a.status();
+  auto [after_create, created] = read();
+  EXPECT_NE(after_create.get(), first.get());
+  EXPECT_TRUE(created.has_assessment());
+  EXPECT_EQ(created.counts().implemented(), 0);
+  ASSERT_TRUE(Answer(*a, {Item("1-1", v1::ITEM_RESULT_IMPLEMENTED)}).ok());
+  EXPECT_EQ(read().second.counts().implemented(), 1);
+  // Another organisation's change is a summary row too: read again, the
+  // same figures.
+  ASSERT_TRUE(Create(2026, kCityStaff).ok());
+  EXPECT_EQ(read().second.counts().implemented(), 1);
+
+  // A refreshed peer fact shows at once.
+  assets_.summary.set_total(3);
+  ASSERT_TRUE(logic_->RefreshFindings({"kasama-union"}).ok());
+  const v1::OrganizationStatus refreshed = read().second;
+  EXPECT_EQ(refreshed.asset_findings().total(), 3);
+  EXPECT_FALSE(refreshed.asset_findings_stale());
+
+  // The clock alone: three refresh periods later the findings are stale in
+  // the next read, not in a shared reply's.
+  auto [kept, unchanged] = read();
+  now_us_ += 3 * 60 * 1'000'000 + 1;
+  auto [later, stale] = read();
+  EXPECT_NE(later.get(), kept.get());
+  EXPECT_TRUE(stale.asset_findings_stale());
+
+  // Unknown organisations are still NOT_FOUND, each time.
+  r.set_organization("nowhere-town");
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(logic_->EncodedOrganizationStatus(kMember, r).status().code(),
+              absl::StatusCode::kNotFound);
+  }
 }
 
 // The periodic refresh and the one a publication event starts can run at

@@ -383,17 +383,9 @@ TEST_F(DrainTest, UnparsableRequestIsInvalidArgumentAndAudited) {
   Start(absl::Seconds(1));
   // GetRevisionRequest.document_id (field 1) holding the byte 0xff: not
   // UTF-8, so proto3's parser refuses it before any handler runs.
-  const char bytes[] = {0x0a, 0x01, static_cast<char>(0xff)};
-  grpc::Slice slice(bytes, sizeof(bytes));
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::GenericStub stub(server_->ChannelAs("mito-member1"));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/seccoord.v1.PolicyService/GetRevision", grpc::StubOptions(),
-                 &request, &response, [&](grpc::Status status) { done.set_value(status); });
-  grpc::Status status = done.get_future().get();
+  grpc::Status status = seccoord::testing::CallWithBytes(
+      server_->ChannelAs("mito-member1"), "/seccoord.v1.PolicyService/GetRevision",
+      std::string("\x0a\x01\xff", 3));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_NE(status.error_message().find("not valid UTF-8"), std::string::npos)
       << status.error_message();

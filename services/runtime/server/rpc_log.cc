@@ -39,9 +39,9 @@ std::string_view LastValue(const std::multimap<std::string, std::string>* metada
   return last->second;
 }
 
-// True for a stream of the .proto. A unary method served through
-// ServeEncodedRead runs as a stream inside gRPC, but is unary to its
-// clients: its outcome is judged as a unary call's.
+// True for a stream of the .proto: the method's descriptor decides, not
+// only how gRPC runs the handler, so that a unary method served by another
+// kind of handler is still judged as a unary call.
 bool IsStream(grpc::experimental::ServerRpcInfo* info) {
   if (info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY) return false;
   const google::protobuf::MethodDescriptor* method =
