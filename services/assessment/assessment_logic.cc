@@ -405,6 +405,11 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::CreateAssessment(
       [&](AssessmentStore::Tx& tx) -> absl::StatusOr<v1::Assessment> {
         SECCOORD_ASSIGN_OR_RETURN(auto checklist,
                                   Checklist(tx, request.checklist_version(), "checklist_version"));
+        // The year's rounds are read under its status row's lock (on
+        // PostgreSQL), so a reopen or another create of the year waits for
+        // this one: a year never ends with two rounds open.
+        SECCOORD_RETURN_IF_ERROR(
+            tx.LockStatus(organization, request.fiscal_year()).status());
         SECCOORD_ASSIGN_OR_RETURN(int max_round,
                                   tx.MaxRound(organization, request.fiscal_year()));
         int round = request.round() == 0 ? max_round + 1 : request.round();
@@ -844,6 +849,8 @@ absl::StatusOr<v1::Assessment> AssessmentLogic::ReopenAssessment(
             CheckAssessmentTransition(a.id(), a.state(), AssessmentAction::kReopen));
         // A year has at most one round open (CreateAssessment), and its
         // status shows the latest round: an earlier one stays as accepted.
+        // Read under the year's lock, as CreateAssessment reads it.
+        SECCOORD_RETURN_IF_ERROR(tx.LockStatus(a.organization(), a.fiscal_year()).status());
         SECCOORD_ASSIGN_OR_RETURN(int max_round, tx.MaxRound(a.organization(), a.fiscal_year()));
         if (a.round() < max_round) {
           return absl::FailedPreconditionError(absl::StrCat(

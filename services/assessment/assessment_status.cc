@@ -270,7 +270,7 @@ absl::StatusOr<std::shared_ptr<const std::string>> AssessmentLogic::EncodedFeder
     int cursor_year = 0;
     if (separator == std::string::npos ||
         !absl::SimpleAtoi(absl::string_view(cursor).substr(0, separator), &cursor_year) ||
-        (request.fiscal_year() != 0 && cursor_year != fiscal_year) ||
+        cursor_year == 0 || (request.fiscal_year() != 0 && cursor_year != fiscal_year) ||
         !StatusFiscalYear(cursor_year).ok()) {
       return InvalidField("page_token", "malformed; pass next_page_token of a previous response");
     }

@@ -1,5 +1,6 @@
 #include "services/assessment/status_reply_cache.h"
 
+#include <tuple>
 #include <utility>
 
 namespace seccoord::assessment {
@@ -25,8 +26,9 @@ void StatusReplyCache::Store(const std::string& key, const Version& version, int
   auto it = entries_.find(key);
   if (it != entries_.end()) {
     // Two builds of one reply raced: keep the newer.
-    if (it->second.version.status > version.status ||
-        (it->second.version.status == version.status && it->second.built_us > built_us)) {
+    const Entry& kept = it->second;
+    if (std::tie(kept.version.status, kept.version.peer_facts, kept.built_us) >
+        std::tie(version.status, version.peer_facts, built_us)) {
       return;
     }
     it->second = Entry{version, built_us, std::move(reply)};

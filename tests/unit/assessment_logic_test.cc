@@ -1289,8 +1289,9 @@ TEST_P(AssessmentLogicTest, AFederationWalkOfTheCurrentYearStaysInTheYearItBegan
   // A token whose cursor is not "<fiscal year>\x1f<organisation>", or names
   // a year out of range: INVALID_ARGUMENT page_token.
   const runtime::PageTokenCodec tokens("federation", r);
-  for (const std::string& cursor : {std::string("kasama-city"), std::string("x\x1fkasama-city"),
-                                    std::string("1800\x1fkasama-city")}) {
+  for (const std::string& cursor :
+       {std::string("kasama-city"), std::string("x\x1fkasama-city"),
+        std::string("1800\x1fkasama-city"), std::string("0\x1fkasama-city")}) {
     r.set_page_token(tokens.Encode(cursor));
     auto bad = logic_->GetFederationStatus(kMember, r);
     EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << cursor;

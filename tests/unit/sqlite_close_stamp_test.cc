@@ -9,12 +9,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "services/runtime/db/database.h"
+#include "services/runtime/db/sqlite_database.h"
 #include "tests/support/temp_dir.h"
 
 namespace seccoord::db {
@@ -38,6 +40,16 @@ void MakeDatabase(const std::string& file, int rows) {
   ASSERT_TRUE((*tx)->Commit().ok());
 }
 
+bool Take(const std::string& file) { return TakeCloseStamp(file); }
+
+// The stamp file's lines.
+std::vector<std::string> StampLines(const std::string& file) {
+  std::ifstream in(CloseStampPath(file));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 // Overwrites the second page of `file` with garbage, as a bad copy would.
 void DamageSecondPage(const std::string& file) {
   std::fstream out(file, std::ios::in | std::ios::out | std::ios::binary);
@@ -52,19 +64,24 @@ TEST(SqliteCloseStampTest, CleanCloseLeavesAStampThatOneOpenTakes) {
   MakeDatabase(file, 10);
   EXPECT_TRUE(fs::exists(CloseStampPath(file)));
   EXPECT_FALSE(fs::exists(file + "-wal")) << "the last close checkpoints and removes the WAL";
-  EXPECT_TRUE(TakeCloseStamp(file));
+  EXPECT_TRUE(Take(file));
   EXPECT_FALSE(fs::exists(CloseStampPath(file))) << "a stamp is good for one open";
-  EXPECT_FALSE(TakeCloseStamp(file));
+  EXPECT_FALSE(Take(file));
 }
 
-TEST(SqliteCloseStampTest, OpeningConsumesTheStampAndClosingWritesANewOne) {
+TEST(SqliteCloseStampTest, OpeningTakesTheStampAndWritesOneOfTheFileAsItIsNow) {
   TempDir dir;
   const std::string file = dir.path() + "/a.db";
   MakeDatabase(file, 10);
   {
     auto db = OpenDatabase("sqlite:" + file);
     ASSERT_TRUE(db.ok()) << db.status();
-    EXPECT_FALSE(fs::exists(CloseStampPath(file))) << "taken at open, before any write";
+    EXPECT_EQ(SqliteCheckedAtOpen(**db).value_or(true), false);
+    // Taken at open, and written anew for the file as the open left it
+    // (no log yet), so a kill before the first write needs no check.
+    const std::vector<std::string> lines = StampLines(file);
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[2], "-");
   }
   EXPECT_TRUE(fs::exists(CloseStampPath(file)));
 }
@@ -76,7 +93,7 @@ TEST(SqliteCloseStampTest, AWriteAfterTheStampVoidsIt) {
   // At once after the close, as a fault injector would: the stamp waited
   // out the file clock, so this write's change time differs.
   DamageSecondPage(file);
-  EXPECT_FALSE(TakeCloseStamp(file));
+  EXPECT_FALSE(Take(file));
 }
 
 TEST(SqliteCloseStampTest, ADamagedFileIsRefusedAlthoughItWasClosedCleanly) {
@@ -102,7 +119,7 @@ TEST(SqliteCloseStampTest, AReplacedFileIsNotBelieved) {
   fs::remove(file);
   fs::rename(other, file);
   fs::copy_file(stamp, CloseStampPath(file), fs::copy_options::overwrite_existing);
-  EXPECT_FALSE(TakeCloseStamp(file));
+  EXPECT_FALSE(Take(file));
 }
 
 TEST(SqliteCloseStampTest, AWriteAheadLogBesideTheFileVoidsTheStamp) {
@@ -110,7 +127,7 @@ TEST(SqliteCloseStampTest, AWriteAheadLogBesideTheFileVoidsTheStamp) {
   const std::string file = dir.path() + "/a.db";
   MakeDatabase(file, 10);
   std::ofstream(file + "-wal") << "frames of a server that was killed";
-  EXPECT_FALSE(TakeCloseStamp(file));
+  EXPECT_FALSE(Take(file));
 }
 
 // Runs `body` in a child process that then dies without closing anything,
@@ -151,13 +168,6 @@ void CommitAndDie(const std::string& file) {
   });
 }
 
-// The stamp file's lines.
-std::vector<std::string> StampLines(const std::string& file) {
-  std::ifstream in(CloseStampPath(file));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 TEST(SqliteCloseStampTest, AKilledProcessLeavesAStampOfTheFileAndItsLog) {
   TempDir dir;
@@ -172,13 +182,35 @@ TEST(SqliteCloseStampTest, AKilledProcessLeavesAStampOfTheFileAndItsLog) {
   // replays the log: the committed row survived.
   auto db = OpenDatabase("sqlite:" + file);
   ASSERT_TRUE(db.ok()) << db.status();
-  EXPECT_FALSE(fs::exists(CloseStampPath(file))) << "taken at open";
+  EXPECT_EQ(SqliteCheckedAtOpen(**db).value_or(true), false);
   auto tx = (*db)->Begin(TxMode::kReadOnly);
   ASSERT_TRUE(tx.ok());
   auto rows = (*tx)->Query("SELECT body FROM t WHERE id = 100");
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].Text(0), "late");
+}
+
+// A commit that wrote no frames (nothing changed) stamps "no log"; the
+// first commit that writes frames must stamp the log, or the next start
+// would check the file after all.
+TEST(SqliteCloseStampTest, AnEmptyCommitBeforeTheFirstWriteStillLeavesAStampOfTheLog) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 10);
+  InAKilledChild([&] {
+    Database* db = OpenedAndNeverClosed(file);
+    if (db == nullptr) return 2;
+    auto empty = db->Begin(TxMode::kReadWrite);
+    if (!empty.ok() || !(*empty)->Commit().ok()) return 4;
+    return CommitRow(*db, 100, "late");
+  });
+  const std::vector<std::string> lines = StampLines(file);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[2], "-");
+  auto db = OpenDatabase("sqlite:" + file);
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ(SqliteCheckedAtOpen(**db).value_or(true), false);
 }
 
 TEST(SqliteCloseStampTest, AFileWrittenAfterAKillIsCheckedAgain) {
@@ -188,7 +220,50 @@ TEST(SqliteCloseStampTest, AFileWrittenAfterAKillIsCheckedAgain) {
   CommitAndDie(file);
   ASSERT_TRUE(fs::exists(CloseStampPath(file)));
   DamageSecondPage(file);
-  EXPECT_FALSE(TakeCloseStamp(file));
+  EXPECT_FALSE(Take(file));
+}
+
+// A log damaged in place (same inode) after the kill: SQLite's recovery
+// stops at the damaged frame, short of what the stamp saw, and the open
+// checks the whole file.
+TEST(SqliteCloseStampTest, ALogDamagedAfterAKillIsCheckedAgain) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 10);
+  CommitAndDie(file);
+  ASSERT_TRUE(fs::exists(CloseStampPath(file)));
+  {
+    // Into the page of the log's first frame (after the 32-byte header and
+    // the 24-byte frame header).
+    std::fstream out(file + "-wal", std::ios::in | std::ios::out | std::ios::binary);
+    out.seekp(32 + 24 + 100);
+    const std::string garbage(64, '\x5a');
+    out.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto db = OpenDatabase("sqlite:" + file);
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ(SqliteCheckedAtOpen(**db).value_or(false), true);
+}
+
+// Someone else writes the file while the driver has it open (here: the
+// killed process itself, behind its driver's back): the driver does not
+// stamp a file that is no longer as it left it.
+TEST(SqliteCloseStampTest, AFileChangedBehindTheDriversBackIsNotStamped) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 40);
+  InAKilledChild([&] {
+    Database* db = OpenedAndNeverClosed(file);
+    if (db == nullptr) return 2;
+    // Bytes after the last page: SQLite reads on, the file is not the same.
+    std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    return CommitRow(*db, 100, "late");
+  });
+  EXPECT_FALSE(fs::exists(CloseStampPath(file)));
+  auto db = OpenDatabase("sqlite:" + file);
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ(SqliteCheckedAtOpen(**db).value_or(false), true);
 }
 
 TEST(SqliteCloseStampTest, AnotherLogBesideAKilledProcessesFileVoidsTheStamp) {
@@ -202,7 +277,7 @@ TEST(SqliteCloseStampTest, AnotherLogBesideAKilledProcessesFileVoidsTheStamp) {
   fs::copy_file(file + "-wal", dir.path() + "/other-wal");
   fs::remove(file + "-wal");
   fs::rename(dir.path() + "/other-wal", file + "-wal");
-  EXPECT_FALSE(TakeCloseStamp(file));
+  EXPECT_FALSE(Take(file));
 }
 
 // A checkpoint writes the file: the stamp of before no longer names it,
@@ -234,7 +309,7 @@ TEST(SqliteCloseStampTest, ACheckpointIsFollowedByANewStamp) {
       return CommitRow(*db, 5000, "after the checkpoint");
     });
     EXPECT_GT(fs::file_size(file), size_before + 1000 * 4096) << "the checkpoint ran";
-    EXPECT_EQ(TakeCloseStamp(file), commit_after);
+    EXPECT_EQ(Take(file), commit_after);
   }
 }
 

@@ -437,13 +437,18 @@ absl::StatusOr<std::unique_ptr<Conn>> OpenConn(const std::string& path,
 //
 // `on_commit` replaces SQLite's automatic checkpoint (which is itself a
 // WAL hook): it is called after each commit with the log's frames, and
-// checkpoints as SQLite's default does (see GroupWriter::OnWalCommit).
+// checkpoints as SQLite's does (see GroupWriter::OnWalCommit) at the
+// connection's own threshold, read into *checkpoint_frames first.
 absl::StatusOr<std::unique_ptr<Conn>> OpenWriterConn(const std::string& path,
                                                      int (*on_commit)(void*, sqlite3*,
                                                                       const char*, int),
-                                                     void* on_commit_arg) {
+                                                     void* on_commit_arg,
+                                                     int* checkpoint_frames) {
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> conn, OpenConn(path, /*memory=*/false));
   SECCOORD_RETURN_IF_ERROR(Run(*conn, "PRAGMA temp_store = MEMORY", {}, false, nullptr, nullptr));
+  std::vector<Row> rows;
+  SECCOORD_RETURN_IF_ERROR(Run(*conn, "PRAGMA wal_autocheckpoint", {}, false, &rows, nullptr));
+  *checkpoint_frames = rows.empty() ? 0 : static_cast<int>(rows[0].Int(0));
   sqlite3_wal_hook(conn->db, on_commit, on_commit_arg);
   return conn;
 }
@@ -537,15 +542,39 @@ class GroupWriter {
     std::lock_guard<std::mutex> lock(mu_);
     return damage_;
   }
-  // The file was opened (again): stamp it after the next commit
-  // (sqlite_close_stamp.h, RecordRunningStamp).
-  void MarkStampDue() { stamp_due_ = true; }
-  // A connection met damage in the file, or its check at open failed:
-  // removes its stamp and writes none while this writer lives.
+  // The file was opened (again), and is `identity` (FileIdentity) as the
+  // open leaves it: stamp it after the next commit (sqlite_close_stamp.h,
+  // RecordRunningStamp), if it is still that file then.
+  // `frames`: the committed frames of its log (ReadWal).
+  void Opened(const std::string& identity, int64_t frames) {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    expected_identity_ = identity;
+    stamp_due_ = true;
+    if (distrusted_) return;
+    // Stamped at once when its last change is old enough, so a server
+    // killed before its first write starts again without the check; and
+    // again after the first commit, whose frames the log then holds.
+    log_frames_ = frames;
+    RecordRunningStamp(path_, expected_identity_, log_frames_);
+  }
+  // A connection met damage in the file, its check at open failed, or it
+  // was written by someone else: removes its stamp and writes none while
+  // this writer lives.
   void Distrust() {
     std::lock_guard<std::mutex> lock(stamp_mu_);
     distrusted_ = true;
     RemoveStamp(path_);
+  }
+  // A checkpoint wrote the file: it is `identity` now, and stamped again
+  // after a later commit.
+  void Checkpointed(const std::string& identity) {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    expected_identity_ = identity;
+    stamp_due_ = true;
+  }
+  bool Distrusted() {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    return distrusted_;
   }
   // What a connection to this writer's file calls when it meets damage.
   static std::function<void()> DistrustOnDamage(const std::shared_ptr<GroupWriter>& writer) {
@@ -576,19 +605,30 @@ class GroupWriter {
     }
     gate_cv_.notify_one();
   }
-  // The writer connection's WAL hook, after each commit: checkpoints once
-  // the log holds kCheckpointFrames, as SQLite's automatic checkpoint does
-  // (PASSIVE: it copies what no reader still needs and never waits), and
-  // then marks the stamp due, since the checkpoint wrote the file.
-  static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames) {
-    if (frames >= kCheckpointFrames) {
-      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-      static_cast<GroupWriter*>(self)->stamp_due_ = true;
+  // The writer connection's WAL hook, after each commit (by the gate
+  // holder, inside COMMIT): notes the log's frames and checkpoints once it
+  // holds checkpoint_frames_, as SQLite's automatic checkpoint does
+  // (PASSIVE: it copies what no reader still needs and never waits). The
+  // checkpoint wrote the file: what it left is what the next stamp may
+  // name, and the stamp is due. Damage met by the checkpoint distrusts the
+  // file.
+  static int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
+    auto* self = static_cast<GroupWriter*>(arg);
+    {
+      std::lock_guard<std::mutex> lock(self->stamp_mu_);
+      self->log_frames_ = frames;
+    }
+    if (self->checkpoint_frames_ > 0 && frames >= self->checkpoint_frames_) {
+      const int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                               nullptr);
+      if (FileTroubleOf(rc) == FileTrouble::kDamaged) {
+        self->Distrust();
+      } else {
+        self->Checkpointed(FileIdentity(self->path_));
+      }
     }
     return SQLITE_OK;
   }
-  // SQLite's default (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT).
-  static constexpr int kCheckpointFrames = 1000;
   // Remembers damage the writer connection met, for DamageSeen.
   void NoteDamage() {
     if (conn_ == nullptr || conn_->damage.empty()) return;
@@ -605,13 +645,19 @@ class GroupWriter {
   int64_t commits_ = 0;              // guarded by mu_
   int64_t committed_writes_ = 0;     // guarded by mu_
   std::string damage_;               // guarded by mu_
-  // The file's stamp names it as it was before a checkpoint (or the open):
-  // set by OnWalCommit and MarkStampDue, cleared by the gate holder once
-  // RecordRunningStamp stamped the file after a commit.
-  std::atomic<bool> stamp_due_{true};
+  // The file's stamp names it as it was before a checkpoint (or the open),
+  // or names no log while the log has frames: set by Opened and
+  // Checkpointed, cleared by the gate holder once RecordRunningStamp
+  // stamped the file and its log after a commit.
+  std::atomic<bool> stamp_due_{false};
   // Serialises stamping with Distrust, so no stamp follows damage.
   std::mutex stamp_mu_;
-  bool distrusted_ = false;  // guarded by stamp_mu_
+  bool distrusted_ = false;         // guarded by stamp_mu_
+  std::string expected_identity_;   // guarded by stamp_mu_: the file as last left
+  int64_t log_frames_ = 0;          // guarded by stamp_mu_: committed frames of the log
+  // Owned by the gate holder: the writer connection's checkpoint threshold
+  // (PRAGMA wal_autocheckpoint, read when it opens).
+  int checkpoint_frames_ = 0;
 
   // Owned by the gate holder. Opened at the first write; closed after a
   // batch whose statements met a read-only or damaged file or an I/O
@@ -639,7 +685,8 @@ absl::StatusOr<Conn*> GroupWriter::Enter(std::shared_ptr<Batch>* batch) {
   }
   if (!open_) {
     if (conn_ == nullptr) {
-      absl::StatusOr<std::unique_ptr<Conn>> opened = OpenWriterConn(path_, &OnWalCommit, this);
+      absl::StatusOr<std::unique_ptr<Conn>> opened =
+          OpenWriterConn(path_, &OnWalCommit, this, &checkpoint_frames_);
       if (!opened.ok()) {
         ReleaseGate();
         return opened.status();
@@ -742,8 +789,24 @@ void GroupWriter::EndBatch(absl::Status lost) {
   // After a commit the file and its log are as this writer left them; the
   // stamp says so once a checkpoint (or the open) made it out of date.
   if (commit && status.ok() && stamp_due_) {
-    std::lock_guard<std::mutex> lock(stamp_mu_);
-    if (distrusted_ || RecordRunningStamp(path_)) stamp_due_ = false;
+    std::unique_lock<std::mutex> lock(stamp_mu_);
+    if (distrusted_) {
+      stamp_due_ = false;
+    } else {
+      switch (RecordRunningStamp(path_, expected_identity_, log_frames_)) {
+        case RunningStampResult::kWritten:
+          // A stamp of a log without committed frames says "no log": the
+          // first commit that writes frames must stamp again.
+          stamp_due_ = log_frames_ == 0;
+          break;
+        case RunningStampResult::kTooRecent:
+          break;
+        case RunningStampResult::kChanged:
+          lock.unlock();
+          Distrust();
+          break;
+      }
+    }
   }
   // A connection stuck in a transaction is closed (closing rolls back).
   if (conn_->discard || !sqlite3_get_autocommit(conn_->db)) conn_.reset();
@@ -923,10 +986,13 @@ class GroupWriteTransaction : public SqliteTransactionBase {
 class SqliteDatabase : public Database {
  public:
   // `writer` for a file database; `gate` for the in-memory one.
-  SqliteDatabase(std::string path, bool memory, std::shared_ptr<WriteGate> gate,
-                 std::shared_ptr<GroupWriter> writer, std::unique_ptr<Conn> first)
-      : path_(std::move(path)), memory_(memory), gate_(std::move(gate)),
-        writer_(std::move(writer)), max_open_(memory ? 1 : INT_MAX) {
+  // `real_path`: the file's path with symbolic links resolved, which
+  // SQLite names its log after and the stamp sits beside ("" in memory).
+  SqliteDatabase(std::string path, std::string real_path, bool memory,
+                 std::shared_ptr<WriteGate> gate, std::shared_ptr<GroupWriter> writer,
+                 std::unique_ptr<Conn> first)
+      : path_(std::move(path)), real_path_(std::move(real_path)), memory_(memory),
+        gate_(std::move(gate)), writer_(std::move(writer)), max_open_(memory ? 1 : INT_MAX) {
     idle_.push_back(std::move(first));
     open_ = 1;
   }
@@ -937,7 +1003,7 @@ class SqliteDatabase : public Database {
   ~SqliteDatabase() override {
     // Damage met by the pool's connections (ReleaseConn keeps the first)
     // or by the writer connection.
-    bool clean = !memory_ && DamageSeen().ok();
+    bool clean = !memory_ && DamageSeen().ok() && !writer_->Distrusted();
     // Closes the writer connection when this was the file's last Database
     // (it is shared per file), before the file is stamped.
     writer_.reset();
@@ -946,7 +1012,7 @@ class SqliteDatabase : public Database {
       clean = clean && open_ == static_cast<int>(idle_.size());
       idle_.clear();
     }
-    if (clean) RecordCleanClose(path_);
+    if (clean) RecordCleanClose(real_path_);
   }
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
@@ -1001,6 +1067,8 @@ class SqliteDatabase : public Database {
   }
 
   const GroupWriter* writer() const { return writer_.get(); }
+  bool checked_at_open() const { return checked_at_open_; }
+  void set_checked_at_open(bool checked) { checked_at_open_ = checked; }
 
   void ReleaseConn(std::unique_ptr<Conn> conn, bool reusable = true) {
     std::unique_ptr<Conn> to_close;  // closed after the lock is released
@@ -1051,7 +1119,9 @@ class SqliteDatabase : public Database {
   }
 
   const std::string path_;
+  const std::string real_path_;
   const bool memory_;
+  bool checked_at_open_ = false;  // set once, before the database is handed out
   const std::shared_ptr<WriteGate> gate_;      // in-memory database only
   std::shared_ptr<GroupWriter> writer_;  // file database only; reset by the destructor
   const int max_open_;
@@ -1128,9 +1198,19 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
       }
     }
   }
-  // Decided before SQLite opens the file: an unchanged file, closed cleanly
-  // after its check, needs no second one (sqlite_close_stamp.h).
-  const bool unchanged_since_clean_close = existed && TakeCloseStamp(file);
+  // Decided before SQLite opens the file: a file that only this driver
+  // wrote since it was last checked needs no second check
+  // (sqlite_close_stamp.h). The stamp sits beside the real file.
+  std::string real_file;
+  if (existed) {
+    char* real = ::realpath(file.c_str(), nullptr);
+    if (real == nullptr) {
+      return absl::UnavailableError(absl::StrCat("sqlite: cannot resolve the path ", file));
+    }
+    real_file = real;
+    ::free(real);
+  }
+  const bool unchanged = existed && TakeCloseStamp(real_file);
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> first, OpenConn(file, memory));
   std::shared_ptr<WriteGate> gate;
   std::shared_ptr<GroupWriter> writer;
@@ -1146,27 +1226,42 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
       return absl::UnavailableError(absl::StrCat(
           "sqlite: could not switch ", file, " to WAL journal mode"));
     }
-    char* real = ::realpath(file.c_str(), nullptr);
-    if (real == nullptr) {
-      return absl::UnavailableError(
-          absl::StrCat("sqlite: cannot resolve the path ", file));
+    if (real_file.empty()) {
+      char* real = ::realpath(file.c_str(), nullptr);
+      if (real == nullptr) {
+        return absl::UnavailableError(
+            absl::StrCat("sqlite: cannot resolve the path ", file));
+      }
+      real_file = real;
+      ::free(real);
     }
-    writer = WriterForFile(real);
-    ::free(real);
+    writer = WriterForFile(real_file);
     first->on_damage = GroupWriter::DistrustOnDamage(writer);
-    if (existed && !unchanged_since_clean_close) {
+    if (existed && !unchanged) {
       absl::Status checked = CheckIntegrity(*first, file);
       if (!checked.ok()) {
         writer->Distrust();
         return checked;
       }
     }
-    // The stamp was taken: the file's writer writes a new one.
-    writer->MarkStampDue();
+    // The stamp was taken: the file's writer writes a new one, of the file
+    // and its log as they are now (at once when it can).
+    writer->Opened(FileIdentity(real_file), ReadWal(real_file).committed_frames);
   }
-  return std::unique_ptr<Database>(
-      new SqliteDatabase(std::move(file), memory, std::move(gate), std::move(writer),
-                         std::move(first)));
+  auto db = std::make_unique<SqliteDatabase>(std::move(file), std::move(real_file), memory,
+                                             std::move(gate), std::move(writer),
+                                             std::move(first));
+  db->set_checked_at_open(existed && !memory && !unchanged);
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+absl::StatusOr<bool> SqliteCheckedAtOpen(const Database& db) {
+  const auto* sqlite = dynamic_cast<const SqliteDatabase*>(&db);
+  if (sqlite == nullptr || sqlite->writer() == nullptr) {
+    return absl::FailedPreconditionError(
+        "sqlite: the integrity check at open exists only for a SQLite file database");
+  }
+  return sqlite->checked_at_open();
 }
 
 absl::StatusOr<SqliteWriteStats> SqliteWriteStatsOf(const Database& db) {

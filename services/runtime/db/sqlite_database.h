@@ -74,6 +74,12 @@ struct SqliteWriteStats {
 // not a SQLite file database.
 absl::StatusOr<SqliteWriteStats> SqliteWriteStatsOf(const Database& db);
 
+// Whether opening `db` ran SQLite's integrity check of the whole file
+// (false: a new file, or one its stamp proved untouched; see
+// sqlite_close_stamp.h); FAILED_PRECONDITION when `db` is not a SQLite file
+// database. For tests and diagnostics.
+absl::StatusOr<bool> SqliteCheckedAtOpen(const Database& db);
+
 }  // namespace seccoord::db
 
 #endif  // SECCOORD_SERVICES_RUNTIME_DB_SQLITE_DATABASE_H_

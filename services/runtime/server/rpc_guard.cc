@@ -143,6 +143,20 @@ absl::Status RpcGuard::DenyAtDoor(std::string_view principal,
   return status;
 }
 
+bool RpcGuard::Admits(const grpc::ServerContextBase* context, std::string_view full_method) {
+  if (!accepting()) return false;
+  std::shared_ptr<const grpc::AuthContext> auth_context = context->auth_context();
+  absl::StatusOr<Principal> principal =
+      IdentifyPeer(auth_context.get(), policy_.allow_anonymous());
+  if (!principal.ok()) return false;
+  const MethodAccess* access = FindMethodAccess(full_method);
+  if (access == nullptr) return false;
+  Caller caller;
+  caller.principal = *std::move(principal);
+  caller.roles = policy_.RolesOf(caller.principal);
+  return caller.Has(access->permission);
+}
+
 absl::StatusOr<Caller> RpcGuard::AuthorizeAuthContext(
     const grpc::AuthContext* auth_context, std::string_view full_method,
     std::string_view request_id) {

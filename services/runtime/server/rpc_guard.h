@@ -103,6 +103,12 @@ class RpcGuard {
                                    std::string_view full_method,
                                    std::string_view request_id = {});
 
+  // Whether Authorize would let the call in, deciding it without any side
+  // effect (no audit entry, no metadata): for a handler that must choose,
+  // before authorizing, where to run a call — a refusal writes the audit
+  // chain, which waits for the database.
+  bool Admits(const grpc::ServerContextBase* context, std::string_view full_method);
+
   // The same decision from an auth context alone (unit tests, or calls that
   // have no ServerContext); `auth_context` may be null (insecure transport:
   // treated as no certificate). Writes denials to the audit chain, attaches

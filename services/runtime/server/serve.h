@@ -108,9 +108,12 @@ grpc::Status ServeRead(RpcGuard& guard, grpc::ServerContextBase* context,
 // wait long. So the handler runs the call there only when `inline_calls`
 // says its work is short and local — a SQLite database: a cached reply
 // costs one point read of a page in memory, a miss a row or a page build of
-// a few milliseconds — and otherwise queues it on `pool` (PostgreSQL: every
-// read crosses the network and waits for the server, which may be down),
-// whose threads run it and finish it. Queued, a call costs a thread
+// a few milliseconds — and the guard lets the caller in (a refusal, like an
+// unparsable request, appends to the audit chain: a write that may wait
+// for the database's writer); otherwise it queues it on `pool` (and always
+// on PostgreSQL: every read crosses the network and waits for the server,
+// which may be down), whose threads run it and finish it; a call whose
+// client gave up while it waited is ended without running it. Queued, a call costs a thread
 // hand-off more (the bench: about 60 µs of CPU, 4 context switches). A call
 // that finds the pool's queue full is answered UNAVAILABLE at once.
 using EncodedReply = std::shared_ptr<const std::string>;
@@ -140,22 +143,33 @@ grpc::internal::MethodHandler* EncodedReadHandler(
                                     const grpc::ByteBuffer* received,
                                     grpc::ByteBuffer* sent) -> grpc::ServerUnaryReactor* {
         grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-        // `received` and `sent` belong to the call until Finish.
-        auto serve = [method, context, received, sent, reactor] {
-          Request request;
-          grpc::ByteBuffer bytes(*received);
-          if (!grpc::SerializationTraits<Request>::Deserialize(&bytes, &request).ok()) {
+        auto request = std::make_shared<Request>();
+        grpc::ByteBuffer bytes(*received);
+        const bool parsed = grpc::SerializationTraits<Request>::Deserialize(&bytes,
+                                                                           request.get()).ok();
+        // `sent` belongs to the call until Finish.
+        auto serve = [method, context, request, parsed, sent, reactor] {
+          if (context->IsCancelled()) {
+            // Queued while the client gave up (cancelled, or its deadline passed).
+            reactor->Finish(grpc::Status(EndedByClientCode(*context), "the call ended first"));
+            return;
+          }
+          if (!parsed) {
             reactor->Finish(method->guard.RefuseUnparsableRequest(context, method->full_method));
             return;
           }
           EncodedReply reply;
           grpc::Status status = ServeRead<EncodedReply>(
-              method->guard, context, method->full_method, method->target_of(request), request,
-              [&](const Caller& caller) { return method->call(caller, request); }, &reply);
+              method->guard, context, method->full_method, method->target_of(*request),
+              *request, [&](const Caller& caller) { return method->call(caller, *request); },
+              &reply);
           if (status.ok()) *sent = EncodedReplyBuffer(std::move(reply));
           reactor->Finish(status);
         };
-        if (inline_calls) {
+        // Inline only what cannot wait for the database's writer: a parsed
+        // request of a caller the guard lets in (a refusal or an unparsable
+        // request is written to the audit chain).
+        if (inline_calls && parsed && method->guard.Admits(context, method->full_method)) {
           serve();
         } else if (!pool.Run(serve)) {
           reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,

@@ -28,6 +28,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/status.h"
 #include "services/runtime/audit/audit_service.h"
+#include "services/runtime/db/sqlite_database.h"
 #include "services/runtime/internal/views.h"
 #include "services/runtime/server/rpc_log.h"
 
@@ -561,14 +562,18 @@ int RunServer(int argc, char** argv, const ServerSpec& spec) {
                                          server.status().ToString()));
     return 1;
   }
-  // The URL may hold a password: name the driver only.
+  // The URL may hold a password: name the driver only. For a SQLite file,
+  // whether its open read every page (sqlite_close_stamp.h).
+  absl::StatusOr<bool> checked = db::SqliteCheckedAtOpen(**db);
+  const std::string check =
+      !checked.ok() ? "" : *checked ? ", checked in full at open" : ", untouched since it was last checked";
   LogServerEvent(
       "info",
       absl::StrCat(spec.name, " serving on ", (*server)->address(),
                    " (database: ",
                    (*db)->dialect() == db::Dialect::kSqlite ? "sqlite"
                                                             : "postgresql",
-                   ", anonymous access ",
+                   check, ", anonymous access ",
                    options.allow_anonymous ? "on" : "off", ")"));
 
   int signal_number = 0;
