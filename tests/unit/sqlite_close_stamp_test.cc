@@ -266,6 +266,48 @@ TEST(SqliteCloseStampTest, AFileChangedBehindTheDriversBackIsNotStamped) {
   EXPECT_EQ(SqliteCheckedAtOpen(**db).value_or(false), true);
 }
 
+// A write behind the driver's back after its stamp: the next checkpoint
+// (the only time the driver writes the file) finds the file changed and
+// distrusts it, rather than stamping what it left as the driver's own; so
+// does a clean close.
+TEST(SqliteCloseStampTest, AFileWrittenBehindTheDriversBackIsNotStampedAfterACheckpoint) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 10);
+  InAKilledChild([&] {
+    Database* db = OpenedAndNeverClosed(file);
+    if (db == nullptr) return 2;
+    if (CommitRow(*db, 100, "stamped") != 0) return 3;
+    std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
+    auto tx = db->Begin(TxMode::kReadWrite);
+    if (!tx.ok()) return 4;
+    for (int i = 0; i < 1200; ++i) {  // over 1,000 pages: the commit checkpoints
+      if (!(*tx)->Execute("INSERT INTO t (id, body) VALUES ($1, $2)",
+                          {int64_t{1000 + i}, std::string(4000, 'y')})
+               .ok()) {
+        return 5;
+      }
+    }
+    if (!(*tx)->Commit().ok()) return 6;
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    return CommitRow(*db, 5000, "after the checkpoint");
+  });
+  EXPECT_FALSE(fs::exists(CloseStampPath(file)));
+}
+
+TEST(SqliteCloseStampTest, AFileWrittenBehindTheDriversBackIsNotStampedAtItsClose) {
+  TempDir dir;
+  const std::string file = dir.path() + "/a.db";
+  MakeDatabase(file, 10);
+  {
+    auto db = OpenDatabase("sqlite:" + file);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_EQ(CommitRow(**db, 100, "late"), 0);
+    std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
+  }
+  EXPECT_FALSE(fs::exists(CloseStampPath(file)));
+}
+
 TEST(SqliteCloseStampTest, AnotherLogBesideAKilledProcessesFileVoidsTheStamp) {
   TempDir dir;
   const std::string file = dir.path() + "/a.db";

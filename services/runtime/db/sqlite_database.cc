@@ -565,6 +565,14 @@ class GroupWriter {
     distrusted_ = true;
     RemoveStamp(path_);
   }
+  // Another Database opened the file (and took its stamp): stamp it again
+  // after the next commit.
+  void StampAgain() { stamp_due_ = true; }
+  // Whether the file is as this writer last left it (no one else wrote it).
+  bool FileIsAsLeft() {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    return !distrusted_ && FileIdentity(path_) == expected_identity_;
+  }
   // A checkpoint wrote the file: it is `identity` now, and stamped again
   // after a later commit.
   void Checkpointed(const std::string& identity) {
@@ -616,12 +624,19 @@ class GroupWriter {
     auto* self = static_cast<GroupWriter*>(arg);
     {
       std::lock_guard<std::mutex> lock(self->stamp_mu_);
+      // Fewer frames than before: the log restarted (new salts), and the
+      // stamp names the old one.
+      if (frames < self->log_frames_) self->stamp_due_ = true;
       self->log_frames_ = frames;
     }
     if (self->checkpoint_frames_ > 0 && frames >= self->checkpoint_frames_) {
+      // Only checkpoints write the file: one that finds it changed since
+      // the last one (or the open) finds someone else's write, which the
+      // checkpoint must not make look like this driver's.
+      const bool as_left = self->FileIsAsLeft();
       const int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                                nullptr);
-      if (FileTroubleOf(rc) == FileTrouble::kDamaged) {
+      if (!as_left || FileTroubleOf(rc) == FileTrouble::kDamaged) {
         self->Distrust();
       } else {
         self->Checkpointed(FileIdentity(self->path_));
@@ -826,7 +841,10 @@ void GroupWriter::EndBatch(absl::Status lost) {
 
 // The group writer of the database file at `real_path`, shared by every
 // Database open on it in this process.
-std::shared_ptr<GroupWriter> WriterForFile(const std::string& real_path) {
+// *created: whether this call made it (the file's first Database in this
+// process).
+std::shared_ptr<GroupWriter> WriterForFile(const std::string& real_path, bool* created) {
+  *created = false;
   static std::mutex* const mu = new std::mutex;
   static auto* const writers = new std::map<std::string, std::weak_ptr<GroupWriter>>;
   std::lock_guard<std::mutex> lock(*mu);
@@ -838,6 +856,7 @@ std::shared_ptr<GroupWriter> WriterForFile(const std::string& real_path) {
   if (writer == nullptr) {
     writer = std::make_shared<GroupWriter>(real_path);
     slot = writer;
+    *created = true;
   }
   return writer;
 }
@@ -1003,10 +1022,19 @@ class SqliteDatabase : public Database {
   ~SqliteDatabase() override {
     // Damage met by the pool's connections (ReleaseConn keeps the first)
     // or by the writer connection.
-    bool clean = !memory_ && DamageSeen().ok() && !writer_->Distrusted();
+    // A file someone else wrote while it was open (the last close's
+    // checkpoint would make it look like this driver's) is not stamped.
+    bool clean = !memory_ && DamageSeen().ok();
+    if (clean && !writer_->FileIsAsLeft()) {
+      writer_->Distrust();
+      clean = false;
+    }
     // Closes the writer connection when this was the file's last Database
-    // (it is shared per file), before the file is stamped.
+    // (it is shared per file), before the file is stamped. A writer that
+    // lives on (another Database has the file) owns the file's stamps.
+    std::weak_ptr<GroupWriter> shared_writer = writer_;
     writer_.reset();
+    clean = clean && shared_writer.expired();
     {
       std::lock_guard<std::mutex> lock(mu_);
       clean = clean && open_ == static_cast<int>(idle_.size());
@@ -1235,7 +1263,8 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
       real_file = real;
       ::free(real);
     }
-    writer = WriterForFile(real_file);
+    bool first_open = false;
+    writer = WriterForFile(real_file, &first_open);
     first->on_damage = GroupWriter::DistrustOnDamage(writer);
     if (existed && !unchanged) {
       absl::Status checked = CheckIntegrity(*first, file);
@@ -1244,9 +1273,17 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
         return checked;
       }
     }
-    // The stamp was taken: the file's writer writes a new one, of the file
-    // and its log as they are now (at once when it can).
-    writer->Opened(FileIdentity(real_file), ReadWal(real_file).committed_frames);
+    // The stamp was taken: the file's writer writes a new one. The first
+    // open in this process tells it the file and its log as they are now
+    // (it stamps at once when it can); a later one shares a writer that may
+    // be committing meanwhile, which knows the file better: it only asks it
+    // for a new stamp.
+    if (first_open) {
+      const std::string identity = FileIdentity(real_file);
+      writer->Opened(identity, ReadWal(real_file).committed_frames);
+    } else {
+      writer->StampAgain();
+    }
   }
   auto db = std::make_unique<SqliteDatabase>(std::move(file), std::move(real_file), memory,
                                              std::move(gate), std::move(writer),
