@@ -42,6 +42,21 @@ void MakeDatabase(const std::string& file, int rows) {
 
 bool Take(const std::string& file) { return TakeCloseStamp(file); }
 
+// In the child: one transaction of over 1,000 pages, whose commit
+// checkpoints; 0 when it committed.
+int CommitPagesToCheckpoint(Database& db) {
+  auto tx = db.Begin(TxMode::kReadWrite);
+  if (!tx.ok()) return 1;
+  for (int i = 0; i < 1200; ++i) {
+    if (!(*tx)->Execute("INSERT INTO t (id, body) VALUES ($1, $2)",
+                        {int64_t{1000 + i}, std::string(4000, 'y')})
+             .ok()) {
+      return 2;
+    }
+  }
+  return (*tx)->Commit().ok() ? 0 : 3;
+}
+
 // The stamp file's lines.
 std::vector<std::string> StampLines(const std::string& file) {
   std::ifstream in(CloseStampPath(file));
@@ -279,16 +294,7 @@ TEST(SqliteCloseStampTest, AFileWrittenBehindTheDriversBackIsNotStampedAfterAChe
     if (db == nullptr) return 2;
     if (CommitRow(*db, 100, "stamped") != 0) return 3;
     std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
-    auto tx = db->Begin(TxMode::kReadWrite);
-    if (!tx.ok()) return 4;
-    for (int i = 0; i < 1200; ++i) {  // over 1,000 pages: the commit checkpoints
-      if (!(*tx)->Execute("INSERT INTO t (id, body) VALUES ($1, $2)",
-                          {int64_t{1000 + i}, std::string(4000, 'y')})
-               .ok()) {
-        return 5;
-      }
-    }
-    if (!(*tx)->Commit().ok()) return 6;
+    if (CommitPagesToCheckpoint(*db) != 0) return 4;
     std::this_thread::sleep_for(std::chrono::milliseconds(40));
     return CommitRow(*db, 5000, "after the checkpoint");
   });
@@ -336,16 +342,7 @@ TEST(SqliteCloseStampTest, ACheckpointIsFollowedByANewStamp) {
       if (db == nullptr) return 2;
       if (CommitRow(*db, 100, "stamped") != 0) return 3;
       // Over 1,000 pages of log: the commit checkpoints.
-      auto tx = db->Begin(TxMode::kReadWrite);
-      if (!tx.ok()) return 4;
-      for (int i = 0; i < 1200; ++i) {
-        if (!(*tx)->Execute("INSERT INTO t (id, body) VALUES ($1, $2)",
-                            {int64_t{1000 + i}, std::string(4000, 'y')})
-                 .ok()) {
-          return 5;
-        }
-      }
-      if (!(*tx)->Commit().ok()) return 6;
+      if (CommitPagesToCheckpoint(*db) != 0) return 4;
       if (!commit_after) return 0;
       std::this_thread::sleep_for(std::chrono::milliseconds(40));
       return CommitRow(*db, 5000, "after the checkpoint");
