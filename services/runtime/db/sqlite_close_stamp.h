@@ -43,10 +43,13 @@
 //     and its stamp, the stamp names the file as it was before: the next
 //     start checks the whole file (safe, only slower). A file that is no
 //     longer as the driver left it (at the open or its last checkpoint) is
-//     never stamped: someone else wrote it.
-//   - RemoveStamp: when any connection meets damage in the file, before a
-//     later start could believe the stamp (the driver then writes none for
-//     the file until it is opened again, and checked).
+//     never stamped: someone else wrote it. The driver looks before each
+//     checkpoint and before its last close checkpoints, since those would
+//     make another program's write look like its own.
+//   - RemoveStamp: when any connection meets damage in the file or the
+//     driver finds the file written by someone else, before a later start
+//     could believe the stamp (the driver then writes none for the file
+//     until it is opened again, and checked).
 //
 // Thread-safety: free functions on the file system, safe from any thread;
 // callers serialise stamps of one file (the driver takes one at open and
