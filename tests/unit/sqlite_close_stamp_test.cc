@@ -40,7 +40,7 @@ void MakeDatabase(const std::string& file, int rows) {
   ASSERT_TRUE((*tx)->Commit().ok());
 }
 
-bool Take(const std::string& file) { return TakeCloseStamp(file); }
+bool Take(const std::string& file) { return TakeCloseStamp(file, ReadWal(file)); }
 
 // In the child: one transaction of over 1,000 pages, whose commit
 // checkpoints; 0 when it committed.
@@ -65,12 +65,22 @@ std::vector<std::string> StampLines(const std::string& file) {
   return lines;
 }
 
-// Overwrites the second page of `file` with garbage, as a bad copy would.
-void DamageSecondPage(const std::string& file) {
-  std::fstream out(file, std::ios::in | std::ios::out | std::ios::binary);
-  out.seekp(4096);
-  const std::string garbage(4096, '\x5a');
+// Overwrites `bytes` bytes of `path` at `offset` with garbage, in place
+// (the same inode), as a bad copy or a stray write would.
+void Overwrite(const std::string& path, std::streamoff offset, size_t bytes) {
+  std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);
+  out.seekp(offset);
+  const std::string garbage(bytes, '\x5a');
   out.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+}
+
+// Overwrites the second page of `file`.
+void DamageSecondPage(const std::string& file) { Overwrite(file, 4096, 4096); }
+
+// Appends a page of garbage to `file`: SQLite reads on, the file is not the
+// same.
+void AppendToFile(const std::string& file) {
+  std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
 }
 
 TEST(SqliteCloseStampTest, CleanCloseLeavesAStampThatOneOpenTakes) {
@@ -247,14 +257,9 @@ TEST(SqliteCloseStampTest, ALogDamagedAfterAKillIsCheckedAgain) {
   MakeDatabase(file, 10);
   CommitAndDie(file);
   ASSERT_TRUE(fs::exists(CloseStampPath(file)));
-  {
-    // Into the page of the log's first frame (after the 32-byte header and
-    // the 24-byte frame header).
-    std::fstream out(file + "-wal", std::ios::in | std::ios::out | std::ios::binary);
-    out.seekp(32 + 24 + 100);
-    const std::string garbage(64, '\x5a');
-    out.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
-  }
+  // Into the page of the log's first frame (after the 32-byte header and
+  // the 24-byte frame header).
+  Overwrite(file + "-wal", 32 + 24 + 100, 64);
   auto db = OpenDatabase("sqlite:" + file);
   ASSERT_TRUE(db.ok()) << db.status();
   EXPECT_EQ(SqliteCheckedAtOpen(**db).value_or(false), true);
@@ -270,8 +275,7 @@ TEST(SqliteCloseStampTest, AFileChangedBehindTheDriversBackIsNotStamped) {
   InAKilledChild([&] {
     Database* db = OpenedAndNeverClosed(file);
     if (db == nullptr) return 2;
-    // Bytes after the last page: SQLite reads on, the file is not the same.
-    std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
+    AppendToFile(file);
     std::this_thread::sleep_for(std::chrono::milliseconds(40));
     return CommitRow(*db, 100, "late");
   });
@@ -293,7 +297,7 @@ TEST(SqliteCloseStampTest, AFileWrittenBehindTheDriversBackIsNotStampedAfterAChe
     Database* db = OpenedAndNeverClosed(file);
     if (db == nullptr) return 2;
     if (CommitRow(*db, 100, "stamped") != 0) return 3;
-    std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
+    AppendToFile(file);
     if (CommitPagesToCheckpoint(*db) != 0) return 4;
     std::this_thread::sleep_for(std::chrono::milliseconds(40));
     return CommitRow(*db, 5000, "after the checkpoint");
@@ -309,7 +313,7 @@ TEST(SqliteCloseStampTest, AFileWrittenBehindTheDriversBackIsNotStampedAtItsClos
     auto db = OpenDatabase("sqlite:" + file);
     ASSERT_TRUE(db.ok()) << db.status();
     ASSERT_EQ(CommitRow(**db, 100, "late"), 0);
-    std::ofstream(file, std::ios::app | std::ios::binary) << std::string(4096, '\x5a');
+    AppendToFile(file);
   }
   EXPECT_FALSE(fs::exists(CloseStampPath(file)));
 }

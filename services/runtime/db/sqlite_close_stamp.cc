@@ -48,6 +48,15 @@ bool Identity(const std::string& file, std::string* line, int64_t* ctime_ns) {
 
 std::string WalPath(const std::string& file) { return file + "-wal"; }
 
+// 32-bit words of the log: its fields are big-endian, its checksums add
+// words in the order its magic number names.
+uint32_t Be32(const unsigned char* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+uint32_t Le32(const unsigned char* p) {
+  return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
+}
+
 bool WalHasFrames(const std::string& file) {
   struct stat info {};
   // A WAL that cannot be examined counts as present.
@@ -95,7 +104,7 @@ void WriteStamp(const std::string& file, const std::string& identity, const std:
 
 std::string CloseStampPath(const std::string& file) { return file + "-closed"; }
 
-bool TakeCloseStamp(const std::string& file) {
+bool TakeCloseStamp(const std::string& file, const WalRecovery& wal) {
   const std::string stamp_path = CloseStampPath(file);
   std::string header, recorded, recorded_log;
   {
@@ -125,7 +134,6 @@ bool TakeCloseStamp(const std::string& file) {
       !absl::SimpleAtoi(fields[4], &frames)) {
     return false;
   }
-  const WalRecovery wal = ReadWal(file);
   return wal.valid_header && wal.salt1 == salt1 && wal.salt2 == salt2 &&
          wal.committed_frames >= frames;
 }
@@ -141,12 +149,8 @@ bool ReadLogSalts(const std::string& file, uint32_t* salt1, uint32_t* salt2) {
   unsigned char header[32];
   std::ifstream in(WalPath(file), std::ios::binary);
   if (!in.read(reinterpret_cast<char*>(header), sizeof(header))) return false;
-  auto be32 = [&](int at) {
-    return (uint32_t{header[at]} << 24) | (uint32_t{header[at + 1]} << 16) |
-           (uint32_t{header[at + 2]} << 8) | uint32_t{header[at + 3]};
-  };
-  *salt1 = be32(16);
-  *salt2 = be32(20);
+  *salt1 = Be32(header + 16);
+  *salt2 = Be32(header + 20);
   return true;
 }
 
@@ -173,51 +177,43 @@ WalRecovery ReadWal(const std::string& file) {
   std::ifstream in(WalPath(file), std::ios::binary);
   unsigned char header[32];
   if (!in || !in.read(reinterpret_cast<char*>(header), sizeof(header))) return out;
-  auto be32 = [](const unsigned char* p) {
-    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-  };
-  const uint32_t magic = be32(header);
+  const uint32_t magic = Be32(header);
   if (magic != 0x377f0682 && magic != 0x377f0683) return out;
   const bool big_endian_sums = (magic & 1) != 0;
-  const uint32_t page_size = be32(header + 8);
-  if (be32(header + 4) != 3007000 || page_size < 512 || page_size > 65536 ||
+  const uint32_t page_size = Be32(header + 8);
+  if (Be32(header + 4) != 3007000 || page_size < 512 || page_size > 65536 ||
       (page_size & (page_size - 1)) != 0) {
     return out;
   }
+  uint32_t (*const word)(const unsigned char*) = big_endian_sums ? Be32 : Le32;
   uint32_t s0 = 0, s1 = 0;
   auto add = [&](const unsigned char* data, size_t n) {
     for (size_t i = 0; i + 8 <= n; i += 8) {
-      const uint32_t x0 = big_endian_sums ? be32(data + i)
-                                          : (uint32_t{data[i]} | (uint32_t{data[i + 1]} << 8) |
-                                             (uint32_t{data[i + 2]} << 16) |
-                                             (uint32_t{data[i + 3]} << 24));
-      const uint32_t x1 = big_endian_sums ? be32(data + i + 4)
-                                          : (uint32_t{data[i + 4]} | (uint32_t{data[i + 5]} << 8) |
-                                             (uint32_t{data[i + 6]} << 16) |
-                                             (uint32_t{data[i + 7]} << 24));
+      const uint32_t x0 = word(data + i);
+      const uint32_t x1 = word(data + i + 4);
       s0 += x0 + s1;
       s1 += x1 + s0;
     }
   };
   add(header, 24);
-  if (s0 != be32(header + 24) || s1 != be32(header + 28)) return out;
+  if (s0 != Be32(header + 24) || s1 != Be32(header + 28)) return out;
   out.valid_header = true;
-  out.salt1 = be32(header + 16);
-  out.salt2 = be32(header + 20);
+  out.salt1 = Be32(header + 16);
+  out.salt2 = Be32(header + 20);
   std::vector<unsigned char> frame(24 + page_size);
   for (int64_t index = 1;; ++index) {
     if (!in.read(reinterpret_cast<char*>(frame.data()), static_cast<std::streamsize>(frame.size()))) {
       break;
     }
-    if (be32(frame.data()) == 0 || be32(frame.data() + 8) != out.salt1 ||
-        be32(frame.data() + 12) != out.salt2) {
+    if (Be32(frame.data()) == 0 || Be32(frame.data() + 8) != out.salt1 ||
+        Be32(frame.data() + 12) != out.salt2) {
       break;
     }
     add(frame.data(), 8);
     add(frame.data() + 24, page_size);
-    if (s0 != be32(frame.data() + 16) || s1 != be32(frame.data() + 20)) break;
+    if (s0 != Be32(frame.data() + 16) || s1 != Be32(frame.data() + 20)) break;
     // A frame whose "database size after commit" is set ends a transaction.
-    if (be32(frame.data() + 4) != 0) out.committed_frames = index;
+    if (Be32(frame.data() + 4) != 0) out.committed_frames = index;
   }
   return out;
 }

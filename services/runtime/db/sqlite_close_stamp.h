@@ -68,13 +68,6 @@ namespace seccoord::db {
 // its log after it.
 std::string CloseStampPath(const std::string& file);
 
-// True when FILE-closed exists and names `file` exactly as it is now and the
-// write-ahead log beside it as it is now: none with frames, or the same file
-// whose recovery (ReadWal) has the stamped salts and reaches at least the
-// stamped frames. Removes the stamp in every case, before the caller writes
-// the file: a stamp is good for one open.
-bool TakeCloseStamp(const std::string& file);
-
 // Called after the last connection to `file` closed. When the close left no
 // write-ahead log (SQLite checkpointed and removed it: nobody else has the
 // file open), stamps the file as it is now. Waits up to a few milliseconds
@@ -102,6 +95,14 @@ struct WalRecovery {
   int64_t committed_frames = 0;
 };
 WalRecovery ReadWal(const std::string& file);
+
+// True when FILE-closed exists and names `file` exactly as it is now and the
+// write-ahead log beside it as it is now: none with frames, or the same file
+// whose recovery `wal` (ReadWal of `file`, read by the caller before SQLite
+// opens it) has the stamped salts and reaches at least the stamped frames.
+// Removes the stamp in every case, before the caller writes the file: a
+// stamp is good for one open.
+bool TakeCloseStamp(const std::string& file, const WalRecovery& wal);
 
 enum class RunningStampResult {
   kWritten,

@@ -1238,7 +1238,11 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
     real_file = real;
     ::free(real);
   }
-  const bool unchanged = existed && TakeCloseStamp(real_file);
+  // The log as SQLite's recovery will take it, read once before SQLite
+  // opens the file: the stamp is judged by it, and the writer starts from
+  // its committed frames.
+  const WalRecovery wal = existed ? ReadWal(real_file) : WalRecovery();
+  const bool unchanged = existed && TakeCloseStamp(real_file, wal);
   SECCOORD_ASSIGN_OR_RETURN(std::unique_ptr<Conn> first, OpenConn(file, memory));
   std::shared_ptr<WriteGate> gate;
   std::shared_ptr<GroupWriter> writer;
@@ -1280,7 +1284,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(
     // for a new stamp.
     if (first_open) {
       const std::string identity = FileIdentity(real_file);
-      writer->Opened(identity, ReadWal(real_file).committed_frames);
+      writer->Opened(identity, wal.committed_frames);
     } else {
       writer->StampAgain();
     }
