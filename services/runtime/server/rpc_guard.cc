@@ -143,63 +143,63 @@ absl::Status RpcGuard::DenyAtDoor(std::string_view principal,
   return status;
 }
 
-bool RpcGuard::Admits(const grpc::ServerContextBase* context, std::string_view full_method) {
-  if (!accepting()) return false;
-  std::shared_ptr<const grpc::AuthContext> auth_context = context->auth_context();
+RpcGuard::Door RpcGuard::Decide(const grpc::AuthContext* auth_context,
+                                std::string_view full_method, Caller* caller,
+                                absl::Status* identity_error) {
+  if (!accepting()) return Door::kNotAccepting;
   absl::StatusOr<Principal> principal =
-      IdentifyPeer(auth_context.get(), policy_.allow_anonymous());
-  if (!principal.ok()) return false;
+      IdentifyPeer(auth_context, policy_.allow_anonymous());
+  if (!principal.ok()) {
+    *identity_error = principal.status();
+    return Door::kUnidentified;
+  }
+  caller->principal = *std::move(principal);
+  caller->roles = policy_.RolesOf(caller->principal);
   const MethodAccess* access = FindMethodAccess(full_method);
-  if (access == nullptr) return false;
+  if (access == nullptr) return Door::kNotInTable;
+  caller->access = *access;
+  return caller->Has(access->permission) ? Door::kAdmitted : Door::kLacksPermission;
+}
+
+bool RpcGuard::Admits(const grpc::ServerContextBase* context, std::string_view full_method) {
+  std::shared_ptr<const grpc::AuthContext> auth_context = context->auth_context();
   Caller caller;
-  caller.principal = *std::move(principal);
-  caller.roles = policy_.RolesOf(caller.principal);
-  return caller.Has(access->permission);
+  absl::Status identity_error;
+  return Decide(auth_context.get(), full_method, &caller, &identity_error) == Door::kAdmitted;
 }
 
 absl::StatusOr<Caller> RpcGuard::AuthorizeAuthContext(
     const grpc::AuthContext* auth_context, std::string_view full_method,
     std::string_view request_id) {
-  if (!accepting()) {
-    return absl::UnavailableError(
-        "server is not serving (starting or shutting down)");
-  }
   Caller caller;
   caller.method = std::string(full_method);
   caller.request_id = std::string(request_id);
-
-  absl::StatusOr<Principal> principal =
-      IdentifyPeer(auth_context, policy_.allow_anonymous());
-  if (!principal.ok()) {
-    // No certificate → "anonymous"; a certificate we could not read an
-    // identity from → "unidentified".
-    bool had_certificate =
-        auth_context != nullptr &&
-        !auth_context->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME)
-             .empty();
-    return DenyAtDoor(had_certificate ? kUnidentifiedPrincipalName
-                                      : kAnonymousPrincipalName,
-                      full_method, principal.status());
-  }
-  caller.principal = *std::move(principal);
-  caller.roles = policy_.RolesOf(caller.principal);
-
-  const MethodAccess* access = FindMethodAccess(full_method);
-  if (access == nullptr) {
-    return DenyAtDoor(
-        caller.principal.Uri(), full_method,
-        absl::PermissionDeniedError(absl::StrCat(
-            "method ", Av(full_method),
-            " is not in the permission table; refused (fail closed)")));
-  }
-  caller.access = *access;
-  if (!caller.Has(access->permission)) {
-    return DenyAtDoor(
-        caller.principal.Uri(), full_method,
-        absl::PermissionDeniedError(absl::StrCat(
-            caller.principal.Uri(), " (roles: ", caller.RoleList(),
-            ") lacks permission ", Av(PermissionName(access->permission)),
-            " for method ", Av(full_method))));
+  absl::Status identity_error;
+  switch (Decide(auth_context, full_method, &caller, &identity_error)) {
+    case Door::kNotAccepting:
+      return absl::UnavailableError("server is not serving (starting or shutting down)");
+    case Door::kUnidentified: {
+      // No certificate → "anonymous"; a certificate we could not read an
+      // identity from → "unidentified".
+      const bool had_certificate =
+          auth_context != nullptr &&
+          !auth_context->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME).empty();
+      return DenyAtDoor(had_certificate ? kUnidentifiedPrincipalName : kAnonymousPrincipalName,
+                        full_method, identity_error);
+    }
+    case Door::kNotInTable:
+      return DenyAtDoor(caller.principal.Uri(), full_method,
+                        absl::PermissionDeniedError(absl::StrCat(
+                            "method ", Av(full_method),
+                            " is not in the permission table; refused (fail closed)")));
+    case Door::kLacksPermission:
+      return DenyAtDoor(
+          caller.principal.Uri(), full_method,
+          absl::PermissionDeniedError(absl::StrCat(
+              caller.principal.Uri(), " (roles: ", caller.RoleList(), ") lacks permission ",
+              Av(PermissionName(caller.access.permission)), " for method ", Av(full_method))));
+    case Door::kAdmitted:
+      break;
   }
   return caller;
 }

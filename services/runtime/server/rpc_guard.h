@@ -166,6 +166,13 @@ class RpcGuard {
   absl::StatusOr<Principal> IdentifyPeer(const grpc::AuthContext* auth_context,
                                          bool allow_anonymous);
 
+  // The door's decision, shared by Authorize and Admits, without side
+  // effects: kAdmitted fills *caller's principal, roles and access; the
+  // others say why not (kUnidentified with the identification error).
+  enum class Door { kNotAccepting, kUnidentified, kNotInTable, kLacksPermission, kAdmitted };
+  Door Decide(const grpc::AuthContext* auth_context, std::string_view full_method,
+              Caller* caller, absl::Status* identity_error);
+
   // Appends an entry for a call refused before any handler ran (the door,
   // an unparsable request); an append failure is logged naming `what`.
   void AppendDoorRecord(std::string_view principal, std::string_view full_method,
