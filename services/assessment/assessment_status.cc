@@ -197,8 +197,7 @@ absl::StatusOr<std::shared_ptr<const std::string>> AssessmentLogic::EncodedOrgan
   StatusReplyCache::Version version;
   SECCOORD_ASSIGN_OR_RETURN(version.peer_facts, peer_facts_.Generation());
   v1::OrganizationStatus status;
-  bool known = std::find(status_config_.organizations.begin(), status_config_.organizations.end(),
-                         organization) != status_config_.organizations.end();
+  bool known = false;
   // Statements of their own, no snapshot to share: the version, then (when
   // the cache has no reply of that version) the row, and only for an
   // organisation without this year's row whether it has any.
@@ -209,6 +208,9 @@ absl::StatusOr<std::shared_ptr<const std::string>> AssessmentLogic::EncodedOrgan
         SECCOORD_ASSIGN_OR_RETURN(version.status, tx.StatusVersion());
         cached = organization_statuses_.Find(key, version, now_us);
         if (cached) return absl::OkStatus();
+        known = std::find(status_config_.organizations.begin(),
+                          status_config_.organizations.end(),
+                          organization) != status_config_.organizations.end();
         SECCOORD_ASSIGN_OR_RETURN(auto row, tx.GetStatus(organization, fiscal_year));
         if (row) {
           status = *std::move(row);
