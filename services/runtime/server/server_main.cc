@@ -566,7 +566,9 @@ int RunServer(int argc, char** argv, const ServerSpec& spec) {
   // whether its open read every page (sqlite_close_stamp.h).
   absl::StatusOr<bool> checked = db::SqliteCheckedAtOpen(**db);
   const std::string check =
-      !checked.ok() ? "" : *checked ? ", checked in full at open" : ", untouched since it was last checked";
+      !checked.ok() ? ""
+      : *checked    ? ", checked in full at open"
+                    : ", no full check at open (new, or untouched since it was last checked)";
   LogServerEvent(
       "info",
       absl::StrCat(spec.name, " serving on ", (*server)->address(),
